@@ -1,0 +1,29 @@
+"""Typed errors raised by `core`; each edge (CLI, web, bot, task) turns them into one answer."""
+
+
+class BangtinError(Exception):
+    """Base of every error the system raises on purpose."""
+
+
+class ConfigError(BangtinError):
+    """A setting is missing or wrong; the message names the variable."""
+
+
+class NotFound(BangtinError):
+    """The object does not exist, or the caller may not know that it does."""
+
+
+class Invalid(BangtinError):
+    """Input that breaks a rule; the message says which field and why."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class AlreadyRunning(BangtinError):
+    """Another process holds the lock this one needs."""
+
+
+class NotBuiltYet(BangtinError):
+    """A contract of DESIGN.md whose capability belongs to a later issue."""

@@ -1,0 +1,59 @@
+"""Every table of the domain; importing this module registers them all on `SQLModel.metadata`."""
+
+from core.models.airing import (
+    Board,
+    BroadcastWindow,
+    Cluster,
+    Emergency,
+    EmergencyAck,
+    EmergencyTarget,
+    Heartbeat,
+    Incident,
+    Plan,
+    Play,
+)
+from core.models.audit import AuditEvent
+from core.models.content import (
+    ContentItem,
+    ContentTarget,
+    MediaAsset,
+    Review,
+    SubtitleTrack,
+    Submission,
+    Transcript,
+)
+from core.models.deadlines import DeadlineRule, DeadlineRuleUnit, Obligation, Reminder, TaskRun
+from core.models.notify import Notification
+from core.models.org import ChannelAccount, Invite, Officer, Unit, UnitDuty
+
+__all__ = [
+    "AuditEvent",
+    "Board",
+    "BroadcastWindow",
+    "ChannelAccount",
+    "Cluster",
+    "ContentItem",
+    "ContentTarget",
+    "DeadlineRule",
+    "DeadlineRuleUnit",
+    "Emergency",
+    "EmergencyAck",
+    "EmergencyTarget",
+    "Heartbeat",
+    "Incident",
+    "Invite",
+    "MediaAsset",
+    "Notification",
+    "Obligation",
+    "Officer",
+    "Plan",
+    "Play",
+    "Reminder",
+    "Review",
+    "SubtitleTrack",
+    "Submission",
+    "TaskRun",
+    "Transcript",
+    "Unit",
+    "UnitDuty",
+]

@@ -1,0 +1,170 @@
+"""Typed settings: every `BANGTIN_*` variable of DESIGN.md, read once at start-up."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import time
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from core.errors import ConfigError
+
+# Values people copy from examples; a key like these protects nothing.
+PLACEHOLDER_SECRETS = frozenset(
+    {"", "changethis", "change-me", "changeme", "secret", "please-change", "xxx", "demo"}
+)
+MIN_SECRET_LENGTH = 32
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="BANGTIN_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # Demo mode: `make run` sets it; a random key is kept under DATA_DIR.
+    demo: bool = False
+
+    data_dir: Path = Path("var")
+    database_url: str | None = None
+    queue_url: str | None = None
+    media_dir: Path | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    secret_key: str = ""
+    base_url: str | None = None
+    timezone: str = "Asia/Ho_Chi_Minh"
+    default_language: str = "vi"
+
+    telegram_token: str | None = None
+    telegram_api_base: str = "https://api.telegram.org"
+    telegram_webhook_secret: str | None = None
+    telegram_download_limit_mb: int = 20
+
+    zalo_app_id: str | None = None
+    zalo_secret_key: str | None = None
+    zalo_oa_access_token: str | None = None
+    zalo_oa_refresh_token: str | None = None
+    zalo_webhook_secret: str | None = None
+
+    whisper_model: Path | None = None
+    whisper_model_vi: Path | None = None
+    max_media_seconds: int = 30 * 60
+    max_upload_mb: int = 2048
+
+    worker_processes: int = Field(default=2, ge=1, le=64)
+
+    # Security defaults of REQUIREMENTS.md ("Related rules"): numbers, because the law moves.
+    login_max_failures: int = 5
+    login_lock_minutes: int = 15
+    session_idle_minutes: int = 15
+    password_min_length_with_mfa: int = 8
+    password_min_length_without_mfa: int = 14
+    account_idle_days: int = 45
+    audit_retention_days: int = 366
+    airing_retention_days: int = 183
+
+    quiet_hours_start: time = time(21, 0)
+    quiet_hours_end: time = time(6, 30)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _parsable_url(cls, value: str | None) -> str | None:
+        if value:
+            try:
+                url = make_url(value)
+            except ArgumentError as exc:
+                raise ValueError("not a database URL (e.g. postgresql+psycopg://user@host/db)") from exc
+            if url.get_backend_name() not in {"sqlite", "postgresql"}:
+                raise ValueError("only sqlite:/// and postgresql+psycopg:// are supported")
+        return value
+
+    @field_validator("queue_url")
+    @classmethod
+    def _known_queue(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("sqlite:///", "redis://", "rediss://", "memory://")):
+            raise ValueError("use sqlite:///path, redis://host:port/db (or memory:// in tests)")
+        return value
+
+    # -- derived values -------------------------------------------------------------------
+    @cached_property
+    def data_path(self) -> Path:
+        return self.data_dir.expanduser().resolve()
+
+    @cached_property
+    def media_path(self) -> Path:
+        return (self.media_dir or self.data_path / "media").expanduser().resolve()
+
+    @cached_property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_path / 'bangtin.sqlite3'}"
+
+    @cached_property
+    def queue(self) -> str:
+        return self.queue_url or f"sqlite:///{self.data_path / 'queue.sqlite3'}"
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def public_url(self) -> str:
+        return (self.base_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.db_url.startswith("sqlite")
+
+    # -- start-up checks ------------------------------------------------------------------
+    def check_secret(self) -> None:
+        """Refuse a missing or placeholder key outside demo mode; in demo mode keep one on disk."""
+        if self.secret_key.strip().lower() not in PLACEHOLDER_SECRETS and len(self.secret_key) >= MIN_SECRET_LENGTH:
+            return
+        if not self.demo:
+            raise ConfigError(
+                "BANGTIN_SECRET_KEY is missing or a placeholder: set it to a random value of at "
+                f"least {MIN_SECRET_LENGTH} characters, e.g. "
+                "`echo BANGTIN_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))') >> .env`"
+            )
+        key_file = self.data_path / "demo-secret-key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_urlsafe(48))
+            key_file.chmod(0o600)
+        self.secret_key = key_file.read_text().strip()
+
+    def prepare_dirs(self) -> None:
+        """Create DATA_DIR and MEDIA_DIR and prove they are writable, naming the variable if not."""
+        for variable, path in (("BANGTIN_DATA_DIR", self.data_path), ("BANGTIN_MEDIA_DIR", self.media_path)):
+            try:
+                path.mkdir(parents=True, exist_ok=True)
+                probe = path / f".write-test-{os.getpid()}"
+                probe.write_bytes(b"")
+                probe.unlink()
+            except OSError as exc:
+                raise ConfigError(f"{variable}={path} is not a writable directory ({exc.strerror})") from exc
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment (and `.env`), turning a validation error into one clear line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        variable = "BANGTIN_" + str(first["loc"][0]).upper() if first["loc"] else "BANGTIN_*"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{variable}: {message}") from exc
