@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     default_language: str = "vi"
 
     telegram_token: str | None = None
+    telegram_bot_username: str | None = None  # for invite deep links; asked of getMe when unset
     telegram_api_base: str = "https://api.telegram.org"
     telegram_webhook_secret: str | None = None
     telegram_download_limit_mb: int = 20

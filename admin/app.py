@@ -1,0 +1,72 @@
+"""The FastAPI application factory: resources are created in the lifespan, never at import time."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+import core
+from admin.deps import LoginRequired
+from admin.language import LanguageMiddleware
+from admin.templating import make_templates
+from core import runtime as runtime_module
+from core.runtime import Runtime
+from core.settings import Settings, load_settings
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+# "module:attribute" of every APIRouter; each capability adds its own line.
+ROUTERS: list[str] = [
+    "admin.views.health:router",
+    "admin.views.auth:router",
+]
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    """Build the app; pass `runtime` to share one (tests), otherwise the lifespan builds it."""
+    settings = runtime.settings if runtime else (settings or load_settings())
+    if runtime is None:
+        settings.prepare_dirs()
+        settings.check_secret()  # the session middleware needs the key now
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own = runtime is None
+        app.state.runtime = runtime or runtime_module.build(settings, install=False)
+        try:
+            yield
+        finally:
+            if own:
+                app.state.runtime.close()
+
+    app = FastAPI(title="bangtin", version=core.__version__, lifespan=lifespan, docs_url="/api/docs", redoc_url=None)
+    if runtime is not None:
+        app.state.runtime = runtime
+    app.state.templates = make_templates()
+    app.add_middleware(LanguageMiddleware, default=settings.default_language)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie="bangtin_session",
+        same_site="lax",
+        https_only=settings.public_url.startswith("https://"),
+        max_age=12 * 3600,
+    )
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for ref in ROUTERS:
+        module_name, attribute = ref.split(":")
+        app.include_router(getattr(importlib.import_module(module_name), attribute))
+
+    @app.exception_handler(LoginRequired)
+    async def _to_login(request: Request, exc: LoginRequired) -> RedirectResponse:
+        return RedirectResponse(f"/?next={quote(exc.next_url)}", status_code=303)
+
+    return app

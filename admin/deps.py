@@ -1,0 +1,94 @@
+"""FastAPI dependencies: the runtime, one session per request, the logged-in officer, CSRF."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+from fastapi import Depends, Form, HTTPException, Request
+from sqlmodel import Session
+
+from core.models import Officer
+from core.runtime import Runtime
+from core.services import audit
+from core.models.types import Channel
+
+
+class LoginRequired(Exception):
+    """Raised by `current_officer`; the app answers with a redirect to the login page."""
+
+    def __init__(self, next_url: str) -> None:
+        self.next_url = next_url
+
+
+def get_runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def read_session(runtime: RuntimeDep) -> Iterator[Session]:
+    with runtime.db.reading() as session:
+        yield session
+
+
+def write_session(runtime: RuntimeDep) -> Iterator[Session]:
+    """A unit of work committed when the route returns without error (STYLE.md: commit at the edge)."""
+    with runtime.db.unit_of_work() as session:
+        yield session
+
+
+ReadSession = Annotated[Session, Depends(read_session)]
+# scope="function": the commit happens before the response is sent, so a failed commit is a 500.
+WriteSession = Annotated[Session, Depends(write_session, scope="function")]
+
+
+def actor_for(request: Request, officer: Officer | None) -> audit.Actor:
+    """Who is acting, from which address: for the audit log."""
+    address = request.client.host if request.client else None
+    if officer is None:
+        return audit.Actor(label="anonymous", channel=Channel.web, address=address)
+    return audit.Actor(label=officer.username or officer.full_name, channel=Channel.web, officer_id=officer.id, address=address)
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = request.session["csrf"] = secrets.token_urlsafe(32)
+    return token
+
+
+def require_csrf(request: Request, csrf_token_field: Annotated[str, Form(alias="csrf_token")] = "") -> None:
+    """Refuse a state-changing request whose form field or X-CSRF-Token header does not match."""
+    expected = request.session.get("csrf")
+    given = csrf_token_field or request.headers.get("x-csrf-token", "")
+    if not expected or not secrets.compare_digest(expected, given):
+        raise HTTPException(status_code=403, detail="csrf")
+
+
+def current_officer(request: Request, session: ReadSession, runtime: RuntimeDep) -> Officer:
+    """The logged-in, active officer; an idle or missing session leads back to the login page."""
+    officer_id = request.session.get("officer_id")
+    seen = request.session.get("seen")
+    now = datetime.now(UTC)
+    next_url = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if officer_id is None or seen is None:
+        raise LoginRequired(next_url)
+    idle = timedelta(minutes=runtime.settings.session_idle_minutes)
+    if now - datetime.fromtimestamp(seen, UTC) > idle:
+        request.session.clear()
+        raise LoginRequired(next_url)
+    officer = session.get(Officer, officer_id)
+    if officer is None or not officer.is_active:
+        request.session.clear()
+        raise LoginRequired(next_url)
+    request.session["seen"] = int(now.timestamp())
+    request.state.officer = officer
+    return officer
+
+
+CurrentOfficer = Annotated[Officer, Depends(current_officer)]
+Csrf = Depends(require_csrf)

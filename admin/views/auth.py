@@ -1,0 +1,93 @@
+"""The login page at `/`, logging out, and the home page behind the login."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import func
+from sqlmodel import select
+
+import i18n
+from i18n import labels
+from admin.deps import Csrf, CurrentOfficer, ReadSession, RuntimeDep, WriteSession, actor_for, csrf_token
+from admin.templating import render
+from core.models import Board, Cluster, Submission, Unit
+from core.services import audit, org
+from core.services.auth import LoginFailed, authenticate
+
+router = APIRouter(tags=["auth"])
+
+
+def _safe_next(next_url: str | None) -> str:
+    """Only local paths: an open redirect would let a phishing link borrow our login page."""
+    if next_url and next_url.startswith("/") and not next_url.startswith("//") and "\\" not in next_url:
+        return next_url
+    return "/home"
+
+
+@router.get("/", response_class=HTMLResponse)
+def login_page(request: Request, next: str | None = None) -> Response:
+    if request.session.get("officer_id"):
+        return RedirectResponse(_safe_next(next), status_code=303)
+    csrf_token(request)
+    return render(request, "login.html", {"next": _safe_next(next), "error": None})
+
+
+@router.post("/", response_class=HTMLResponse, dependencies=[Csrf])
+def login(
+    request: Request,
+    session: WriteSession,
+    runtime: RuntimeDep,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/home",
+) -> Response:
+    try:
+        officer = authenticate(
+            session, settings=runtime.settings, username=username, password=password, actor=actor_for(request, None)
+        )
+    except LoginFailed as failure:
+        return render(
+            request, "login.html", {"next": _safe_next(next), "error": failure.reason, "username": username},
+            status_code=401 if failure.reason == "invalid" else 423,
+        )
+    request.session.clear()  # a fresh session on login: no fixation
+    request.session.update(
+        officer_id=officer.id, seen=int(datetime.now(UTC).timestamp()), csrf=secrets.token_urlsafe(32)
+    )
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout", dependencies=[Csrf])
+def logout(request: Request, session: WriteSession, officer: CurrentOfficer) -> Response:
+    audit.record(session, actor=actor_for(request, officer), action="auth.logout", object_type="officer", object_id=officer.id)
+    request.session.clear()
+    return RedirectResponse("/", status_code=303)
+
+
+@router.get("/home", response_class=HTMLResponse)
+def home(request: Request, session: ReadSession, officer: CurrentOfficer, runtime: RuntimeDep) -> Response:
+    today = datetime.now(runtime.settings.tz).date()
+    unit = session.get(Unit, officer.unit_id)
+    counts = {
+        "units": len(org.list_units(session, on=today)),
+        "clusters": session.exec(select(func.count()).select_from(Cluster)).one(),
+        "boards": session.exec(select(func.count()).select_from(Board)).one(),
+        "own_submissions": session.exec(
+            select(func.count()).select_from(Submission).where(Submission.officer_id == officer.id)
+        ).one(),
+    }
+    duties = org.duties_of(session, unit_id=officer.unit_id, on=today)
+    language = request.state.language
+    return render(request, "home.html", {
+        "unit": unit,
+        "counts": counts,
+        "role_label": i18n.gettext(language, labels.ROLES[officer.role]),
+        "duty_labels": [i18n.gettext(language, labels.DUTIES[d]) for d in duties],
+    })
+
+

@@ -1,0 +1,286 @@
+"""The `bangtin` command line: every command and setting of DESIGN.md's contracts.
+
+Each command builds the runtime it needs, calls one service, and prints (JSON with `--json`).
+A setting or input error ends with one line on stderr and exit status 2; a command whose
+capability is not built yet says so and exits with status 3.
+"""
+
+from __future__ import annotations
+
+import getpass
+import importlib
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from core import migrate
+from core import runtime as runtime_module
+from core.errors import BangtinError, NotBuiltYet
+from core.models.types import Channel
+from core.runtime import Runtime
+from core.services import audit
+
+app = typer.Typer(help="bangtin: public electronic information boards of Lai Châu.", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+units_app = typer.Typer(help="Units of the organisation.", no_args_is_help=True)
+user_app = typer.Typer(help="Web accounts.", no_args_is_help=True)
+media_app = typer.Typer(help="The media pipeline.", no_args_is_help=True)
+plans_app = typer.Typer(help="Daily airing plans.", no_args_is_help=True)
+boards_app = typer.Typer(help="Boards and their tokens.", no_args_is_help=True)
+reminders_app = typer.Typer(help="Deadline reminders.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
+for sub, name in ((db_app, "db"), (units_app, "units"), (user_app, "user"), (media_app, "media"),
+                  (plans_app, "plans"), (boards_app, "boards"), (reminders_app, "reminders"), (audit_app, "audit")):
+    app.add_typer(sub, name=name)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+CLI_ACTOR = audit.Actor(label=f"cli:{getpass.getuser()}", channel=Channel.cli)
+
+
+def _runtime() -> Runtime:
+    return runtime_module.build()
+
+
+def _print(data: Any, as_json: bool, lines: list[str]) -> None:
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        for line in lines:
+            typer.echo(line)
+
+
+def _later(capability: str, issue: int) -> NotBuiltYet:
+    return NotBuiltYet(f"not built yet: {capability} (issue {issue})")
+
+
+def _capability(module: str, capability: str, issue: int) -> Any:
+    """Import the module of a later capability, or say plainly that it is not built yet."""
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            raise _later(capability, issue) from None
+        raise
+
+
+# -- running -----------------------------------------------------------------------------------
+@app.command()
+def up() -> None:
+    """Web app + worker (+ the bot when a token is set) on one machine; Ctrl-C stops them all."""
+    from core.services.seed import demo_logins
+    from core.supervisor import InstanceLock, run_together
+
+    rt = _runtime()
+    settings = rt.settings
+    with InstanceLock(settings.data_path):
+        migrate.upgrade(rt.db.engine)
+        commands = ["web", "worker"] + (["bot"] if settings.telegram_token else [])
+
+        def announce() -> None:
+            typer.echo(f"bangtin đang chạy / is running: {settings.public_url}")
+            typer.echo(f"  data: {settings.data_path}   (Ctrl-C để dừng / to stop)")
+            if settings.demo:
+                typer.echo("  Tài khoản demo / demo logins:")
+                for login in demo_logins():
+                    typer.echo(f"    {login['role']:<14} {login['username']:<18} {login['password']}")
+            if not settings.telegram_token:
+                typer.echo("  Bot: BANGTIN_TELEGRAM_TOKEN chưa đặt / not set — the bot is not started")
+
+        rt.close()
+        raise typer.Exit(run_together(commands=commands, public_url=settings.public_url, on_ready=announce))
+
+
+@app.command()
+def web(workers: Annotated[int, typer.Option(help="Web processes.")] = 1) -> None:
+    """The web app (admin pages, player API, webhooks) with uvicorn."""
+    import uvicorn
+
+    settings = _runtime().settings  # fail here, with one clear line, on bad settings
+    uvicorn.run("admin.app:create_app", factory=True, host=settings.host, port=settings.port,
+                workers=workers, proxy_headers=True, log_level="info")
+
+
+@app.command()
+def worker() -> None:
+    """The task consumer (media jobs, deliveries, reminders, periodic sweeps)."""
+    import os
+
+    rt = _runtime()
+    # Forked worker processes must not reuse the parent's database connections.
+    os.register_at_fork(after_in_child=lambda: rt.db.engine.dispose(close=False))
+    consumer = rt.queue.huey.create_consumer(workers=rt.settings.worker_processes, worker_type="process",
+                                             periodic=True, check_worker_health=True)
+    consumer.run()
+
+
+@app.command()
+def bot() -> None:
+    """The Telegram bot in long-polling mode (webhook mode runs inside `bangtin web`)."""
+    module = _capability("bot.cli", "the chat bot", 3)
+    module.run_bot(_runtime())
+
+
+# -- schema and organisation ---------------------------------------------------------------------
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Bring the database schema up to date (safe to repeat)."""
+    rt = _runtime()
+    migrate.upgrade(rt.db.engine, revision)
+    typer.echo(f"database at revision {migrate.current(rt.db.engine)}")
+
+
+@app.command()
+def seed(
+    demo: Annotated[bool, typer.Option("--demo", help="The Lai Châu demo organisation and logins.")] = False,
+    file: Annotated[Path | None, typer.Option(help="An organisation file of your own (TOML).")] = None,
+) -> None:
+    """Load an organisation; loading it again changes nothing."""
+    from core.services.seed import DEMO_FILE, load_organisation, read_organisation
+
+    if not demo and file is None:
+        raise typer.BadParameter("give --demo or --file PATH")
+    rt = _runtime()
+    migrate.upgrade(rt.db.engine)
+    data = read_organisation(DEMO_FILE if demo else file)  # type: ignore[arg-type]
+    with rt.db.unit_of_work() as session:
+        counts = load_organisation(session, data=data, actor=CLI_ACTOR)
+    typer.echo(json.dumps(counts or {"unchanged": True}, ensure_ascii=False))
+
+
+@units_app.command("list")
+def units_list(as_json: JsonFlag = False, all_: Annotated[bool, typer.Option("--all", help="Include ended units.")] = False) -> None:
+    """Units in force today (code, kind, name, duties)."""
+    from core.services import org
+
+    rt = _runtime()
+    today = date.today()
+    with rt.db.reading() as session:
+        units = org.list_units(session, on=None if all_ else today)
+        rows = [{"code": u.code, "name": u.name, "kind": u.kind, "valid_from": u.valid_from, "valid_to": u.valid_to,
+                 "duties": org.duties_of(session, unit_id=u.id, on=today)} for u in units]  # type: ignore[arg-type]
+    _print(rows, as_json, [f"{r['code']:<12} {r['kind']:<14} {r['name']}  [{', '.join(r['duties'])}]" for r in rows])
+
+
+@user_app.command("create")
+def user_create(
+    username: Annotated[str, typer.Option()],
+    password: Annotated[str, typer.Option()],
+    role: Annotated[str, typer.Option()],
+    unit: Annotated[str, typer.Option(help="Unit code or exact name.")],
+    name: Annotated[str | None, typer.Option(help="Full name.")] = None,
+) -> None:
+    """Create a personal web account."""
+    from core.services import org
+
+    rt = _runtime()
+    with rt.db.unit_of_work() as session:
+        officer = org.create_user(session, settings=rt.settings, actor=CLI_ACTOR, username=username,
+                                  password=password, role=role, unit_ref=unit, full_name=name)
+    typer.echo(f"created {officer.username} ({officer.role}) id={officer.id}")
+
+
+@app.command()
+def invite(
+    unit: Annotated[str, typer.Option(help="Unit code or exact name.")],
+    name: Annotated[str, typer.Option(help="The officer's full name.")],
+    phone: Annotated[str | None, typer.Option()] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Invite an officer to the bot: prints the deep link and a short code."""
+    module = _capability("bot.cli", "bot invitations", 3)
+    result = module.create_invite(_runtime(), unit=unit, name=name, phone=phone, actor=CLI_ACTOR)
+    _print(result, as_json, [f"{k}: {v}" for k, v in result.items()])
+
+
+# -- media -----------------------------------------------------------------------------------------
+@media_app.command("process")
+def media_process(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+                  out: Annotated[Path, typer.Option("--out")]) -> None:
+    """Run the whole media pipeline on one file; prints a JSON report."""
+    module = _capability("media.cli", "the media pipeline", 4)
+    settings = runtime_module.build(install=False).settings
+    typer.echo(json.dumps(module.process_file(file, out, settings), ensure_ascii=False, indent=2, default=str))
+
+
+@app.command()
+def lang(text: Annotated[str, typer.Argument()]) -> None:
+    """Tag the language of a text; prints JSON."""
+    module = _capability("media.cli", "language tagging", 4)
+    typer.echo(json.dumps(module.tag_text(text), ensure_ascii=False))
+
+
+# -- airing, reminders, records (later issues) --------------------------------------------------
+@plans_app.command("build")
+def plans_build(day: Annotated[str | None, typer.Option(help="YYYY-MM-DD (local).")] = None) -> None:
+    """Build the daily plans of every board."""
+    raise _later("daily plans", 6)
+
+
+@boards_app.command("list")
+def boards_list(as_json: JsonFlag = False) -> None:
+    """Boards with their cluster and state."""
+    from sqlmodel import select
+
+    from core.models import Board, Cluster
+
+    rt = _runtime()
+    with rt.db.reading() as session:
+        rows = [{"code": b.code, "name": b.name, "cluster": c.code, "status": b.status, "last_seen_at": b.last_seen_at}
+                for b, c in session.exec(select(Board, Cluster).join(Cluster).order_by(Cluster.code, Board.code)).all()]
+    _print(rows, as_json, [f"{r['code']:<14} {r['cluster']:<10} {r['status']:<9} {r['name']}" for r in rows])
+
+
+@boards_app.command("token")
+def boards_token(board: Annotated[str, typer.Argument(help="Board code or exact name.")]) -> None:
+    """Issue a new token for a board (the old one is revoked)."""
+    raise _later("board tokens and the player API", 6)
+
+
+@reminders_app.command("run")
+def reminders_run(now: Annotated[str | None, typer.Option(help="ISO time to evaluate at.")] = None) -> None:
+    """Evaluate every reminder due at that moment."""
+    raise _later("deadline reminders", 7)
+
+
+@app.command()
+def backup() -> None:
+    """Back up the database and media (kept apart from the live data)."""
+    raise NotBuiltYet("not built yet: backups arrive with the records capability (not yet filed as an issue)")
+
+
+@app.command()
+def restore() -> None:
+    """Restore a backup."""
+    raise NotBuiltYet("not built yet: restore arrives with the records capability (not yet filed as an issue)")
+
+
+@audit_app.command("verify")
+def audit_verify(as_json: JsonFlag = False) -> None:
+    """Recompute the audit log's hash chain; exit status 1 if it was tampered with."""
+    rt = _runtime()
+    with rt.db.reading() as session:
+        report = audit.verify(session)
+    line = (f"audit log intact: {report.events} events" if report.ok
+            else f"audit log BROKEN at event {report.broken_at}: {report.reason} ({report.events} events verified before it)")
+    _print({"ok": report.ok, "events": report.events, "broken_at": report.broken_at, "reason": report.reason}, as_json, [line])
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def main() -> None:
+    try:
+        app()
+    except NotBuiltYet as exc:
+        typer.echo(f"bangtin: {exc}", err=True)
+        sys.exit(3)
+    except BangtinError as exc:
+        typer.echo(f"bangtin: {exc}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

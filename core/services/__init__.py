@@ -1,0 +1,1 @@
+"""Domain services: keyword-only, typed functions that flush and never commit."""
