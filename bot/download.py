@@ -1,0 +1,85 @@
+"""Fetching a file from a channel straight into the media store, hashing as it arrives, with retries."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+from contextlib import suppress
+
+from bot.protocol import ChannelPort, DownloadFailed
+from core.services.intake_rules import IncomingFile
+from core.storage import MediaStore, StoredObject
+
+log = logging.getLogger("bot.download")
+ATTEMPTS = 3
+FIRST_DELAY = 0.5
+
+
+class _Aborted(Exception):
+    """The download side gave up; the store discards its temporary file."""
+
+
+class StorePipe:
+    """Written by the async download, read by `MediaStore.put_stream` in a worker thread."""
+
+    def __init__(self) -> None:
+        self._chunks: queue.SimpleQueue[bytes | BaseException | None] = queue.SimpleQueue()
+        self._buffer = b""
+        self._done = False
+        self.written = 0
+
+    def write(self, data: bytes) -> int:
+        self._chunks.put(bytes(data))
+        self.written += len(data)
+        return len(data)
+
+    def close(self) -> None:
+        self._chunks.put(None)
+
+    def abort(self, reason: BaseException) -> None:
+        self._chunks.put(reason)
+
+    def read(self, size: int = -1) -> bytes:
+        while not self._done and (size < 0 or len(self._buffer) < size):
+            item = self._chunks.get()
+            if item is None:
+                self._done = True
+            elif isinstance(item, BaseException):
+                raise _Aborted(str(item)) from item
+            else:
+                self._buffer += item
+        if size < 0:
+            out, self._buffer = self._buffer, b""
+        else:
+            out, self._buffer = self._buffer[:size], self._buffer[size:]
+        return out
+
+
+async def fetch_into_store(
+    port: ChannelPort, item: IncomingFile, store: MediaStore, *, attempts: int = ATTEMPTS, delay: float = FIRST_DELAY
+) -> StoredObject:
+    """Download `item` through the channel into the store; retry transient failures, then raise."""
+    last: BaseException | None = None
+    for attempt in range(1, attempts + 1):
+        pipe = StorePipe()
+        writer = asyncio.ensure_future(asyncio.to_thread(store.put_stream, pipe))  # type: ignore[arg-type]
+        try:
+            await port.download(item, pipe)
+        except DownloadFailed as exc:
+            last = exc
+            pipe.abort(exc)
+            with suppress(_Aborted):
+                await writer
+            log.warning("media.download_retry", extra={"attempt": attempt, "ref": item.source_ref, "error": str(exc)})
+            if attempt < attempts:
+                await asyncio.sleep(delay * 2 ** (attempt - 1))
+            continue
+        except BaseException as exc:
+            pipe.abort(exc)
+            with suppress(_Aborted):
+                await writer
+            raise
+        pipe.close()
+        return await writer
+    raise DownloadFailed(f"gave up after {attempts} attempts: {last}")

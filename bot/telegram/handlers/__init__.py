@@ -1,0 +1,1 @@
+"""One router per kind of update; each handler parses, calls the conversation once, and returns."""

@@ -1,0 +1,130 @@
+"""Every sentence and keyboard the intake conversation shows, through i18n (Vietnamese first)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import i18n
+from bot.protocol import Button, Reply
+from core.models import Cluster, Submission
+from core.models.types import Category, MediaKind, SubmissionState, TargetKind
+
+CATEGORY_LABELS: dict[str, str] = {
+    "1": "Policy and law",
+    "2a": "Development projects",
+    "2b": "Knowledge",
+    "2c": "Security and order",
+    "2d": "Disasters, rescue, epidemics",
+    "2đ": "Good examples",
+    "2e": "Against law violations",
+    "2g": "Local products and services",
+    "3": "Access to information",
+    "4": "Foreign information",
+    "5": "Advertising",
+}
+KIND_LABELS = {"video": "video clip", "image": "photo", "audio": "audio", "text": "written notice", "document": "document"}
+STATE_LABELS = {
+    "received": "received", "processing": "processing", "ready": "waiting for review", "approved": "approved",
+    "rejected": "rejected", "changes_requested": "changes requested", "failed": "failed",
+}
+TARGET_LABELS = {"own_unit": "My unit's boards", "border_gate": "Border-gate clusters", "cluster": "Choose a cluster"}
+PERIOD_DAYS = (7, 3, 14, 30)
+
+
+def t(lang: str, message: str, **values: object) -> str:
+    return i18n.gettext(lang, message, **values)
+
+
+def when(moment: datetime | None, lang: str, tz: ZoneInfo) -> str:
+    return i18n.format_datetime(moment, lang, tz) if moment else "?"
+
+
+def day(moment: datetime | None, lang: str, tz: ZoneInfo) -> str:
+    return i18n.format_date(moment.astimezone(tz).date(), lang) if moment else "?"
+
+
+def category_label(lang: str, code: str | None) -> str:
+    return f"{code} · {t(lang, CATEGORY_LABELS[code])}" if code in CATEGORY_LABELS else "—"
+
+
+def category_keyboard(lang: str, *, emergency_allowed: bool) -> tuple[tuple[Button, ...], ...]:
+    buttons = [Button(category_label(lang, str(c)), "cat", str(c)) for c in Category]
+    rows = [tuple(buttons[i:i + 2]) for i in range(0, len(buttons), 2)]
+    if emergency_allowed:
+        rows.insert(0, (Button(t(lang, "EMERGENCY (alerts the editors now)"), "cat", "sos"),))
+    return tuple(rows)
+
+
+def target_keyboard(lang: str) -> tuple[tuple[Button, ...], ...]:
+    return tuple((Button(t(lang, TARGET_LABELS[k]), "tgt", k),) for k in ("own_unit", "border_gate", "cluster"))
+
+
+def cluster_keyboard(lang: str, clusters: list[Cluster]) -> tuple[tuple[Button, ...], ...]:
+    rows = tuple((Button(c.name, "cl", str(c.id)),) for c in clusters)
+    return rows + ((Button(t(lang, "Back"), "tgt", "back"),),)
+
+
+def period_keyboard(lang: str) -> tuple[tuple[Button, ...], ...]:
+    first = Button(t(lang, "As soon as possible, for 7 days"), "per", "7")
+    others = tuple(Button(i18n.ngettext(lang, "%(n)d day", "%(n)d days", n), "per", str(n)) for n in PERIOD_DAYS[1:])
+    return ((first,), others)
+
+
+def title_keyboard(lang: str) -> tuple[tuple[Button, ...], ...]:
+    return ((Button(t(lang, "No title"), "title", "skip"),),)
+
+
+def summary_keyboard(lang: str) -> tuple[tuple[Button, ...], ...]:
+    return ((Button(t(lang, "Send"), "sum", "send"), Button(t(lang, "Edit"), "sum", "edit"),
+             Button(t(lang, "Cancel"), "sum", "cancel")),)
+
+
+def duplicate_keyboard(lang: str) -> tuple[tuple[Button, ...], ...]:
+    return ((Button(t(lang, "Yes, send it again"), "dup", "yes"), Button(t(lang, "No, drop it"), "dup", "no")),)
+
+
+def language_keyboard() -> tuple[tuple[Button, ...], ...]:
+    return ((Button("Tiếng Việt", "lang", "vi"), Button("English", "lang", "en")),)
+
+
+def target_label(lang: str, sub: Submission, cluster: Cluster | None) -> str:
+    if sub.target_kind == str(TargetKind.cluster) and cluster is not None:
+        return t(lang, "cluster %(name)s", name=cluster.name)
+    return t(lang, TARGET_LABELS.get(sub.target_kind or "", "—")) if sub.target_kind else "—"
+
+
+def summary(lang: str, tz: ZoneInfo, sub: Submission, *, files: int, cluster: Cluster | None,
+            uploads_pending: int = 0) -> Reply:
+    lines = [
+        t(lang, "Please check before sending:"),
+        t(lang, "Content: %(kind)s", kind=t(lang, KIND_LABELS.get(sub.kind or "", "written notice"))),
+        i18n.ngettext(lang, "Files: %(n)d", "Files: %(n)d", files),
+        t(lang, "Category: %(label)s", label=category_label(lang, sub.category)),
+        t(lang, "Airs on: %(target)s", target=target_label(lang, sub, cluster)),
+        t(lang, "Period: %(start)s – %(end)s", start=day(sub.wished_start, lang, tz), end=day(sub.wished_end, lang, tz)),
+        t(lang, "Title: %(title)s", title=sub.title or t(lang, "(none)")),
+    ]
+    if sub.is_emergency:
+        lines.append(t(lang, "EMERGENCY: the editors on duty will be alerted at once."))
+    if uploads_pending:
+        lines.append(t(lang, "The large file is still to be uploaded through the link; you can send now."))
+    return Reply("\n".join(lines), summary_keyboard(lang))
+
+
+def status_lines(lang: str, tz: ZoneInfo, rows: list[Submission]) -> str:
+    if not rows:
+        return t(lang, "You have not sent anything yet.")
+    lines = [t(lang, "Your last submissions:")]
+    for sub in rows:
+        state = t(lang, STATE_LABELS.get(sub.state, sub.state))
+        lines.append(t(lang, "%(code)s · %(when)s · %(kind)s · %(state)s", code=sub.code or "?",
+                       when=when(sub.received_at, lang, tz),
+                       kind=t(lang, KIND_LABELS.get(sub.kind or "", "written notice")), state=state))
+        if sub.state == str(SubmissionState.failed) and sub.failure_reason:
+            lines.append("   " + sub.failure_reason)
+    return "\n".join(lines)
+
+
+def kind_label(lang: str, kind: MediaKind | str) -> str:
+    return t(lang, KIND_LABELS.get(str(kind), "file"))

@@ -1,0 +1,10 @@
+"""Every route of chat intake, as one router for the app factory to include."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from bot.web import webhook
+
+router = APIRouter()
+router.include_router(webhook.router)
