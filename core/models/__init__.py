@@ -22,6 +22,7 @@ from core.models.content import (
     Submission,
     Transcript,
 )
+from core.models.intake import Conversation, IntakeLog, ProcessedUpdate, UploadSession  # noqa: F401
 from core.models.deadlines import DeadlineRule, DeadlineRuleUnit, Obligation, Reminder, TaskRun
 from core.models.notify import Notification
 from core.models.org import ChannelAccount, Invite, Officer, Unit, UnitDuty
