@@ -1,0 +1,174 @@
+"""Language tags for text and speech: a language code, a confidence and a "needs review" flag.
+
+Codes (ISO 639; the board's languages of REQUIREMENTS.md first):
+  vi  Vietnamese                      en  English                 zh  Chinese
+  hmn Mông (Hmong; the macrolanguage: Lai Châu's Mông Đơ/Mông Lềnh are several ISO 639-3 codes)
+  blt Thái (Tai Dam, Thái Đen; text in the Tai Viet script gets it, although Thái Trắng/Tai Don,
+      `twh`, uses the same script: an editor corrects the rare Tai Don notice)
+  ium Dao (Iu Mien, Dao Đỏ)           hni Hà Nhì (Hani)
+  th, lo  Thai and Lao scripts (Lào and Lự communities); und  undetermined: flagged, never guessed
+No detector knows Dao or Hà Nhì, and Whisper knows none of the four minority languages, so those
+come out as `und` + needs_review and an editor picks the language (a stored correction).
+
+Text: NFC first (NFD text breaks detectors), then a Unicode-script gate, then CLD2 (pycld2: its
+model is compiled into the wheel, it knows Hmong and reads Vietnamese typed without diacritics
+best of the candidates compared in bench/README-media.md), then orthographic cues: the share of
+words that cannot be Vietnamese syllables, and Hmong RPA's tone letters and consonant clusters.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pycld2
+
+TARGETS = ("vi", "en", "zh")
+MIN_LETTERS = 12  # below this a tag would be a guess
+MIN_WORDS = 3
+WHISPER_MIN_PROBABILITY = 0.6
+
+_SCRIPTS: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = (
+    ("Tavt", ((0xAA80, 0xAADF),)),
+    ("Hmng", ((0x16B00, 0x16B8F),)),
+    ("Hmnp", ((0x1E100, 0x1E14F),)),
+    ("Hani", ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F))),
+    ("Thai", ((0x0E00, 0x0E7F),)),
+    ("Laoo", ((0x0E80, 0x0EFF),)),
+)
+_SCRIPT_LANGUAGE = {"Tavt": ("blt", 0.9), "Hmng": ("hmn", 0.95), "Hmnp": ("hmn", 0.95), "Hani": ("zh", 0.95),
+                    "Thai": ("th", 0.8), "Laoo": ("lo", 0.8)}
+
+# A Vietnamese syllable once its marks are gone: onset, one to three vowels, one of eight codas.
+_VI_SYLLABLE = re.compile(r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?$")
+# Hmong RPA: a syllable ends in a vowel or one of the tone letters b s j v m g d; clusters like
+# ntx, tsh, npl, hl and the doubled vowels aa ee oo ww occur in no Vietnamese word.
+_RPA_TONE_END = re.compile(r"[aeiouw][bsjvmgd]$")
+_RPA_MARKERS = re.compile(r"(ntx|nts|tx|ts|npl|npl|hl|hn|hm|ml|dh|qh|nq|nk|np|nr|xy|aa|ee|oo|ww|aw|au|ia|ua)")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_URL = re.compile(r"(https?://\S+|www\.\S+|\S+@\S+)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+@dataclass(slots=True)
+class LanguageTag:
+    language: str
+    confidence: float
+    needs_review: bool
+    method: str  # script | detector | orthography | whisper | too_short
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _script_of(char: str) -> str:
+    point = ord(char)
+    for name, ranges in _SCRIPTS:
+        if any(lo <= point <= hi for lo, hi in ranges):
+            return name
+    return "Latn" if "LATIN" in unicodedata.name(char, "") else "Zyyy"
+
+
+def _bare(word: str) -> str:
+    """Strip every mark ("Việt" → "viet"), as a phone keyboard without diacritics would type it."""
+    decomposed = unicodedata.normalize("NFD", word.lower().replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def orthography(words: list[str]) -> dict[str, float]:
+    """Shares of words that cannot be Vietnamese, and of those that look like Hmong RPA."""
+    bare = [_bare(w) for w in words]
+    non_vi = [w for w in bare if not _VI_SYLLABLE.match(w)]
+    rpa = [w for w in non_vi if _RPA_TONE_END.search(w) or _RPA_MARKERS.search(w)]
+    total = max(1, len(bare))
+    return {"non_vietnamese": round(len(non_vi) / total, 3), "hmong_rpa": round(len(rpa) / total, 3)}
+
+
+def _detect(text: str) -> tuple[str, float, bool]:
+    try:
+        reliable, _, details = pycld2.detect(text)
+    except pycld2.error:
+        return "un", 0.0, False
+    code = details[0][1]
+    return ("zh" if code.startswith("zh") else code), details[0][2] / 100, bool(reliable)
+
+
+def _latin(text: str, words: list[str]) -> LanguageTag:
+    code, share, reliable = _detect(text)
+    cues = orthography(words)
+    detail: dict[str, Any] = {"detector": code, "detector_share": share, "reliable": reliable, **cues}
+    non_vi, rpa = cues["non_vietnamese"], cues["hmong_rpa"]
+    if code == "vi" and non_vi < 0.25:
+        return LanguageTag("vi", round(min(0.99, 0.5 + share / 2) * (1 - non_vi), 3), not reliable, "detector", detail)
+    if code == "hmn":
+        return LanguageTag("hmn", round(max(0.5, share), 3), not reliable, "detector", detail)
+    if code == "en" and reliable and share >= 0.7 and non_vi >= 0.3:
+        return LanguageTag("en", round(share, 3), False, "detector", detail)
+    if non_vi <= 0.1:
+        # Every word is a possible Vietnamese syllable: Vietnamese typed without its marks.
+        confidence = round(0.9 - non_vi * 2, 3)
+        return LanguageTag("vi", confidence, code != "vi", "orthography", detail)
+    if rpa >= 0.5 and non_vi >= 0.5:
+        return LanguageTag("hmn", round(0.5 + rpa / 3, 3), True, "orthography", detail)
+    if code in TARGETS and reliable:
+        return LanguageTag(code, round(share * 0.8, 3), True, "detector", detail)
+    return LanguageTag("und", round(non_vi * 0.5, 3), True, "orthography", {**detail, "hint": "ethnic_or_unknown"})
+
+
+def tag_text(text: str) -> LanguageTag:
+    """Tag a notice, caption or transcript; too-short text is flagged, never guessed."""
+    text = _CONTROL.sub(" ", unicodedata.normalize("NFC", text or ""))
+    clean = _URL.sub(" ", text)
+    letters = [c for c in clean if c.isalpha()]
+    counts: dict[str, int] = {}
+    for char in letters:
+        script = _script_of(char)
+        counts[script] = counts.get(script, 0) + 1
+    total = len(letters)
+    if total == 0:
+        return LanguageTag("und", 0.0, True, "too_short", {"letters": 0})
+    script, count = max(counts.items(), key=lambda item: item[1])
+    shares = {name: round(n / total, 3) for name, n in counts.items()}
+    detail: dict[str, Any] = {"scripts": shares}
+    if script in _SCRIPT_LANGUAGE:
+        # Han carries a word per character, so four of them already say something.
+        if total < (4 if script == "Hani" else MIN_LETTERS):
+            return LanguageTag("und", 0.0, True, "too_short", detail)
+        language, confidence = _SCRIPT_LANGUAGE[script]
+        mixed = shares[script] < 0.8
+        if mixed:
+            detail["mixed"] = True
+        review = mixed or language not in (*TARGETS, "blt", "hmn")
+        return LanguageTag(language, round(confidence * shares[script], 3), review, "script", detail)
+    if script != "Latn":
+        return LanguageTag("und", 0.0, True, "script", detail)
+    words = _WORD.findall(clean)
+    if total < MIN_LETTERS or len(words) < MIN_WORDS:
+        return LanguageTag("und", 0.0, True, "too_short", detail)
+    tag = _latin(clean, words)
+    tag.detail = {**detail, **tag.detail}
+    return tag
+
+
+def tag_audio(language: str | None, probability: float | None, probabilities: dict[str, float] | None = None,
+              transcript: str | None = None) -> LanguageTag:
+    """Combine Whisper's averaged language probabilities with the text tag of the transcript."""
+    detail: dict[str, Any] = {"whisper": language, "whisper_probability": probability}
+    if probabilities:
+        detail["whisper_top"] = dict(sorted(probabilities.items(), key=lambda kv: -kv[1])[:5])
+    if language is None or probability is None:
+        return LanguageTag("und", 0.0, True, "whisper", {**detail, "hint": "no_speech"})
+    code = "zh" if language in ("zh", "yue") else language
+    if code not in TARGETS or probability < WHISPER_MIN_PROBABILITY:
+        # Whisper always names one of its own languages; for Mông, Thái, Dao or Hà Nhì speech that
+        # is a weak or foreign guess, so say "ethnic language, needs review" instead of guessing.
+        return LanguageTag("und", round(probability, 3), True, "whisper", {**detail, "hint": "ethnic_or_unknown"})
+    review = False
+    if transcript:
+        text_tag = tag_text(transcript)
+        detail["transcript_tag"] = text_tag.language
+        review = text_tag.method != "too_short" and text_tag.language != code
+    return LanguageTag(code, round(probability, 3), review, "whisper", detail)

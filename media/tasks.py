@@ -1,0 +1,237 @@
+"""Media tasks: `media.process` (one idempotent job per submission) and `media.resume` (the sweep).
+
+The heavy work runs outside any transaction; each result is written in one short unit of work.
+A job killed mid-way leaves the submission in `processing` with an old `updated_at` (every step
+and every transcribed segment refreshes it); `media.resume` finds those and enqueues them again,
+and the new job skips the originals whose derived files were already committed.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from huey import crontab
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, col, select
+
+from core import runtime
+from core.models import MediaAsset, Officer, SubtitleTrack, Submission, Transcript
+from core.models.types import AssetRole, SubmissionState, utcnow
+from core.queue import task
+from i18n import gettext
+from media.errors import MediaRejected, TransientMediaError
+from media.langtag import LanguageTag, tag_audio, tag_text
+
+log = logging.getLogger("media.tasks")
+STALE_AFTER = timedelta(minutes=10)
+RETRY_WAIT = "retry_wait"
+_TRANSIENT_ERRNOS = {errno.ENOSPC, errno.EAGAIN, errno.EIO, errno.ENOMEM, errno.EMFILE}
+STEP_MESSAGES = {
+    "probe": "checking the file…",
+    "normalise": "processing the video…",
+    "poster": "choosing a cover picture…",
+    "transcribe": "transcribing the speech…",
+    "language": "recognising the language…",
+    "done": "ready for the editors",
+}
+
+
+def progress_text(step: str | None, percent: int, language: str | None = "vi") -> str:
+    """What the bot shows the officer, e.g. 'đang xử lý video… 60%'."""
+    label = gettext(language, STEP_MESSAGES.get(step or "", "processing the video…"))
+    return f"{label} {percent}%"
+
+
+def _officer_language(session: Session, submission: Submission) -> str:
+    officer = session.get(Officer, submission.officer_id)
+    return officer.language if officer is not None else "vi"
+
+
+def _claim(submission_id: int) -> tuple[list[int], str] | None:
+    """Mark the submission processing; None when it is done, gone, or another worker is on it."""
+    rt = runtime.current()
+    with rt.db.unit_of_work() as session:
+        sub = session.get(Submission, submission_id)
+        if sub is None or sub.state not in (SubmissionState.received, SubmissionState.processing):
+            return None
+        fresh = utcnow() - sub.updated_at < STALE_AFTER
+        if sub.state == SubmissionState.processing and fresh and sub.progress_step != RETRY_WAIT:
+            return None  # a live job refreshed it lately; the sweep will catch it if it dies
+        sub.state, sub.progress_step, sub.failure_reason, sub.updated_at = (
+            SubmissionState.processing, "probe", None, utcnow())
+        done = select(MediaAsset.derived_from_id).where(MediaAsset.role == AssetRole.normalised)
+        originals = session.exec(
+            select(MediaAsset.id)
+            .where(MediaAsset.submission_id == submission_id, MediaAsset.role == AssetRole.original)
+            .where(col(MediaAsset.id).not_in(done))
+            .order_by(col(MediaAsset.position), col(MediaAsset.id))
+        ).all()
+        return [i for i in originals if i is not None], " ".join(filter(None, [sub.caption, sub.body]))
+
+
+class _Reporter:
+    """Writes progress in its own short transactions, at most every few seconds (a heartbeat too)."""
+
+    def __init__(self, submission_id: int, share: tuple[float, float]) -> None:
+        self.submission_id, self.share = submission_id, share
+        self.last = (-1, "", 0.0)
+
+    def __call__(self, percent: int, step: str) -> None:
+        low, high = self.share
+        overall = int(low + (high - low) * percent / 100)
+        now = time.monotonic()
+        if step == self.last[1] and overall - self.last[0] < 5 and now - self.last[2] < 20:
+            return
+        self.last = (overall, step, now)
+        with runtime.current().db.unit_of_work() as session:
+            sub = session.get(Submission, self.submission_id)
+            if sub is not None:
+                sub.progress, sub.progress_step, sub.updated_at = min(99, overall), step, utcnow()
+
+
+def _save(submission_id: int, original_id: int, result: object) -> None:
+    """Store the derived files (outside the transaction), then record everything in one unit of work."""
+    from media.pipeline import PipelineResult
+
+    assert isinstance(result, PipelineResult)
+    rt = runtime.current()
+    stored = [(item, rt.store.put_file(item.path)) for item in result.derived]
+    with rt.db.unit_of_work() as session:
+        original = session.get(MediaAsset, original_id)
+        assert original is not None
+        probe = result.probe
+        original.kind, original.probe, original.duration_s = probe.kind, probe.to_dict(), probe.duration_s
+        original.width, original.height = probe.width, probe.height
+        for item, obj in stored:
+            session.add(MediaAsset(
+                submission_id=submission_id, derived_from_id=original_id, role=item.role, kind=item.kind,
+                sha256=obj.sha256, size_bytes=obj.size_bytes, mime=item.mime, filename=item.path.name,
+                position=original.position, width=item.width, height=item.height, duration_s=item.duration_s,
+            ))
+        if result.transcript is not None:
+            t = result.transcript
+            session.add(Transcript(
+                asset_id=original_id, status=t.status, model=t.model, language=t.language,
+                language_probability=t.language_probability, text=t.text, segments=t.segments, detail=t.detail,
+            ))
+        if result.vtt:
+            language = result.language.language if result.language else "und"
+            track = session.exec(select(SubtitleTrack).where(
+                SubtitleTrack.submission_id == submission_id, SubtitleTrack.language == language,
+                SubtitleTrack.kind == "transcript")).first()
+            if track is None:
+                session.add(SubtitleTrack(submission_id=submission_id, language=language, vtt=result.vtt))
+            else:
+                track.vtt, track.updated_at = result.vtt, utcnow()
+
+
+def _submission_tag(session: Session, submission: Submission) -> LanguageTag | None:
+    """Speech of the first original with a detected language; else the caption or notice text."""
+    rows = session.exec(
+        select(Transcript).join(MediaAsset, col(Transcript.asset_id) == col(MediaAsset.id))
+        .where(MediaAsset.submission_id == submission.id, Transcript.status == "done")
+        .order_by(col(MediaAsset.position), col(MediaAsset.id))
+    ).all()
+    for row in rows:
+        if row.language:
+            return tag_audio(row.language, row.language_probability, None, row.text)
+    text = " ".join(filter(None, [submission.caption, submission.body]))
+    return tag_text(text) if text.strip() else None
+
+
+def _finish(submission_id: int) -> None:
+    with runtime.current().db.unit_of_work() as session:
+        sub = session.get(Submission, submission_id)
+        assert sub is not None
+        first = session.exec(select(MediaAsset).where(
+            MediaAsset.submission_id == submission_id, MediaAsset.role == AssetRole.original)
+            .order_by(col(MediaAsset.position), col(MediaAsset.id))).first()
+        sub.kind = (first.kind if first is not None else None) or sub.kind or ("text" if sub.body else None)
+        tag = _submission_tag(session, sub)
+        if tag is not None:
+            sub.language, sub.language_confidence, sub.language_needs_review = (
+                tag.language, tag.confidence, tag.needs_review)
+        sub.state, sub.progress, sub.progress_step, sub.updated_at = SubmissionState.ready, 100, "done", utcnow()
+
+
+def _fail(submission_id: int, error: MediaRejected | None) -> None:
+    with runtime.current().db.unit_of_work() as session:
+        sub = session.get(Submission, submission_id)
+        if sub is None:
+            return
+        language = _officer_language(session, sub)
+        sub.failure_reason = (error.reason(language) if error is not None else gettext(
+            language, "The file could not be processed; the operators have been told."))
+        sub.state, sub.progress_step, sub.updated_at = SubmissionState.failed, "failed", utcnow()
+
+
+def _mark_retry(submission_id: int) -> None:
+    with runtime.current().db.unit_of_work() as session:
+        sub = session.get(Submission, submission_id)
+        if sub is not None and sub.state == SubmissionState.processing:
+            sub.progress_step, sub.updated_at = RETRY_WAIT, utcnow()
+
+
+def _is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, (TransientMediaError, OperationalError, TimeoutError, MemoryError)):
+        return True
+    return isinstance(exc, OSError) and exc.errno in _TRANSIENT_ERRNOS
+
+
+@task("media.process", retries=3, retry_delay=30, retry_backoff=2.0)
+def process(*, submission_id: int) -> str:
+    """Probe, normalise, transcribe and tag every original of a submission; safe to run twice."""
+    from media import pipeline
+
+    claim = _claim(submission_id)
+    if claim is None:
+        return "skipped"
+    originals, text = claim
+    rt = runtime.current()
+    work_root = rt.settings.data_path / "tmp"
+    work_root.mkdir(parents=True, exist_ok=True)
+    try:
+        for number, original_id in enumerate(originals):
+            with rt.db.reading() as session:
+                asset = session.get(MediaAsset, original_id)
+                assert asset is not None
+                source = rt.store.local_path(asset.sha256)
+            share = (100 * number / len(originals), 100 * (number + 1) / len(originals))
+            with tempfile.TemporaryDirectory(dir=work_root, prefix=f"media-{submission_id}-") as tmp:
+                result = pipeline.run(source, Path(tmp), settings=rt.settings, text=text,
+                                      progress=_Reporter(submission_id, share))
+                _save(submission_id, original_id, result)
+        _finish(submission_id)
+    except MediaRejected as exc:
+        _fail(submission_id, exc)
+        return "failed"
+    except BaseException as exc:
+        if _is_transient(exc):
+            _mark_retry(submission_id)
+            raise
+        log.exception("media.process_failed", extra={"submission_id": submission_id})
+        _fail(submission_id, None)
+        raise
+    return "done"
+
+
+@task("media.resume", retries=0, schedule=crontab(minute="*/5"))
+def resume(*, stale_minutes: float | None = None) -> list[int]:
+    """Re-enqueue submissions whose job died (processing, silent too long) or was never sent."""
+    rt = runtime.current()
+    cutoff = utcnow() - (timedelta(minutes=stale_minutes) if stale_minutes is not None else STALE_AFTER)
+    with rt.db.reading() as session:
+        ids = session.exec(select(Submission.id).where(
+            col(Submission.state).in_([SubmissionState.processing, SubmissionState.received]),
+            col(Submission.updated_at) <= cutoff,
+        ).order_by(col(Submission.id))).all()
+    for submission_id in ids:
+        rt.queue.enqueue("media.process", submission_id=submission_id)
+    if ids:
+        log.info("media.resumed", extra={"submission_ids": ids})
+    return [i for i in ids if i is not None]

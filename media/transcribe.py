@@ -1,0 +1,140 @@
+"""Speech to text with faster-whisper from a local CTranslate2 model directory: int8 on CPU, VAD on.
+
+Nothing is ever downloaded: a model directory must hold `model.bin` and `tokenizer.json` (without
+the latter faster-whisper would fetch one from the Hugging Face hub). Without a usable model the
+status is "unavailable" with the reason, and no text is made up.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+SAMPLE_RATE = 16_000
+WINDOW_SECONDS = 30
+LANGUAGE_WINDOWS = 3
+REQUIRED_FILES = ("model.bin", "tokenizer.json")
+
+
+@dataclass(slots=True)
+class TranscriptResult:
+    status: str  # JobStatus: done | unavailable | failed
+    model: str | None = None
+    language: str | None = None
+    language_probability: float | None = None
+    language_probabilities: dict[str, float] = field(default_factory=dict)
+    text: str | None = None
+    segments: list[dict[str, Any]] = field(default_factory=list)
+    detail: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def model_problem(path: Path | None) -> str | None:
+    """Why `path` cannot be used as a model directory, or None when it can."""
+    if path is None:
+        return "no speech model configured (BANGTIN_WHISPER_MODEL)"
+    if not path.is_dir():
+        return f"speech model directory {path} does not exist"
+    missing = [name for name in REQUIRED_FILES if not (path / name).is_file()]
+    if missing:
+        return f"speech model directory {path} lacks {', '.join(missing)}"
+    return None
+
+
+@lru_cache(maxsize=2)
+def load_model(path: str, cpu_threads: int = 0) -> Any:
+    """Load (once per process) a WhisperModel from a local directory, int8 on CPU."""
+    from faster_whisper import WhisperModel  # heavy: imported only in worker processes
+
+    threads = cpu_threads or max(1, os.cpu_count() or 1)
+    return WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=threads, local_files_only=True)
+
+
+def load_audio(path: Path) -> np.ndarray:
+    """Decode any audio track PyAV reads to 16 kHz mono float32."""
+    from faster_whisper.audio import decode_audio
+
+    return decode_audio(str(path), sampling_rate=SAMPLE_RATE)
+
+
+def speech_only(audio: np.ndarray) -> np.ndarray:
+    """The speech of `audio` (Silero VAD, shipped inside faster-whisper), silences cut out."""
+    from faster_whisper.vad import collect_chunks, get_speech_timestamps
+
+    chunks = get_speech_timestamps(audio)
+    if not chunks:
+        return audio[:0]
+    pieces, _ = collect_chunks(audio, chunks)
+    return np.concatenate(pieces)
+
+
+def detect_language(model: Any, speech: np.ndarray, *, windows: int = LANGUAGE_WINDOWS) -> tuple[str, float, dict[str, float]]:
+    """Whisper's language probabilities averaged over up to `windows` 30-second windows of speech."""
+    from faster_whisper.audio import pad_or_trim
+
+    size = WINDOW_SECONDS * SAMPLE_RATE
+    totals: dict[str, float] = {}
+    count = 0
+    for start in range(0, max(1, len(speech)), size):
+        if count == windows:
+            break
+        features = model.feature_extractor(speech[start : start + size])
+        encoded = model.encode(pad_or_trim(features))
+        for token, probability in model.model.detect_language(encoded)[0]:
+            code = token[2:-2]  # "<|vi|>" → "vi"
+            totals[code] = totals.get(code, 0.0) + probability
+        count += 1
+    averaged = {code: total / count for code, total in totals.items()}
+    language = max(averaged, key=lambda code: averaged[code])
+    return language, averaged[language], averaged
+
+
+def transcribe(audio: np.ndarray, *, model_dir: Path | None, vi_model_dir: Path | None = None,
+               beam_size: int = 5, max_new_tokens: int | None = None,
+               on_segment: Callable[[float], None] | None = None) -> TranscriptResult:
+    """Detect the language, then transcribe (with the Vietnamese model when one is set and fits)."""
+    problem = model_problem(model_dir)
+    if problem:
+        return TranscriptResult(status="unavailable", detail=problem)
+    assert model_dir is not None
+    model = load_model(str(model_dir))
+    speech = speech_only(audio)
+    if len(speech) < SAMPLE_RATE // 2:
+        return TranscriptResult(status="done", model=model_dir.name, text="", detail="no speech found")
+    language, probability, probabilities = detect_language(model, speech)
+    chosen, chosen_dir = model, model_dir
+    if language == "vi" and vi_model_dir is not None and model_problem(vi_model_dir) is None:
+        chosen, chosen_dir = load_model(str(vi_model_dir)), vi_model_dir
+    duration = len(audio) / SAMPLE_RATE
+    segments: list[dict[str, Any]] = []
+    pieces, _info = chosen.transcribe(
+        audio,
+        language=language,
+        task="transcribe",
+        beam_size=beam_size,
+        vad_filter=True,
+        condition_on_previous_text=False,  # a misheard window must not poison the next one
+        max_new_tokens=max_new_tokens,
+    )
+    for piece in pieces:
+        segments.append({"start": round(piece.start, 3), "end": round(piece.end, 3), "text": piece.text.strip()})
+        if on_segment and duration:
+            on_segment(min(1.0, piece.end / duration))
+    top = dict(sorted(probabilities.items(), key=lambda kv: -kv[1])[:10])
+    return TranscriptResult(
+        status="done",
+        model=chosen_dir.name,
+        language=language,
+        language_probability=round(probability, 4),
+        language_probabilities={k: round(v, 4) for k, v in top.items()},
+        text=" ".join(s["text"] for s in segments if s["text"]),
+        segments=segments,
+    )

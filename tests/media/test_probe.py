@@ -1,0 +1,89 @@
+"""Probing decides the kind from content and rejects bad files with reasons an officer understands."""
+
+from __future__ import annotations
+
+import pytest
+
+from media.errors import MediaRejected
+from media.probe import probe_file
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "video_codec", "audio_codec"),
+    [
+        ("iphone_hevc.mov", "video", "hevc", "aac"),
+        ("android_vfr.mp4", "video", "h264", "aac"),
+        ("feature_phone.3gp", "video", "mpeg4", "amrnb"),
+        ("voice.ogg", "audio", None, "opus"),
+        ("video_note.mp4", "video", "h264", "aac"),
+        ("clip.webm", "video", "vp9", "opus"),
+        ("picture.webp", "image", "webp", None),
+        ("logo_alpha.png", "image", "png", None),
+        ("photo_exif.jpg", "image", "mjpeg", None),
+        ("speech.wav", "audio", None, "pcm_s16le"),
+        ("uhd_4k.mp4", "video", "h264", None),
+    ],
+)
+def test_phone_formats_are_recognised(sample, name, kind, video_codec, audio_codec):
+    result = probe_file(sample(name), max_seconds=1800)
+    assert (result.kind, result.video_codec, result.audio_codec) == (kind, video_codec, audio_codec)
+    if kind == "audio":
+        assert result.duration_s and result.duration_s > 0.5
+    else:
+        assert result.width and result.height
+
+
+def test_iphone_rotation_is_read_and_sides_swapped(sample):
+    result = probe_file(sample("iphone_hevc.mov"), max_seconds=1800)
+    assert result.rotation == 270
+    assert (result.width, result.height) == (240, 320)
+
+
+def test_variable_frame_rate_is_noticed(sample):
+    assert probe_file(sample("android_vfr.mp4"), max_seconds=1800).vfr is True
+    assert probe_file(sample("plain.mp4"), max_seconds=1800).vfr is False
+
+
+def test_exif_orientation_counts_for_images(sample):
+    result = probe_file(sample("photo_exif.jpg"), max_seconds=1800)
+    assert (result.width, result.height) == (100, 200)
+
+
+def test_png_alpha_is_noticed(sample):
+    assert probe_file(sample("logo_alpha.png"), max_seconds=1800).has_alpha is True
+
+
+def test_a_video_named_like_a_photo_is_a_video(sample):
+    result = probe_file(sample("holiday.jpg"), max_seconds=1800)
+    assert result.kind == "video" and result.has_audio
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("zero.mp4", "empty"),
+        ("random.bin", "not_media"),
+        ("notes.txt", "not_media"),
+        ("cut_moov.mp4", "truncated"),
+        ("cut_tail.mp4", "truncated"),
+        ("huge.png", "too_large"),
+    ],
+)
+def test_bad_files_are_rejected_with_a_reason(sample, name, code):
+    with pytest.raises(MediaRejected) as caught:
+        probe_file(sample(name), max_seconds=1800)
+    assert caught.value.code == code
+    reason = caught.value.reason("vi")
+    assert reason and reason != caught.value.message  # translated into Vietnamese
+
+
+def test_too_long_names_both_durations(sample):
+    with pytest.raises(MediaRejected) as caught:
+        probe_file(sample("ten_minutes.mp4"), max_seconds=300)
+    assert caught.value.code == "too_long"
+    assert caught.value.reason("vi") == "Bản ghi dài 10 phút; thời lượng tối đa là 5 phút."
+
+
+def test_ten_minutes_within_the_limit_passes(sample):
+    result = probe_file(sample("ten_minutes.mp4"), max_seconds=1800)
+    assert result.duration_s == pytest.approx(600, abs=1)
