@@ -85,8 +85,7 @@ class Database:
         try:
             yield session
         finally:
-            session.rollback()
-            session.close()
+            session.close()  # ends the transaction; loaded objects stay readable
 
     def ping(self) -> None:
         with self.engine.connect() as conn:

@@ -1,0 +1,123 @@
+"""The `bangtin` command line, driven as an operator would: through the real executable."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from core.supervisor import InstanceLock
+from tests.conftest import TEST_SECRET
+
+
+@pytest.fixture
+def run(tmp_path: Path):
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("BANGTIN_")},
+           "BANGTIN_DATA_DIR": str(tmp_path / "data"), "BANGTIN_SECRET_KEY": TEST_SECRET}
+
+    def invoke(*args: str, extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "core.cli", *args], env={**env, **(extra or {})},
+                              capture_output=True, text=True, timeout=120, cwd=tmp_path)
+
+    return invoke
+
+
+def test_every_contract_command_has_help(run) -> None:
+    for command in (["up"], ["web"], ["worker"], ["bot"], ["db", "upgrade"], ["seed"], ["units", "list"],
+                    ["user", "create"], ["invite"], ["media", "process"], ["lang"], ["plans", "build"],
+                    ["boards", "list"], ["boards", "token"], ["reminders", "run"], ["backup"], ["restore"],
+                    ["audit", "verify"]):
+        result = run(*command, "--help")
+        assert result.returncode == 0, (command, result.stderr)
+        assert "Usage" in result.stdout
+
+
+def test_seed_lists_units_and_creates_a_user(run) -> None:
+    assert run("seed", "--demo").returncode == 0
+    units = json.loads(run("units", "list", "--json").stdout)
+    names = {u["name"] for u in units}
+    assert "Ban Quản lý Khu kinh tế tỉnh Lai Châu" in names
+    assert "Báo Lai Châu" not in names  # merged in 2025: only with --all
+    assert "Báo Lai Châu" in {u["name"] for u in json.loads(run("units", "list", "--all", "--json").stdout)}
+    created = run("user", "create", "--username", "bientap2", "--password", "mot-mat-khau-dai-2026",
+                  "--role", "editor", "--unit", "Sở Văn hóa, Thể thao và Du lịch tỉnh Lai Châu")
+    assert created.returncode == 0, created.stderr
+    boards = json.loads(run("boards", "list", "--json").stdout)
+    assert {"MLT-01", "UMTK-01", "TANPHONG-01"} <= {b["code"] for b in boards}
+    verified = run("audit", "verify", "--json")
+    assert verified.returncode == 0 and json.loads(verified.stdout)["ok"] is True
+
+
+def test_bad_input_gets_one_clear_line(run) -> None:
+    run("seed", "--demo")
+    weak = run("user", "create", "--username", "x1", "--password", "short", "--role", "editor", "--unit", "SVHTTDL")
+    assert weak.returncode == 2 and weak.stderr.strip().count("\n") == 0 and "at least 14" in weak.stderr
+    unknown = run("user", "create", "--username", "x2", "--password", "mot-mat-khau-dai-2026", "--role", "editor",
+                  "--unit", "No Such Unit")
+    assert unknown.returncode == 2 and "No Such Unit" in unknown.stderr
+    bad_url = run("units", "list", extra={"BANGTIN_DATABASE_URL": "oracle://x"})
+    assert bad_url.returncode == 2 and bad_url.stderr.startswith("bangtin: BANGTIN_DATABASE_URL:")
+    no_key = run("units", "list", extra={"BANGTIN_SECRET_KEY": "changethis"})
+    assert no_key.returncode == 2 and "BANGTIN_SECRET_KEY" in no_key.stderr
+
+
+@pytest.mark.parametrize(("args", "issue"), [(["plans", "build"], 6), (["boards", "token", "MLT-01"], 6),
+                                             (["reminders", "run"], 7), (["backup"], None), (["restore"], None)])
+def test_commands_of_later_capabilities_say_not_built_yet(run, args, issue) -> None:
+    result = run(*args)
+    assert result.returncode == 3
+    assert result.stderr.startswith("bangtin: not built yet")
+    if issue:
+        assert f"issue {issue}" in result.stderr
+
+
+def test_a_second_up_on_the_same_data_dir_says_so(run, tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    with InstanceLock(tmp_path / "data"):
+        second = run("up")
+    assert second.returncode == 2
+    assert "already running" in second.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_up_serves_the_login_page_prints_logins_and_stops_together(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("BANGTIN_")},
+           "BANGTIN_DATA_DIR": str(tmp_path / "data"), "BANGTIN_DEMO": "true", "BANGTIN_PORT": str(port)}
+    subprocess.run([sys.executable, "-m", "core.cli", "seed", "--demo"], env=env, check=True, cwd=tmp_path,
+                   capture_output=True)
+    up = subprocess.Popen([sys.executable, "-m", "core.cli", "up"], env=env, cwd=tmp_path, text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        lines: list[str] = []
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not any("bientap" in line for line in lines):
+            lines.append(up.stdout.readline())
+        output = "".join(lines)
+        assert f"http://127.0.0.1:{port}" in output
+        assert "bientap-demo-2026" in output and "quantri" in output
+        page = httpx.get(f"http://127.0.0.1:{port}/")
+        assert page.status_code == 200 and "Đăng nhập" in page.text
+        children = subprocess.run(["pgrep", "-f", "core.cli (web|worker)"], capture_output=True, text=True).stdout.split()
+        assert len(children) >= 2
+    finally:
+        up.send_signal(2)  # Ctrl-C
+        up.wait(timeout=30)
+    time.sleep(0.5)
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+    leftovers = [pid for pid in children if Path(f"/proc/{pid}").exists()]
+    assert leftovers == []
