@@ -11,6 +11,7 @@ from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 import i18n
+from admin import nav
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -44,6 +45,7 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
         "languages": i18n.LANGUAGES,
         "csrf_token": request.session.get("csrf", "") if "session" in request.scope else "",
         "user": getattr(request.state, "officer", None),
+        "nav_items": nav.items_for(getattr(getattr(request.state, "officer", None), "role", None)),
         "tz": runtime.settings.tz,
         "format_datetime": lambda moment: i18n.format_datetime(moment, language, runtime.settings.tz),
         **_translators(language),
