@@ -20,6 +20,8 @@ def fill(language: str, translations: dict[str, str], domains: list[str]) -> lis
     missing: list[str] = []
     for domain in domains:
         po_file = LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.po"
+        if not po_file.exists():
+            continue
         with po_file.open("rb") as handle:
             catalog = read_po(handle, locale=language)
         for message in catalog:

@@ -1,17 +1,25 @@
 #!/bin/sh
-# Extract the messages of each domain (one per package) and merge them into the .po catalogs.
-# `make i18n` runs this; translators then fill the new entries of vi (and en where ids differ).
+# Extract the messages of each domain and merge them into its .po catalogs (vi, en).
+# `make i18n` runs it for every domain; `sh i18n/update.sh DOMAIN…` for some. Each domain is owned
+# by one capability, so two people never edit the same catalog. Then translate the empty entries
+# of vi (en is filled from the English ids by `python -m i18n.fill en - DOMAIN`).
 set -eu
 cd "$(dirname "$0")/.."
 PYBABEL="${PYBABEL:-.venv/bin/pybabel}"
-for domain in ${*:-core admin bot media}; do
+for domain in ${*:-core admin airing bot media}; do
+  ignore=""
   case "$domain" in
     core) dirs="core i18n" ;;
+    admin) dirs="admin"; ignore="--ignore-dirs=airing" ;;
+    airing) dirs="admin/views/airing admin/templates/airing" ;;
     *) dirs="$domain" ;;
   esac
-  [ -d "$domain" ] || continue
+  existing=""
+  for d in $dirs; do [ -d "$d" ] && existing="$existing $d"; done
+  [ -n "$existing" ] || continue
   pot="$(mktemp)"
-  "$PYBABEL" extract --no-default-keywords -k _ -k N_ -k gettext:2 -k ngettext:2,3 -F babel.cfg -o "$pot" $dirs >/dev/null 2>&1
+  "$PYBABEL" extract --no-default-keywords -k _ -k N_ -k gettext:2 -k ngettext:2,3 -F babel.cfg \
+    $ignore -o "$pot" $existing >/dev/null 2>&1
   for lang in vi en; do
     po="i18n/locale/$lang/LC_MESSAGES/$domain.po"
     if [ -f "$po" ]; then
