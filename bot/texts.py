@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import i18n
@@ -99,12 +99,15 @@ def summary(lang: str, tz: ZoneInfo, sub: Submission, *, files: int, cluster: Cl
     lines = [
         t(lang, "Please check before sending:"),
         t(lang, "Content: %(kind)s", kind=t(lang, KIND_LABELS.get(sub.kind or "", "written notice"))),
-        i18n.ngettext(lang, "Files: %(n)d", "Files: %(n)d", files),
         t(lang, "Category: %(label)s", label=category_label(lang, sub.category)),
         t(lang, "Airs on: %(target)s", target=target_label(lang, sub, cluster)),
-        t(lang, "Period: %(start)s – %(end)s", start=day(sub.wished_start, lang, tz), end=day(sub.wished_end, lang, tz)),
+        # The period ends at an exclusive instant (midnight after the last day): show the last day.
+        t(lang, "Period: %(start)s – %(end)s", start=day(sub.wished_start, lang, tz),
+          end=day(sub.wished_end - timedelta(seconds=1) if sub.wished_end else None, lang, tz)),
         t(lang, "Title: %(title)s", title=sub.title or t(lang, "(none)")),
     ]
+    if files:
+        lines.insert(2, i18n.ngettext(lang, "Files: %(n)d", "Files: %(n)d", files))
     if sub.is_emergency:
         lines.append(t(lang, "EMERGENCY: the editors on duty will be alerted at once."))
     if uploads_pending:

@@ -92,6 +92,9 @@ def attach_asset(
     ).first()
     if existing is not None:
         return None
+    draft = submission.state == str(SubmissionState.draft)
+    if not draft:  # numbered already: a late part goes last
+        order = len(assets_of(session, submission_id=submission.id))  # type: ignore[arg-type]
     asset = MediaAsset(
         submission_id=submission.id, role=str(AssetRole.original), kind=str(kind), sha256=stored.sha256,
         size_bytes=stored.size_bytes, mime=mime, filename=filename, position=order, source_ref=source_ref,
@@ -99,8 +102,7 @@ def attach_asset(
     )
     session.add(asset)
     session.flush()
-    _renumber(session, submission_id=submission.id)  # type: ignore[arg-type]
-    if submission.state != str(SubmissionState.draft):
+    if not draft:
         # A late album part or a large upload: the media job must see it too.
         audit.record(session, actor=actor, action="submission.asset_added", object_type="submission",
                      object_id=submission.id, after={"sha256": stored.sha256, "position": asset.position})
@@ -112,7 +114,8 @@ def _renumber(session: Session, *, submission_id: int) -> None:
         select(MediaAsset).where(MediaAsset.submission_id == submission_id, MediaAsset.role == str(AssetRole.original))
         .order_by(col(MediaAsset.position), col(MediaAsset.id))
     ).all()
-    # Positions hold the channel's order key (message ids) until then; make them 0, 1, 2 …
+    # In a draft, positions hold the channel's order key (message ids): album parts arrive in any
+    # order. On "Gửi" they become 0, 1, 2 …
     for index, asset in enumerate(assets):
         if asset.position != index:
             asset.position = index
@@ -217,6 +220,7 @@ def submit(session: Session, *, submission: Submission, actor: Actor, queue: Que
     assets = assets_of(session, submission_id=submission.id)  # type: ignore[arg-type]
     if not assets and not submission.body and not _has_pending_upload(session, submission.id):
         raise Invalid("nothing to send", field="media")
+    _renumber(session, submission_id=submission.id)  # type: ignore[arg-type]
     before = audit.snapshot(submission)
     now = utcnow()
     for _attempt in range(5):
