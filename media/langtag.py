@@ -28,6 +28,7 @@ import pycld2
 TARGETS = ("vi", "en", "zh")
 MIN_LETTERS = 12  # below this a tag would be a guess
 MIN_WORDS = 3
+HAN_WEIGHT = 3
 WHISPER_MIN_PROBABILITY = 0.6
 
 _SCRIPTS: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = (
@@ -127,30 +128,37 @@ def tag_text(text: str) -> LanguageTag:
     for char in letters:
         script = _script_of(char)
         counts[script] = counts.get(script, 0) + 1
-    total = len(letters)
-    if total == 0:
+    if not letters:
         return LanguageTag("und", 0.0, True, "too_short", {"letters": 0})
-    script, count = max(counts.items(), key=lambda item: item[1])
-    shares = {name: round(n / total, 3) for name, n in counts.items()}
+    # A Han character is a whole word, worth about three letters of a Latin-script syllable.
+    weights = {name: n * (HAN_WEIGHT if name == "Hani" else 1) for name, n in counts.items()}
+    total = sum(weights.values())
+    script = max(weights, key=lambda name: weights[name])
+    shares = {name: round(n / total, 3) for name, n in weights.items()}
     detail: dict[str, Any] = {"scripts": shares}
-    if script in _SCRIPT_LANGUAGE:
-        # Han carries a word per character, so four of them already say something.
-        if total < (4 if script == "Hani" else MIN_LETTERS):
-            return LanguageTag("und", 0.0, True, "too_short", detail)
-        language, confidence = _SCRIPT_LANGUAGE[script]
-        mixed = shares[script] < 0.8
-        if mixed:
-            detail["mixed"] = True
-        review = mixed or language not in (*TARGETS, "blt", "hmn")
-        return LanguageTag(language, round(confidence * shares[script], 3), review, "script", detail)
-    if script != "Latn":
-        return LanguageTag("und", 0.0, True, "script", detail)
-    words = _WORD.findall(clean)
-    if total < MIN_LETTERS or len(words) < MIN_WORDS:
-        return LanguageTag("und", 0.0, True, "too_short", detail)
-    tag = _latin(clean, words)
+    tag = _by_script(script, counts[script], clean, shares)
+    # A second script with a real share is a bilingual notice (Việt–Trung…): an editor decides.
+    if any(share >= 0.15 for name, share in shares.items() if name not in (script, "Zyyy")):
+        detail["mixed"] = True
+        tag.needs_review = True
     tag.detail = {**detail, **tag.detail}
     return tag
+
+
+def _by_script(script: str, letters: int, clean: str, shares: dict[str, float]) -> LanguageTag:
+    if script in _SCRIPT_LANGUAGE:
+        # Han carries a word per character, so four of them already say something.
+        if letters < (4 if script == "Hani" else MIN_LETTERS):
+            return LanguageTag("und", 0.0, True, "too_short")
+        language, confidence = _SCRIPT_LANGUAGE[script]
+        review = language not in (*TARGETS, "blt", "hmn")
+        return LanguageTag(language, round(confidence * shares[script], 3), review, "script")
+    if script != "Latn":
+        return LanguageTag("und", 0.0, True, "script")
+    words = _WORD.findall(clean)
+    if letters < MIN_LETTERS or len(words) < MIN_WORDS:
+        return LanguageTag("und", 0.0, True, "too_short")
+    return _latin(clean, words)
 
 
 def tag_audio(language: str | None, probability: float | None, probabilities: dict[str, float] | None = None,

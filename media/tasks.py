@@ -210,7 +210,7 @@ def process(*, submission_id: int) -> str:
     except MediaRejected as exc:
         _fail(submission_id, exc)
         return "failed"
-    except BaseException as exc:
+    except Exception as exc:  # a kill (SystemExit, KeyboardInterrupt) leaves the row for media.resume
         if _is_transient(exc):
             _mark_retry(submission_id)
             raise

@@ -1,0 +1,160 @@
+"""media.process and media.resume on a real database: idempotent, resumable, failing with a reason."""
+
+from __future__ import annotations
+
+import errno
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from core.models import MediaAsset, Officer, SubtitleTrack, Submission, Transcript, Unit
+from core.models.types import utcnow
+from media import pipeline, tasks
+
+
+def _submission(rt, files, *, caption=None, body=None, language="vi"):
+    with rt.db.unit_of_work() as session:
+        unit = Unit(code="xa-ma-lu-thang", name="UBND xã Ma Lù Thàng", kind="commune")
+        session.add(unit)
+        session.flush()
+        officer = Officer(unit_id=unit.id, full_name="Lò Văn Minh", language=language)
+        session.add(officer)
+        session.flush()
+        sub = Submission(officer_id=officer.id, unit_id=unit.id, channel="telegram", state="received",
+                         caption=caption, body=body)
+        session.add(sub)
+        session.flush()
+        for position, path in enumerate(files):
+            stored = rt.store.put_file(path)
+            session.add(MediaAsset(submission_id=sub.id, role="original", sha256=stored.sha256,
+                                   size_bytes=stored.size_bytes, filename=path.name, position=position))
+        return sub.id
+
+
+def _load(rt, submission_id):
+    with rt.db.reading() as session:
+        sub = session.get(Submission, submission_id)
+        assets = session.exec(select(MediaAsset).where(MediaAsset.submission_id == submission_id)).all()
+        transcripts = session.exec(select(Transcript)).all()
+        return sub, assets, transcripts
+
+
+def test_video_submission_becomes_ready(runtime_env, sample):
+    rt = runtime_env
+    sid = _submission(rt, [sample("android_vfr.mp4")], caption="Thông báo lịch tiêm phòng cho trẻ em trong xã")
+    assert tasks.process(submission_id=sid) == "done"
+    sub, assets, transcripts = _load(rt, sid)
+    assert (sub.state, sub.progress, sub.progress_step, sub.kind) == ("ready", 100, "done", "video")
+    roles = sorted(a.role for a in assets)
+    assert roles == ["normalised", "original", "poster", "thumbnail"]
+    original = next(a for a in assets if a.role == "original")
+    assert original.kind == "video" and original.probe["vfr"] is True and original.duration_s
+    for derived in (a for a in assets if a.role != "original"):
+        assert derived.derived_from_id == original.id and rt.store.exists(derived.sha256)
+    (transcript,) = transcripts
+    assert transcript.status == "unavailable" and transcript.text is None
+    assert sub.language == "vi" and sub.language_confidence and sub.language_confidence > 0.5
+
+
+def test_running_twice_changes_nothing(runtime_env, sample):
+    rt = runtime_env
+    sid = _submission(rt, [sample("voice.ogg")])
+    assert tasks.process(submission_id=sid) == "done"
+    before = len(_load(rt, sid)[1])
+    assert tasks.process(submission_id=sid) == "skipped"
+    assert len(_load(rt, sid)[1]) == before
+
+
+@pytest.mark.parametrize(("language", "reason"), [
+    ("vi", "Tệp này không phải là video, hình ảnh hay bản ghi âm."),
+    ("en", "This file is not a video, a picture or a sound recording."),
+])
+def test_bad_file_fails_with_a_reason_in_the_officers_language(runtime_env, sample, language, reason):
+    rt = runtime_env
+    sid = _submission(rt, [sample("random.bin")], language=language)
+    assert tasks.process(submission_id=sid) == "failed"
+    sub = _load(rt, sid)[0]
+    assert (sub.state, sub.failure_reason) == ("failed", reason)
+    assert tasks.process(submission_id=sid) == "skipped"
+
+
+def test_killed_worker_job_is_done_again_after_restart(runtime_env, sample, monkeypatch):
+    rt = runtime_env
+    sid = _submission(rt, [sample("video_note.mp4"), sample("picture.webp")])
+    real_run = pipeline.run
+    calls = []
+
+    def dies_on_second(*args, **kwargs):
+        calls.append(args[0])
+        if len(calls) == 2:
+            raise SystemExit("worker killed")
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "run", dies_on_second)
+    with pytest.raises(SystemExit):
+        tasks.process(submission_id=sid)
+    sub, assets, _ = _load(rt, sid)
+    assert sub.state == "processing" and sum(a.role == "normalised" for a in assets) == 1
+
+    assert tasks.resume() == []  # a job that spoke lately may still be alive: left alone
+    with rt.db.unit_of_work() as session:
+        session.get(Submission, sid).updated_at = utcnow() - timedelta(minutes=11)
+    monkeypatch.setattr(pipeline, "run", real_run)
+    rt.queue.huey.immediate = True  # the restarted worker consumes what the sweep enqueues
+    assert tasks.resume() == [sid]
+    sub, assets, _ = _load(rt, sid)
+    assert sub.state == "ready"
+    normalised = [a for a in assets if a.role == "normalised"]
+    assert len(normalised) == 2 and len({a.derived_from_id for a in normalised}) == 2
+
+
+def test_transient_error_is_retried_not_failed(runtime_env, sample, monkeypatch):
+    rt = runtime_env
+    sid = _submission(rt, [sample("voice.ogg")])
+    real_run = pipeline.run
+    monkeypatch.setattr(pipeline, "run", lambda *a, **k: (_ for _ in ()).throw(OSError(errno.ENOSPC, "disk full")))
+    with pytest.raises(OSError):
+        tasks.process(submission_id=sid)
+    sub = _load(rt, sid)[0]
+    assert (sub.state, sub.progress_step) == ("processing", tasks.RETRY_WAIT)
+    monkeypatch.setattr(pipeline, "run", real_run)
+    assert tasks.process(submission_id=sid) == "done"  # Huey's retry
+
+
+def test_unexpected_error_fails_with_a_generic_reason(runtime_env, sample, monkeypatch):
+    rt = runtime_env
+    sid = _submission(rt, [sample("voice.ogg")])
+    monkeypatch.setattr(pipeline, "run", lambda *a, **k: (_ for _ in ()).throw(ValueError("bug")))
+    with pytest.raises(ValueError):
+        tasks.process(submission_id=sid)
+    sub = _load(rt, sid)[0]
+    assert sub.state == "failed" and sub.failure_reason == "Không xử lý được tệp; bộ phận kỹ thuật đã được báo."
+
+
+def test_transcript_and_subtitles_are_stored(runtime_env, sample, tiny_whisper):
+    rt = runtime_env
+    rt.settings.whisper_model = tiny_whisper
+    sid = _submission(rt, [sample("speech.wav")])
+    assert tasks.process(submission_id=sid) == "done"
+    sub, _, transcripts = _load(rt, sid)
+    (transcript,) = transcripts
+    assert transcript.status == "done" and isinstance(transcript.segments, list)
+    assert transcript.language and transcript.language_probability is not None
+    assert sub.language is not None and sub.language_confidence is not None
+    with rt.db.reading() as session:
+        tracks = session.exec(select(SubtitleTrack).where(SubtitleTrack.submission_id == sid)).all()
+    assert len(tracks) == (1 if transcript.segments else 0)
+
+
+def test_text_notice_is_tagged(runtime_env):
+    rt = runtime_env
+    sid = _submission(rt, [], body="Kuv lub npe hu ua Pov. Koj lub npe hu li cas? Kuv nyob zoo.")
+    assert tasks.process(submission_id=sid) == "done"
+    sub = _load(rt, sid)[0]
+    assert (sub.state, sub.language) == ("ready", "hmn")
+
+
+def test_progress_text_for_the_bot():
+    assert tasks.progress_text("normalise", 60) == "đang xử lý video… 60%"
+    assert tasks.progress_text("transcribe", 80, "en") == "transcribing the speech… 80%"
