@@ -130,6 +130,9 @@ class ConversationEngine:
         conv = _lock_conversation(session, ev, sender)
         turn = Turn(session=session, rt=self.rt, ev=ev, conv=conv, sender=sender,
                     lang=sender.language or self.rt.settings.default_language)
+        if ev.kind == "media" and sender.status == "active" and not plan.throttle and not plan.refusal:
+            # The read phase let it through; concurrent clips of one chat are counted again under the lock.
+            plan.throttle = throttle_wait(session, officer_id=sender.officer_id or 0, incoming=len(ev.files))
         try:
             _route(turn, plan, stored, failed)
         except IntakeRefused as exc:

@@ -227,7 +227,8 @@ async def h(request: pytest.FixtureRequest, fake: FakeTelegram, rt: Runtime, see
         yield harness
     finally:
         if task is not None:
-            await tg.dispatcher.stop_polling()
+            if not task.done():
+                await tg.dispatcher.stop_polling()
             await asyncio.wait_for(task, timeout=10)
         if harness.client is not None:
             await harness.client.aclose()
