@@ -6,12 +6,14 @@
 set -eu
 cd "$(dirname "$0")/.."
 PYBABEL="${PYBABEL:-.venv/bin/pybabel}"
-for domain in ${*:-core admin airing bot media}; do
+for domain in ${*:-core admin airing notify bot media}; do
   ignore=""
   case "$domain" in
     core) dirs="core i18n" ;;
-    admin) dirs="admin"; ignore="--ignore-dirs=airing" ;;
+    admin) dirs="admin"; ignore="--ignore-dirs=airing notify" ;;
     airing) dirs="admin/views/airing admin/templates/airing" ;;
+    notify) dirs="bot/notify admin/views/notify admin/templates/notify" ;;
+    bot) dirs="bot"; ignore="--ignore-dirs=notify" ;;
     *) dirs="$domain" ;;
   esac
   existing=""
@@ -19,7 +21,7 @@ for domain in ${*:-core admin airing bot media}; do
   [ -n "$existing" ] || continue
   pot="$(mktemp)"
   "$PYBABEL" extract --no-default-keywords -k _ -k N_ -k gettext:2 -k ngettext:2,3 -F babel.cfg \
-    $ignore -o "$pot" $existing >/dev/null 2>&1
+    ${ignore:+"$ignore"} -o "$pot" $existing >/dev/null 2>&1
   for lang in vi en; do
     po="i18n/locale/$lang/LC_MESSAGES/$domain.po"
     if [ -f "$po" ]; then
