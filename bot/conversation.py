@@ -189,6 +189,8 @@ def _route(turn: Turn, plan: Plan, stored: list[tuple[IncomingFile, StoredObject
             drafts.new(turn)
         elif ev.command == "cancel":
             drafts.cancel(turn)
+        elif ev.command == "resume":
+            drafts.resume(turn)
         else:
             access.command(turn)
     elif ev.kind == "text":

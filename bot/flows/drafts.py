@@ -292,3 +292,30 @@ def cancel(turn: Turn) -> None:
 
 def refusal_reply(lang: str, exc: IntakeRefused, reply_to: str | None) -> Reply:
     return Reply(texts.t(lang, REFUSALS[exc.reason], **exc.values), reply_to=reply_to)
+
+
+def resume(turn: Turn) -> None:
+    """Ask the current step's question again (a lost keyboard, a reopened web page)."""
+    sub = turn.draft()
+    step = turn.conv.step
+    if sub is None:
+        turn.goto("idle")
+        turn.say("Ready for a new submission: send a clip, photos, a voice note or type a notice.")
+    elif step == "duplicate":
+        previous = intake.find_previous(turn.session, officer_id=sub.officer_id, dedupe_key=sub.dedupe_key,
+                                        sha256s=[a.sha256 for a in intake.assets_of(turn.session, submission_id=sub.id)],  # type: ignore[arg-type]
+                                        exclude_id=sub.id)
+        offer_duplicate_or_ask(turn, sub, previous)
+    elif step == "target":
+        ask_target(turn)
+    elif step == "cluster":
+        turn.say("Choose the cluster:", buttons=texts.cluster_keyboard(
+            turn.lang, intake.clusters_for(turn.session, unit_id=sub.unit_id)))
+    elif step == "period":
+        ask_period(turn)
+    elif step == "title":
+        ask_title(turn)
+    elif step == "summary":
+        show_summary(turn, sub)
+    else:
+        ask_category(turn, sub)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from bot.web import webhook
+from bot.web import gui, uploads, webhook
 
 router = APIRouter()
 router.include_router(webhook.router)
+router.include_router(uploads.router)
+router.include_router(gui.router)

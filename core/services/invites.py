@@ -185,14 +185,24 @@ def redeem_invite(
 
 def identify(session: Session, *, channel: Channel, external_id: str) -> Sender:
     """Who speaks from this chat address; deactivation of the officer or binding takes effect at once."""
+    if channel == Channel.web:
+        # The web page's address is set by the server from the login session, never by the browser.
+        officer = session.get(Officer, int(external_id.removeprefix("officer:")))
+        return _sender(officer) if officer is not None else Sender(status="stranger")
     account = session.exec(
         select(ChannelAccount).where(ChannelAccount.channel == str(channel), ChannelAccount.external_id == external_id)
     ).first()
     if account is None:
         return Sender(status="stranger")
     officer = session.get(Officer, account.officer_id)
-    if officer is None or not officer.is_active or not account.is_active:
+    if officer is None or not account.is_active:
         return Sender(status="inactive", officer_id=account.officer_id)
+    return _sender(officer)
+
+
+def _sender(officer: Officer) -> Sender:
+    if not officer.is_active:
+        return Sender(status="inactive", officer_id=officer.id)
     return Sender(
         status="active",
         officer_id=officer.id,

@@ -98,7 +98,7 @@ async def fake(tmp_path: Path) -> AsyncIterator[FakeTelegram]:
     await server.stop()
 
 
-def make_runtime(tmp_path: Path, template: Path, api_base: str, **extra: Any) -> Runtime:
+def runtime_for(tmp_path: Path, template: Path, api_base: str, **extra: Any) -> Runtime:
     data = tmp_path / "data"
     data.mkdir(exist_ok=True)
     shutil.copy(template, data / "bangtin.sqlite3")
@@ -108,7 +108,7 @@ def make_runtime(tmp_path: Path, template: Path, api_base: str, **extra: Any) ->
 
 @pytest.fixture
 def rt(tmp_path: Path, template_db: Path, fake: FakeTelegram) -> Iterator[Runtime]:
-    runtime = make_runtime(tmp_path, template_db, fake.url)
+    runtime = runtime_for(tmp_path, template_db, fake.url)
     yield runtime
     runtime.close()
     core.runtime.uninstall()
@@ -137,6 +137,13 @@ class Harness:
                 self.finished[event.update_id] += 1
 
         tg.dispatcher.update.outer_middleware(count)
+
+    def web(self) -> httpx.AsyncClient:
+        """A client for the intake web routes (upload page, webhook) of this runtime."""
+        app = FastAPI()
+        app.include_router(web_router)
+        app.state.runtime, app.state.telegram = self.rt, self.tg
+        return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
 
     async def post(self, update: dict[str, Any]) -> httpx.Response:
         assert self.client is not None

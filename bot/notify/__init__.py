@@ -1,0 +1,1 @@
+"""Outbound messages: texts per event (render) and the Telegram sender used by outbox delivery."""

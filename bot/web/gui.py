@@ -1,0 +1,115 @@
+"""`/gui`: the officers' mobile page; it drives the same conversation and intake service as the bot."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import shutil
+from pathlib import Path
+from typing import Annotated, BinaryIO
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse
+
+from admin.deps import CurrentOfficer, csrf_token, require_csrf
+from bot import texts
+from bot.conversation import ConversationEngine
+from bot.protocol import Button, Inbound, Reply
+from core.models.types import Channel, MediaKind
+from core.runtime import Runtime
+from core.services import intake
+from core.services.intake_rules import IncomingFile
+from bot.web.templating import render
+
+router = APIRouter()
+COMMANDS = {"new", "status", "cancel", "resume"}
+
+
+class WebPort:
+    """The web page as a channel: replies are collected for the page; uploads are already on disk."""
+
+    channel = Channel.web
+    download_limit: int | None = None
+
+    def __init__(self) -> None:
+        self.replies: list[Reply] = []
+
+    async def send_text(self, address: str, text: str, *, buttons: tuple[tuple[Button, ...], ...] = (),
+                        reply_to: str | None = None, ref_id: int | None = None) -> None:
+        self.replies.append(Reply(text, buttons, reply_to, ref_id))
+
+    async def send_media(self, address: str, path: Path, *, kind: MediaKind, caption: str | None = None) -> None:
+        self.replies.append(Reply(caption or path.name))  # shown as a line; the page has no push channel
+
+    async def download(self, item: IncomingFile, sink: BinaryIO) -> None:
+        def copy() -> None:
+            with open(item.ref, "rb") as handle:
+                shutil.copyfileobj(handle, sink, 1024 * 1024)
+
+        await asyncio.to_thread(copy)
+
+
+def _page(request: Request, rt: Runtime, officer_id: int, language: str, replies: list[Reply]) -> HTMLResponse:
+    with rt.db.reading() as session:
+        recent = intake.recent(session, officer_id=officer_id)
+    return render(request, "gui.html", language, {
+        "replies": replies, "nonce": secrets.token_urlsafe(12), "csrf_token": csrf_token(request),
+        "status": texts.status_lines(language, rt.settings.tz, recent),
+    })
+
+
+@router.get("/gui", response_class=HTMLResponse, include_in_schema=False)
+async def gui_page(request: Request, officer: CurrentOfficer) -> HTMLResponse:
+    rt: Runtime = request.app.state.runtime
+    port = WebPort()
+    await ConversationEngine(rt, port).handle(Inbound(channel=Channel.web, address=f"officer:{officer.id}",
+                                                      kind="command", command="resume"))
+    return _page(request, rt, officer.id, officer.language, port.replies)  # type: ignore[arg-type]
+
+
+@router.post("/gui", response_class=HTMLResponse, include_in_schema=False, dependencies=[Depends(require_csrf)])
+async def gui_post(
+    request: Request, officer: CurrentOfficer,
+    nonce: Annotated[str, Form()], text: Annotated[str, Form()] = "", choice: Annotated[str, Form()] = "",
+    command: Annotated[str, Form()] = "", files: Annotated[list[UploadFile] | None, File()] = None,
+) -> HTMLResponse:
+    rt: Runtime = request.app.state.runtime
+    folder = rt.settings.data_path / "web-incoming" / secrets.token_hex(8)
+    # The form's nonce is the exactly-once key: a double submit or a reload re-sends the same one.
+    ev = Inbound(channel=Channel.web, address=f"officer:{officer.id}", kind="text", update_key=f"gui:{nonce}",
+                 display_name=officer.full_name)
+    try:
+        uploaded = [f for f in files or [] if f.filename]
+        if uploaded:
+            ev.kind, ev.text = "media", text or None
+            ev.files = await asyncio.to_thread(_save, folder, uploaded)
+            ev.album_id = nonce if len(uploaded) > 1 else None
+        elif choice:
+            action, _, rest = choice.partition("|")
+            value, _, ref = rest.partition("|")
+            ev.kind, ev.action, ev.value, ev.ref_id = "choice", action, value, int(ref) if ref.isdigit() else None
+        elif command in COMMANDS:
+            ev.kind, ev.command = "command", command
+        elif text.strip():
+            ev.text = text
+        else:
+            ev.kind, ev.command, ev.update_key = "command", "resume", None
+        port = WebPort()
+        await ConversationEngine(rt, port).handle(ev)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    with rt.db.reading() as session:
+        language = session.get(type(officer), officer.id).language  # /lang may have changed it
+    return _page(request, rt, officer.id, language, port.replies)  # type: ignore[arg-type]
+
+
+def _save(folder: Path, uploaded: list[UploadFile]) -> list[IncomingFile]:
+    folder.mkdir(parents=True, exist_ok=True)
+    items = []
+    for order, upload in enumerate(uploaded):
+        path = folder / f"{order}"
+        with path.open("wb") as out:
+            shutil.copyfileobj(upload.file, out, 1024 * 1024)
+        items.append(IncomingFile(hint="document", ref=str(path), mime=upload.content_type, filename=upload.filename,
+                                  size=path.stat().st_size, order=order))
+    return items

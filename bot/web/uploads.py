@@ -1,0 +1,113 @@
+"""The large-file page: a personal link, chunks sent with their offset, HEAD tells where to resume."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from bot.web.templating import render
+from core.errors import Invalid, NotFound
+from core.models import Officer, Submission
+from core.models.types import Channel
+from core.runtime import Runtime
+from core.services import uploads
+from core.services.audit import Actor
+
+router = APIRouter()
+MB = 1024 * 1024
+# One writer per upload in this process; the offset check refuses a second process's overlap.
+_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+
+def _runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+def _lookup(rt: Runtime, token: str) -> tuple[int, int | None, str, str | None]:
+    with rt.db.reading() as session:
+        row = uploads.find_upload(session, token=token)
+        officer = session.get(Officer, row.officer_id)
+        assert row.id is not None
+        return row.id, row.total_size, officer.language if officer else "vi", row.filename
+
+
+@router.get("/upload/{token}", response_class=HTMLResponse, include_in_schema=False)
+async def upload_page(request: Request, token: str) -> HTMLResponse:
+    rt = _runtime(request)
+    try:
+        upload_id, _total, language, filename = await asyncio.to_thread(_lookup, rt, token)
+    except uploads.UploadGone:
+        return render(request, "upload_gone.html", "vi", {}, status_code=410)
+    except NotFound:
+        return render(request, "upload_gone.html", "vi", {}, status_code=404)
+    have = uploads.current_offset(rt.settings.data_path, upload_id)
+    return render(request, "upload.html", language, {"token": token, "filename": filename, "have": have,
+                                                     "chunk": MB, "max_mb": rt.settings.max_upload_mb})
+
+
+@router.head("/upload/{token}/data", include_in_schema=False)
+async def upload_offset(request: Request, token: str) -> Response:
+    rt = _runtime(request)
+    try:
+        upload_id, total, _lang, _name = await asyncio.to_thread(_lookup, rt, token)
+    except uploads.UploadGone:
+        return Response(status_code=410)
+    except NotFound:
+        return Response(status_code=404)
+    headers = {"Upload-Offset": str(uploads.current_offset(rt.settings.data_path, upload_id)), "Cache-Control": "no-store"}
+    if total:
+        headers["Upload-Length"] = str(total)
+    return Response(status_code=200, headers=headers)
+
+
+@router.patch("/upload/{token}/data", include_in_schema=False)
+async def upload_chunk(request: Request, token: str) -> Response:
+    rt = _runtime(request)
+    try:
+        offset = int(request.headers["Upload-Offset"])
+        total = int(request.headers["Upload-Length"])
+    except (KeyError, ValueError):
+        return JSONResponse({"error": "Upload-Offset and Upload-Length headers are required"}, status_code=400)
+    try:
+        upload_id, _total, _lang, _name = await asyncio.to_thread(_lookup, rt, token)
+    except uploads.UploadGone:
+        return Response(status_code=410)
+    except NotFound:
+        return Response(status_code=404)
+    async with _locks[upload_id]:
+        chunk = await request.body()
+        try:
+            new_offset = await asyncio.to_thread(_append, rt, token, offset, total, chunk)
+        except Invalid as exc:
+            have = uploads.current_offset(rt.settings.data_path, upload_id)
+            status = 409 if exc.field == "Upload-Offset" else 413 if "MB" in str(exc) else 400
+            return JSONResponse({"error": str(exc)}, status_code=status, headers={"Upload-Offset": str(have)})
+        if new_offset < total:
+            return Response(status_code=204, headers={"Upload-Offset": str(new_offset)})
+        code, draft = await asyncio.to_thread(_complete, rt, token, request.client.host if request.client else None)
+    return JSONResponse({"done": True, "code": code, "draft": draft}, headers={"Upload-Offset": str(new_offset)})
+
+
+def _append(rt: Runtime, token: str, offset: int, total: int, chunk: bytes) -> int:
+    with rt.db.unit_of_work() as session:
+        row = uploads.find_upload(session, token=token)
+        new_offset = uploads.append_chunk(data_dir=rt.settings.data_path, upload=row, offset=offset, total=total,
+                                          chunk=chunk, max_bytes=rt.settings.max_upload_mb * MB)
+        row.total_size, row.received_bytes = total, new_offset
+        session.add(row)
+        return new_offset
+
+
+def _complete(rt: Runtime, token: str, address: str | None) -> tuple[str | None, bool]:
+    with rt.db.unit_of_work() as session:
+        row = uploads.find_upload(session, token=token)
+        officer = session.get(Officer, row.officer_id)
+        actor = Actor(label=officer.full_name if officer else "officer", channel=Channel.web,
+                      officer_id=row.officer_id, address=address)
+        sub: Submission = uploads.complete_upload(session, upload=row, data_dir=rt.settings.data_path,
+                                                  store=rt.store, queue=rt.queue, actor=actor)
+        return sub.code, sub.code is None
+

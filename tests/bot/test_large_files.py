@@ -1,0 +1,128 @@
+"""Files over the Bot API's 20 MB: a personal upload link with resumable chunks; local Bot API mode."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import re
+from datetime import timedelta
+from pathlib import Path
+
+from sqlmodel import select
+
+from bot.telegram.app import build_telegram
+from core.models import MediaAsset, Submission, UploadSession
+from core.models.types import utcnow
+from tests.bot import updates as U
+from tests.bot.conftest import Harness, runtime_for, seed
+from tests.bot.fake_telegram import FakeTelegram
+
+BIG = 21 * 1024 * 1024
+CHUNK = 4 * 1024 * 1024
+
+
+def link_in(texts: list[str]) -> str:
+    match = re.search(r"http://testserver(/upload/\S+)", "\n".join(texts))
+    assert match, texts
+    return match.group(1)
+
+
+async def test_big_clip_gets_a_link_and_the_upload_resumes_after_a_drop(h: Harness) -> None:
+    await h.onboard(901)
+    data = os.urandom(BIG)
+    replies = await h.send_media(901, "video", data, caption="Phóng sự biên giới")
+    assert replies[0].startswith("Tệp này quá lớn, Telegram không chuyển được cho tôi.")
+    assert "thuộc lĩnh vực nào" in replies[1]
+    assert not [c for c in h.fake.calls if c["method"] == "getFile"]  # declared size: no attempt at all
+    path = link_in(replies)
+    async with h.web() as web:
+        page = await web.get(path)
+        assert page.status_code == 200 and "Tải tệp lớn lên" in page.text
+        head = {"Upload-Length": str(BIG), "Content-Type": "application/offset+octet-stream"}
+        for offset in (0, CHUNK, 2 * CHUNK):
+            r = await web.patch(path + "/data", content=data[offset:offset + CHUNK],
+                                headers={**head, "Upload-Offset": str(offset)})
+            assert r.status_code == 204
+        # The phone lost the answer to the third chunk (3G dropped): it asks where to resume.
+        r = await web.head(path + "/data")
+        assert r.headers["Upload-Offset"] == str(3 * CHUNK)
+        stale = await web.patch(path + "/data", content=data[:CHUNK], headers={**head, "Upload-Offset": "0"})
+        assert stale.status_code == 409 and stale.headers["Upload-Offset"] == str(3 * CHUNK)
+        offset = 3 * CHUNK
+        while offset < BIG:
+            r = await web.patch(path + "/data", content=data[offset:offset + CHUNK],
+                                headers={**head, "Upload-Offset": str(offset)})
+            offset = int(r.headers["Upload-Offset"])
+        assert r.status_code == 200 and r.json() == {"done": True, "code": None, "draft": True}
+        assert (await web.get(path)).status_code == 410  # single use
+    await h.answer_all(901)
+    with h.rt.db.reading() as s:
+        sub = s.exec(select(Submission)).one()
+        [asset] = s.exec(select(MediaAsset)).all()
+    assert sub.state == "received" and asset.submission_id == sub.id and asset.size_bytes == BIG
+    assert asset.sha256 == hashlib.sha256(data).hexdigest()
+    assert h.rt.queue.pending() == 1
+
+
+async def test_link_can_be_finished_after_send_and_queues_the_media_job(h: Harness) -> None:
+    await h.onboard(902)
+    data = os.urandom(BIG)
+    replies = await h.send_media(902, "video", data)
+    path = link_in(replies)
+    summary = await h.answer_all(902)
+    assert summary[0].startswith("Đã nhận")
+    assert h.rt.queue.pending() == 0  # nothing to process yet
+    async with h.web() as web:
+        r = await web.patch(path + "/data", content=data, headers={"Upload-Offset": "0", "Upload-Length": str(BIG)})
+    code = r.json()["code"]
+    assert code and code.startswith("BT-") and h.rt.queue.pending() == 1
+
+
+async def test_undeclared_size_refused_by_getfile_also_gets_a_link(h: Harness) -> None:
+    await h.onboard(903)
+    f = h.fake.add_file(b"\0" * (BIG))
+    update = U.media(h.fake, 903, "video", f)
+    del update["message"]["video"]["file_size"]
+    h.new_texts(903)
+    await h.send(update)
+    assert h.new_texts(903)[0].startswith("Tệp này quá lớn")
+
+
+async def test_expired_or_unknown_link_is_refused(h: Harness) -> None:
+    await h.onboard(904)
+    replies = await h.send_media(904, "video", os.urandom(BIG))
+    path = link_in(replies)
+    with h.rt.db.unit_of_work() as s:
+        row = s.exec(select(UploadSession)).one()
+        row.expires_at = utcnow() - timedelta(seconds=1)
+        s.add(row)
+    async with h.web() as web:
+        assert (await web.get(path)).status_code == 410
+        assert (await web.head(path + "/data")).status_code == 410
+        assert (await web.get("/upload/not-a-token")).status_code == 404
+
+
+async def test_local_bot_api_server_has_no_20_mb_limit(tmp_path: Path, template_db: Path) -> None:
+    fake = FakeTelegram(local_mode=True, files_dir=tmp_path)
+    await fake.start()
+    rt = runtime_for(tmp_path, template_db, fake.url, telegram_download_limit_mb=0)
+    seed(rt)
+    tg = build_telegram(rt)
+    h = Harness("polling", fake, rt, tg)
+    task = asyncio.create_task(tg.dispatcher.start_polling(tg.bot, handle_signals=False, polling_timeout=1,
+                                                           close_bot_session=False))
+    try:
+        await h.onboard(905)
+        data = os.urandom(BIG)
+        replies = await h.send_media(905, "video", data)
+        assert "thuộc lĩnh vực nào" in replies[0]
+        with rt.db.reading() as s:
+            [asset] = s.exec(select(MediaAsset)).all()
+        assert asset.sha256 == hashlib.sha256(data).hexdigest()
+    finally:
+        await tg.dispatcher.stop_polling()
+        await task
+        await tg.close()
+        await fake.stop()
+        rt.close()
