@@ -9,16 +9,18 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 import core
-from admin.deps import LoginRequired
+from admin.deps import LoginRequired, Redirect, actor_for
 from admin.language import LanguageMiddleware
-from admin.templating import make_templates
+from admin.templating import make_templates, render
 from core import runtime as runtime_module
+from core.errors import NotFound
 from core.runtime import Runtime
+from core.services import audit
 from core.settings import Settings, load_settings
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -27,6 +29,11 @@ STATIC_DIR = Path(__file__).parent / "static"
 ROUTERS: list[str] = [
     "admin.views.health:router",
     "admin.views.auth:router",
+    "admin.views.account:router",
+    "admin.views.review:router",
+    "admin.views.media:router",
+    "admin.views.translations:router",
+    "admin.views.airing:router",
 ]
 
 
@@ -68,5 +75,21 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     @app.exception_handler(LoginRequired)
     async def _to_login(request: Request, exc: LoginRequired) -> RedirectResponse:
         return RedirectResponse(f"/?next={quote(exc.next_url)}", status_code=303)
+
+    @app.exception_handler(Redirect)
+    async def _redirect(request: Request, exc: Redirect) -> RedirectResponse:
+        return RedirectResponse(exc.url, status_code=303)
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound) -> Response:
+        # Out of scope and missing look the same (404); a logged-in officer's attempt is audited.
+        officer = getattr(request.state, "officer", None)
+        if officer is not None:
+            with app.state.runtime.db.unit_of_work() as session:
+                audit.record(session, actor=actor_for(request, officer), action="access.denied",
+                             object_type="path", object_id=request.url.path[:64], after={"method": request.method})
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": "not found"}, status_code=404)
+        return render(request, "not_found.html", status_code=404)
 
     return app

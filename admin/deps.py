@@ -10,9 +10,11 @@ from typing import Annotated
 from fastapi import Depends, Form, HTTPException, Request
 from sqlmodel import Session
 
+import i18n
+from core.errors import Invalid
 from core.models import Officer
 from core.runtime import Runtime
-from core.services import audit
+from core.services import access, audit
 from core.models.types import Channel
 
 
@@ -92,3 +94,42 @@ def current_officer(request: Request, session: ReadSession, runtime: RuntimeDep)
 
 CurrentOfficer = Annotated[Officer, Depends(current_officer)]
 Csrf = Depends(require_csrf)
+
+
+class Redirect(Exception):
+    """Raised by a dependency to send the browser elsewhere (e.g. to enrol a second factor first)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+
+# Pages an administrator without a second factor may still reach: enrolment and logging out.
+_MFA_SETUP_PATHS = ("/account/totp", "/logout", "/static/")
+
+
+def staff_officer(request: Request, officer: CurrentOfficer) -> Officer:
+    """The logged-in officer, sent to enrol TOTP first when their role requires it."""
+    from core.services import totp
+
+    if totp.required_for(officer) and not officer.totp_secret and not request.url.path.startswith(_MFA_SETUP_PATHS):
+        raise Redirect("/account/totp")
+    return officer
+
+
+StaffOfficer = Annotated[Officer, Depends(staff_officer)]
+
+
+def current_scope(request: Request, session: ReadSession, officer: StaffOfficer, runtime: RuntimeDep) -> access.Scope:
+    """What the logged-in officer may see and decide today, computed once per request."""
+    today = datetime.now(runtime.settings.tz).date()
+    return access.scope_of(session, officer=officer, on=today)
+
+
+CurrentScope = Annotated[access.Scope, Depends(current_scope)]
+
+
+def error_text(language: str, error: Invalid) -> str:
+    """A service's error in the reader's language (messages are English catalog ids)."""
+    values = getattr(error, "values", None) or {}
+    message = str(error.args[0]) if error.args else ""
+    return i18n.gettext(language, message, **values)

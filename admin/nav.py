@@ -16,6 +16,14 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("/home", N_("Home"), frozenset({"administrator", "editor", "operator", "translator", "inspector", "contributor"})),
+    NavItem("/review", N_("Review"), frozenset({"administrator", "editor", "operator", "inspector"})),
+    NavItem("/review?state=", N_("My submissions"), frozenset({"contributor"})),
+    NavItem("/translations", N_("Translations"), frozenset({"translator"})),
+    NavItem("/library", N_("Library"), frozenset({"administrator", "editor", "operator", "inspector"})),
+    NavItem("/clusters", N_("Clusters"), frozenset({"administrator", "editor", "operator", "inspector"})),
+    NavItem("/units", N_("Units and officers"), frozenset({"administrator", "editor", "operator", "inspector"})),
+    NavItem("/audit", N_("Audit log"), frozenset({"administrator", "inspector"})),
+    NavItem("/account", N_("My account"), frozenset({"administrator", "editor", "operator", "translator", "inspector"})),
 ]
 
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import Session, select
 
 import i18n
 from i18n import labels
-from admin.deps import Csrf, CurrentOfficer, ReadSession, RuntimeDep, WriteSession, actor_for, csrf_token
+from admin.deps import Csrf, CurrentOfficer, ReadSession, RuntimeDep, StaffOfficer, WriteSession, actor_for, csrf_token
 from admin.templating import render
-from core.models import Board, Cluster, Submission, Unit
-from core.services import audit, org
+from core.models import Board, Cluster, Officer, Submission, Unit
+from core.services import audit, org, totp
 from core.services.auth import LoginFailed, authenticate
 
 router = APIRouter(tags=["auth"])
@@ -56,9 +57,56 @@ def login(
             status_code=401 if failure.reason == "invalid" else 423,
         )
     request.session.clear()  # a fresh session on login: no fixation
-    request.session.update(
-        officer_id=officer.id, seen=int(datetime.now(UTC).timestamp()), csrf=secrets.token_urlsafe(32)
-    )
+    now = int(datetime.now(UTC).timestamp())
+    if officer.totp_secret:  # the password alone is not enough: ask for the second factor
+        request.session.update(pending_officer_id=officer.id, pending_at=now, csrf=secrets.token_urlsafe(32))
+        return RedirectResponse(f"/login/totp?next={quote(_safe_next(next))}", status_code=303)
+    request.session.update(officer_id=officer.id, seen=now, csrf=secrets.token_urlsafe(32))
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+PENDING_SECONDS = 300  # the second factor must follow the password within five minutes
+
+
+def _pending_officer(request: Request, session: Session) -> Officer | None:
+    officer_id, since = request.session.get("pending_officer_id"), request.session.get("pending_at", 0)
+    if officer_id is None or datetime.now(UTC).timestamp() - since > PENDING_SECONDS:
+        return None
+    officer = session.get(Officer, officer_id)
+    return officer if officer is not None and officer.is_active and officer.totp_secret else None
+
+
+@router.get("/login/totp", response_class=HTMLResponse)
+def totp_page(request: Request, session: ReadSession, next: str | None = None) -> Response:
+    if _pending_officer(request, session) is None:
+        return RedirectResponse("/", status_code=303)
+    return render(request, "login_totp.html", {"next": _safe_next(next), "error": None})
+
+
+@router.post("/login/totp", response_class=HTMLResponse, dependencies=[Csrf])
+def totp_check(
+    request: Request,
+    session: WriteSession,
+    runtime: RuntimeDep,
+    code: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/home",
+) -> Response:
+    officer = _pending_officer(request, session)
+    if officer is None:
+        request.session.clear()
+        return RedirectResponse("/", status_code=303)
+    if officer.locked_until is not None and officer.locked_until > datetime.now(UTC):
+        request.session.clear()
+        return render(request, "login.html", {"next": _safe_next(next), "error": "locked"}, status_code=423)
+    actor = actor_for(request, officer)
+    settings = runtime.settings
+    if not totp.verify_second_factor(session, officer=officer, code=code, actor=actor,
+                                     max_failures=settings.login_max_failures, lock_minutes=settings.login_lock_minutes):
+        return render(request, "login_totp.html", {"next": _safe_next(next), "error": "invalid"}, status_code=401)
+    officer.failed_logins = 0
+    session.add(officer)
+    request.session.clear()
+    request.session.update(officer_id=officer.id, seen=int(datetime.now(UTC).timestamp()), csrf=secrets.token_urlsafe(32))
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
@@ -70,7 +118,7 @@ def logout(request: Request, session: WriteSession, officer: CurrentOfficer) -> 
 
 
 @router.get("/home", response_class=HTMLResponse)
-def home(request: Request, session: ReadSession, officer: CurrentOfficer, runtime: RuntimeDep) -> Response:
+def home(request: Request, session: ReadSession, officer: StaffOfficer, runtime: RuntimeDep) -> Response:
     today = datetime.now(runtime.settings.tz).date()
     unit = session.get(Unit, officer.unit_id)
     counts = {

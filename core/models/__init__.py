@@ -1,5 +1,6 @@
 """Every table of the domain; importing this module registers them all on `SQLModel.metadata`."""
 
+from core.models.admin import ApiToken, ContentSearch, EditLock, MfaState, RecoveryCode, TranslationRequest  # noqa: F401
 from core.models.airing import (
     Board,
     BroadcastWindow,
@@ -12,6 +13,7 @@ from core.models.airing import (
     Plan,
     Play,
 )
+from core.models.airing_extra import AiringSignal, PairingRequest  # noqa: F401
 from core.models.audit import AuditEvent
 from core.models.content import (
     ContentItem,
@@ -25,6 +27,7 @@ from core.models.content import (
 from core.models.intake import Conversation, IntakeLog, ProcessedUpdate, UploadSession  # noqa: F401
 from core.models.deadlines import DeadlineRule, DeadlineRuleUnit, Obligation, Reminder, TaskRun
 from core.models.notify import Notification
+from core.models.notify_extra import DeadlineRuleVersion, DeliveryPace  # noqa: F401
 from core.models.org import ChannelAccount, Invite, Officer, Unit, UnitDuty
 
 __all__ = [

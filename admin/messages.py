@@ -1,0 +1,47 @@
+"""Error messages of the services the admin web calls, marked here so they land in the admin catalog.
+
+Services raise `Invalid("<English message>")`; the edge shows `i18n.gettext(language, message)`.
+"""
+
+from __future__ import annotations
+
+from i18n.labels import N_
+
+SERVICE_MESSAGES = [
+    # totp
+    N_("the code does not match: check the phone's clock and type the 6 digits again"),
+    N_("administrators must keep two-factor authentication"),
+    # tokens
+    N_("give the token a name"),
+    N_("a token lives between 1 and 366 days"),
+    N_("contributors send through the chat bot, not the API"),
+]
+
+# Codes shown through `_()` in templates (priorities, decisions, request states, locks).
+CODE_LABELS = [
+    N_("normal"), N_("priority"), N_("emergency"),
+    N_("approved"), N_("rejected"), N_("changes_requested"), N_("correction"), N_("translation_requested"),
+    N_("open"), N_("done"), N_("cancelled"),
+]
+
+REVIEW_MESSAGES = [
+    N_("another officer is working on this item"),
+    N_("this item was already decided or is not ready for a decision"),
+    N_("choose at least one cluster"),
+    N_("you may not approve for one of these clusters"),
+    N_("the airing period ends before it starts"),
+    N_("unknown priority"),
+    N_("the title is empty"),
+    N_("choose a category"),
+    N_("say why: the officer reads this"),
+    N_("unknown category"),
+    N_("unknown language"),
+    N_("the title is longer than 300 characters"),
+    N_("a subtitle track must start with WEBVTT"),
+    N_("subtitle %(n)s ends before it starts"),
+    N_("subtitle %(n)s: times are seconds, e.g. 12.5"),
+    N_("choose a translator"),
+    N_("this request is already closed"),
+    N_("the track has no cues"),
+    N_("give a date as dd/mm/yyyy"),
+]

@@ -1,0 +1,92 @@
+"""The officer's own account: two-factor enrolment (QR code), recovery codes, personal API tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import segno
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
+
+from admin.deps import Csrf, ReadSession, StaffOfficer, WriteSession, actor_for, error_text
+from admin.templating import render
+from core.errors import Invalid
+from core.models import Officer
+from core.services import tokens, totp
+
+router = APIRouter(tags=["account"], include_in_schema=False)
+
+
+def _page(request: Request, session, officer: Officer, **extra: object) -> Response:
+    context = {
+        "tokens": tokens.list_for(session, officer_id=officer.id),  # type: ignore[arg-type]
+        "codes_left": totp.recovery_codes_left(session, officer_id=officer.id) if officer.totp_secret else 0,
+        "mfa_required": totp.required_for(officer),
+        "new_token": None, "recovery_codes": None, "error": None,
+        **extra,
+    }
+    return render(request, "account.html", context, status_code=422 if extra.get("error") else 200)
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(request: Request, session: ReadSession, officer: StaffOfficer) -> Response:
+    return _page(request, session, officer)
+
+
+@router.get("/account/totp", response_class=HTMLResponse)
+def totp_setup(request: Request, officer: StaffOfficer) -> Response:
+    secret = request.session.get("totp_pending") or totp.new_secret()
+    request.session["totp_pending"] = secret
+    uri = totp.provisioning_uri(officer=officer, secret=secret)
+    # The SVG is made by segno from our own URI: markup we generate, not user text.
+    qr = Markup(segno.make(uri, error="m").svg_inline(scale=4, title="TOTP"))
+    return render(request, "account_totp.html", {"secret": secret, "qr": qr, "error": None,
+                                                 "required": totp.required_for(officer)})
+
+
+@router.post("/account/totp", response_class=HTMLResponse, dependencies=[Csrf])
+def totp_confirm(request: Request, session: WriteSession, officer: StaffOfficer,
+                 code: Annotated[str, Form()] = "") -> Response:
+    secret = request.session.get("totp_pending")
+    if not secret:
+        return RedirectResponse("/account/totp", status_code=303)
+    me = session.get(Officer, officer.id)
+    assert me is not None
+    try:
+        codes = totp.enrol(session, officer=me, secret=secret, code=code, actor=actor_for(request, me))
+    except Invalid as error:
+        uri = totp.provisioning_uri(officer=me, secret=secret)
+        qr = Markup(segno.make(uri, error="m").svg_inline(scale=4, title="TOTP"))
+        return render(request, "account_totp.html", {
+            "secret": secret, "qr": qr, "required": totp.required_for(me),
+            "error": error_text(request.state.language, error)}, status_code=422)
+    request.session.pop("totp_pending", None)
+    return _page(request, session, me, recovery_codes=codes)
+
+
+@router.post("/account/totp/disable", dependencies=[Csrf])
+def totp_disable(request: Request, session: WriteSession, officer: StaffOfficer) -> Response:
+    me = session.get(Officer, officer.id)
+    assert me is not None
+    try:
+        totp.disable(session, officer=me, actor=actor_for(request, me))
+    except Invalid as error:
+        return _page(request, session, me, error=error_text(request.state.language, error))
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/account/tokens", response_class=HTMLResponse, dependencies=[Csrf])
+def token_create(request: Request, session: WriteSession, officer: StaffOfficer,
+                 name: Annotated[str, Form()] = "", days: Annotated[int, Form()] = 90) -> Response:
+    try:
+        _row, clear = tokens.create(session, officer=officer, name=name, days=days, actor=actor_for(request, officer))
+    except Invalid as error:
+        return _page(request, session, officer, error=error_text(request.state.language, error))
+    return _page(request, session, officer, new_token=clear)
+
+
+@router.post("/account/tokens/{token_id}/revoke", dependencies=[Csrf])
+def token_revoke(request: Request, session: WriteSession, officer: StaffOfficer, token_id: int) -> Response:
+    tokens.revoke(session, officer=officer, token_id=token_id, actor=actor_for(request, officer))
+    return RedirectResponse("/account", status_code=303)
