@@ -33,6 +33,11 @@ ROUTERS: list[str] = [
     "admin.views.review:router",
     "admin.views.media:router",
     "admin.views.translations:router",
+    "admin.views.library:router",
+    "admin.views.auditlog:router",
+    "admin.views.api:router",
+    "admin.views.clusters:router",
+    "admin.views.units:router",
     "admin.views.airing:router",
 ]
 

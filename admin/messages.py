@@ -45,3 +45,27 @@ REVIEW_MESSAGES = [
     N_("the track has no cues"),
     N_("give a date as dd/mm/yyyy"),
 ]
+
+ORG_MESSAGES = [
+    N_("a window ends before it starts"),
+    N_("the morning windows give %(have)s; %(short)s short of 3 h (Điều 8.1)"),
+    N_("the afternoon windows give %(have)s; %(short)s short of 3 h (Điều 8.1)"),
+    N_("the code is empty"),
+    N_("the name is empty"),
+    N_("choose border gate or public"),
+    N_("choose the operator unit"),
+    N_("the advertising cap is a percentage between 0 and 100"),
+    N_("this code is taken"),
+    N_("give a time as HH:MM"),
+    N_("choose the kind of unit"),
+    N_("the unit ends before it starts"),
+    N_("a unit cannot succeed itself"),
+    N_("a unit with a successor needs an end date"),
+    N_("a phone number holds digits only"),
+    N_("this officer is deactivated"),
+    N_("you cannot deactivate yourself"),
+    # codes shown through `_()`: cluster kinds, parts of the day, unit kinds, roles
+    N_("border_gate"), N_("public"), N_("morning"), N_("afternoon"), N_("evening"),
+    # (roles and the other unit kinds are translated in the core catalog: i18n/labels.py)
+    N_("border_guard"), N_("press"), N_("economic_zone"),
+]

@@ -39,7 +39,8 @@ class Row:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _where(scope: access.Scope, filters: Filters) -> list[Any]:
+def conditions(scope: access.Scope, filters: Filters) -> list[Any]:
+    """SQL conditions of the queue's scope and filters (shared with the API)."""
     s = Submission
     conditions: list[Any] = [access.visible_submission_clause(scope)]
     if filters.state == "waiting":
@@ -63,13 +64,13 @@ def _where(scope: access.Scope, filters: Filters) -> list[Any]:
 
 def count_waiting(session: Session, *, scope: access.Scope) -> int:
     """How many submissions in scope wait for a decision (the live counter)."""
-    query = select(func.count()).select_from(Submission).where(*_where(scope, Filters()))
+    query = select(func.count()).select_from(Submission).where(*conditions(scope, Filters()))
     return int(session.exec(query).one())
 
 
 def list_queue(session: Session, *, scope: access.Scope, filters: Filters) -> tuple[list[Row], int]:
     """One page of the queue and the total matching the filters."""
-    where = _where(scope, filters)
+    where = conditions(scope, filters)
     total = int(session.exec(select(func.count()).select_from(Submission).where(*where)).one())
     query = (select(Submission, Officer.full_name, Unit.name)
              .join(Officer, col(Officer.id) == Submission.officer_id)

@@ -17,7 +17,7 @@ PREFIX = "bt_"
 MAX_DAYS = 366
 
 
-def _hash(token: str) -> str:
+def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -31,7 +31,7 @@ def create(session: Session, *, officer: Officer, name: str, days: int, actor: a
     if officer.role == Role.contributor.value:
         raise Invalid("contributors send through the chat bot, not the API", field="name")
     clear = PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(officer_id=officer.id, name=name[:100], prefix=clear[:10], token_hash=_hash(clear),  # type: ignore[arg-type]
+    row = ApiToken(officer_id=officer.id, name=name[:100], prefix=clear[:10], token_hash=digest(clear),  # type: ignore[arg-type]
                    expires_at=utcnow() + timedelta(days=days))
     session.add(row)
     session.flush()
@@ -62,7 +62,7 @@ def officer_for(session: Session, *, token: str) -> Officer | None:
     """The active officer behind a valid, unexpired, unrevoked token; None otherwise."""
     if not token.startswith(PREFIX):
         return None
-    row = session.exec(select(ApiToken).where(ApiToken.token_hash == _hash(token))).first()
+    row = session.exec(select(ApiToken).where(ApiToken.token_hash == digest(token))).first()
     now = utcnow()
     if row is None or row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
         return None

@@ -1,0 +1,195 @@
+"""The JSON API `/api/v1` for integrations (e.g. the provincial source information system).
+
+Personal API tokens (`Authorization: Bearer bt_…`) act as their officer, with exactly the scope of
+the web pages: the same `access` conditions, and 404 for anything out of scope.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Generic, TypeVar
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from admin.deps import ReadSession, RuntimeDep
+from core.errors import NotFound
+from core.models import ApiToken, Board, Cluster, ContentItem, Submission
+from core.models.types import utcnow
+from core.services import access, library, org, reviewqueue, tokens
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+bearer = HTTPBearer(auto_error=False, description="A personal API token made on the account page (bt_…)")
+
+
+def api_scope(request: Request, session: ReadSession, runtime: RuntimeDep,
+              credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> access.Scope:
+    """The token's officer and scope; 401 for a missing, unknown, expired or revoked token."""
+    officer = tokens.officer_for(session, token=credentials.credentials) if credentials else None
+    if officer is None:
+        raise HTTPException(status_code=401, detail="a valid API token is required",
+                            headers={"WWW-Authenticate": "Bearer"})
+    request.state.officer = officer
+    _touch(runtime, credentials.credentials)  # type: ignore[union-attr]
+    return access.scope_of(session, officer=officer, on=datetime.now(runtime.settings.tz).date())
+
+
+def _touch(runtime, token: str) -> None:
+    # At most one write an hour per token: the list shows "last used" without a write per call.
+    with runtime.db.unit_of_work() as session:
+        row = session.exec(select(ApiToken).where(ApiToken.token_hash == tokens.digest(token))).first()
+        if row is not None and (row.last_used_at is None or row.last_used_at < utcnow() - timedelta(hours=1)):
+            row.last_used_at = utcnow()
+            session.add(row)
+
+
+ApiScope = Annotated[access.Scope, Depends(api_scope)]
+
+
+class SubmissionOut(BaseModel):
+    id: int
+    code: str | None
+    state: str
+    kind: str | None
+    category: str | None
+    title: str | None
+    caption: str | None
+    language: str | None
+    is_emergency: bool
+    unit_id: int
+    officer_id: int
+    channel: str
+    target_kind: str | None
+    target_cluster_id: int | None
+    received_at: datetime | None
+
+
+class ContentItemOut(BaseModel):
+    id: int
+    submission_id: int | None
+    unit_id: int
+    title: str
+    description: str | None
+    kind: str
+    category: str
+    languages: list[str]
+    priority: str
+    valid_from: datetime
+    valid_to: datetime
+    is_active: bool
+    approved_at: datetime | None
+    cluster_ids: list[int] = []
+
+
+class ClusterOut(BaseModel):
+    id: int
+    code: str
+    name: str
+    kind: str
+    operator_unit_id: int
+    commune_unit_id: int | None
+    location: str | None
+    ad_cap_percent: float
+    is_active: bool
+
+
+class BoardOut(BaseModel):
+    id: int
+    code: str
+    name: str
+    cluster_id: int
+    location: str | None
+    resolution: str | None
+    status: str
+    last_seen_at: datetime | None
+    is_active: bool
+
+
+class UnitOut(BaseModel):
+    id: int
+    code: str
+    name: str
+    short_name: str | None
+    kind: str
+    valid_from: date | None
+    valid_to: date | None
+    successor_id: int | None
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    total: int
+    items: list[T]
+
+
+@router.get("/submissions", response_model=Page[SubmissionOut])
+def submissions(session: ReadSession, scope: ApiScope, state: str = "", category: str = "",
+                limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0)] = 0) -> dict:
+    """Submissions in the token owner's scope, newest first; `state=waiting` for the review queue."""
+    filters = reviewqueue.Filters(state=state, category=category)
+    where = reviewqueue.conditions(scope, filters)
+    total = session.exec(select(func.count()).select_from(Submission).where(*where)).one()
+    rows = session.exec(select(Submission).where(*where).order_by(col(Submission.id).desc())
+                        .offset(offset).limit(limit)).all()
+    return {"total": total, "items": [r.model_dump() for r in rows]}
+
+
+@router.get("/submissions/{submission_id}", response_model=SubmissionOut)
+def submission(session: ReadSession, scope: ApiScope, submission_id: int) -> dict:
+    return access.get_submission_for(session, scope=scope, submission_id=submission_id).model_dump()
+
+
+def _item_out(session, item: ContentItem) -> dict:
+    return {**item.model_dump(), "cluster_ids": library.clusters_of(session, item_id=item.id)}  # type: ignore[arg-type]
+
+
+@router.get("/content-items", response_model=Page[ContentItemOut])
+def content_items(session: ReadSession, scope: ApiScope, runtime: RuntimeDep, q: str = "", category: str = "",
+                  page: Annotated[int, Query(ge=1)] = 1) -> dict:
+    """Approved content items in scope; `q` matches words with or without diacritics."""
+    rows, total = library.search(session, scope=scope, query=library.Query(text=q, category=category, page=page),
+                                 tz=runtime.settings.tz)
+    return {"total": total, "items": [_item_out(session, i) for i, _u in rows]}
+
+
+@router.get("/content-items/{item_id}", response_model=ContentItemOut)
+def content_item(session: ReadSession, scope: ApiScope, item_id: int) -> dict:
+    return _item_out(session, access.get_item_for(session, scope=scope, item_id=item_id))
+
+
+def _visible_clusters(session, scope: access.Scope) -> set[int]:
+    return access.visible_cluster_ids(session, officer=scope.officer, on=datetime.now(UTC).date())
+
+
+@router.get("/clusters", response_model=list[ClusterOut])
+def clusters(session: ReadSession, scope: ApiScope) -> list:
+    ids = _visible_clusters(session, scope)
+    return [c.model_dump() for c in session.exec(select(Cluster).where(col(Cluster.id).in_(ids))
+                                                  .order_by(col(Cluster.code))).all()]
+
+
+@router.get("/clusters/{cluster_id}", response_model=ClusterOut)
+def cluster(session: ReadSession, scope: ApiScope, cluster_id: int) -> dict:
+    return access.get_cluster_for(session, officer=scope.officer, cluster_id=cluster_id,
+                                  on=datetime.now(UTC).date()).model_dump()
+
+
+@router.get("/boards", response_model=list[BoardOut])
+def boards(session: ReadSession, scope: ApiScope) -> list:
+    ids = _visible_clusters(session, scope)
+    return [b.model_dump() for b in session.exec(select(Board).where(col(Board.cluster_id).in_(ids))
+                                                  .order_by(col(Board.code))).all()]
+
+
+@router.get("/units", response_model=list[UnitOut])
+def units(session: ReadSession, scope: ApiScope, all: bool = False) -> list:
+    """Units in force today (`all=true`: merged ones too, with their successors)."""
+    if scope.role == "contributor":
+        raise NotFound("not found")
+    return [u.model_dump() for u in org.list_units(session, on=None if all else datetime.now(UTC).date())]
+

@@ -1,0 +1,141 @@
+"""Units (effective-dated), their officers, bot invites with a QR code, and deactivation."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+import segno
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
+from sqlmodel import Session
+
+from admin.deps import Csrf, CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for, error_text
+from admin.templating import render
+from core.errors import Invalid, NotFound
+from core.models import Officer, Unit
+from core.models.types import Role, UnitKind
+from core.services import access, org, unitadmin
+
+router = APIRouter(tags=["units"], include_in_schema=False)
+VIEWERS = (Role.administrator, Role.editor, Role.operator, Role.inspector)
+
+
+@router.get("/units", response_class=HTMLResponse)
+def units(request: Request, session: ReadSession, scope: CurrentScope, runtime: RuntimeDep) -> Response:
+    access.require_role(scope.officer, *VIEWERS)
+    today = datetime.now(runtime.settings.tz).date()
+    rows = org.list_units(session)
+    names = {u.id: u.name for u in rows}
+    return render(request, "units.html", {"rows": rows, "names": names, "today": today,
+                                          "is_current": unitadmin.is_current, "is_admin": scope.role == "administrator"})
+
+
+def _unit_page(request: Request, session: Session, scope: access.Scope, unit: Unit | None, *, error: str | None = None,
+               issued=None, status: int = 200) -> Response:
+    officers = unitadmin.officers_of(session, scope=scope, unit_id=unit.id) if unit else []  # type: ignore[arg-type]
+    qr = None
+    if issued is not None:
+        qr = Markup(segno.make(issued["link"] or issued["code"], error="m").svg_inline(scale=4, title="invite"))
+    return render(request, "unit.html", {
+        "u": unit, "units": org.list_units(session), "kinds": [k.value for k in UnitKind], "officers": officers,
+        "invites": unitadmin.open_invites(session, officer_ids=[o.id for o in officers]),  # type: ignore[misc]
+        "is_admin": scope.role == Role.administrator.value,
+        "may_manage": unit is not None and access.may_manage_officers_of(scope, unit_id=unit.id),  # type: ignore[arg-type]
+        "error": error, "issued": issued, "qr": qr,
+    }, status_code=status)
+
+
+@router.get("/units/new", response_class=HTMLResponse)
+def new_unit(request: Request, session: ReadSession, scope: CurrentScope) -> Response:
+    access.require_role(scope.officer, Role.administrator)
+    return _unit_page(request, session, scope, None)
+
+
+@router.get("/units/{unit_id}", response_class=HTMLResponse)
+def unit_page(request: Request, session: ReadSession, scope: CurrentScope, unit_id: int) -> Response:
+    access.require_role(scope.officer, *VIEWERS)
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFound("not found")
+    return _unit_page(request, session, scope, unit)
+
+
+def _day(text: str, field: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        raise Invalid("give a date as dd/mm/yyyy", field=field) from None
+
+
+@router.post("/units", response_class=HTMLResponse, dependencies=[Csrf])
+@router.post("/units/{unit_id}", response_class=HTMLResponse, dependencies=[Csrf])
+def save_unit(request: Request, session: WriteSession, scope: CurrentScope, unit_id: int | None = None,
+              code: Annotated[str, Form()] = "", name: Annotated[str, Form()] = "",
+              short_name: Annotated[str, Form()] = "", kind: Annotated[str, Form()] = "",
+              valid_from: Annotated[str, Form()] = "", valid_to: Annotated[str, Form()] = "",
+              successor_id: Annotated[str, Form()] = "", address: Annotated[str, Form()] = "") -> Response:
+    access.require_role(scope.officer, Role.administrator)
+    unit = session.get(Unit, unit_id) if unit_id is not None else None
+    if unit_id is not None and unit is None:
+        raise NotFound("not found")
+    try:
+        values = {"code": code, "name": name, "short_name": short_name.strip() or None, "kind": kind,
+                  "valid_from": _day(valid_from, "valid_from"), "valid_to": _day(valid_to, "valid_to"),
+                  "successor_id": int(successor_id) if successor_id.isdigit() else None,
+                  "address": address.strip() or None}
+        saved = unitadmin.save_unit(session, scope=scope, unit=unit, values=values, actor=actor_for(request, scope.officer))
+    except Invalid as error:
+        session.rollback()
+        return _unit_page(request, session, scope, unit, error=error_text(request.state.language, error), status=422)
+    return RedirectResponse(f"/units/{saved.id}", status_code=303)
+
+
+@router.post("/units/{unit_id}/officers", response_class=HTMLResponse, dependencies=[Csrf])
+def add_officer(request: Request, session: WriteSession, scope: CurrentScope, unit_id: int,
+                full_name: Annotated[str, Form()] = "", phone: Annotated[str, Form()] = "") -> Response:
+    try:
+        unitadmin.add_officer(session, scope=scope, unit_id=unit_id, full_name=full_name, phone=phone,
+                              actor=actor_for(request, scope.officer))
+    except Invalid as error:
+        session.rollback()
+        return _unit_page(request, session, scope, session.get(Unit, unit_id),
+                          error=error_text(request.state.language, error), status=422)
+    return RedirectResponse(f"/units/{unit_id}", status_code=303)
+
+
+@router.post("/officers/{officer_id}/invite", response_class=HTMLResponse, dependencies=[Csrf])
+def invite(request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep,
+           officer_id: int) -> Response:
+    try:
+        issued = unitadmin.invite(session, scope=scope, officer_id=officer_id, actor=actor_for(request, scope.officer))
+    except Invalid as error:
+        session.rollback()
+        officer = session.get(Officer, officer_id)
+        return _unit_page(request, session, scope, session.get(Unit, officer.unit_id) if officer else None,
+                          error=error_text(request.state.language, error), status=422)
+    bot = runtime.settings.telegram_bot_username
+    link = f"https://t.me/{bot}?start={issued.token}" if bot else None
+    officer = session.get(Officer, officer_id)
+    return _unit_page(request, session, scope, session.get(Unit, officer.unit_id),  # type: ignore[union-attr]
+                      issued={"link": link, "code": issued.short_code, "expires_at": issued.expires_at,
+                              "name": officer.full_name})  # type: ignore[union-attr]
+
+
+@router.post("/invites/{invite_id}/revoke", dependencies=[Csrf])
+def revoke_invite(request: Request, session: WriteSession, scope: CurrentScope, invite_id: int) -> Response:
+    row = unitadmin.revoke_invite(session, scope=scope, invite_id=invite_id, actor=actor_for(request, scope.officer))
+    officer = session.get(Officer, row.officer_id)
+    return RedirectResponse(f"/units/{officer.unit_id}", status_code=303)  # type: ignore[union-attr]
+
+
+@router.post("/officers/{officer_id}/deactivate", response_class=HTMLResponse, dependencies=[Csrf])
+def deactivate(request: Request, session: WriteSession, scope: CurrentScope, officer_id: int) -> Response:
+    try:
+        officer = unitadmin.deactivate(session, scope=scope, officer_id=officer_id, actor=actor_for(request, scope.officer))
+    except Invalid as error:
+        session.rollback()
+        return _unit_page(request, session, scope, session.get(Unit, scope.officer.unit_id),
+                          error=error_text(request.state.language, error), status=422)
+    return RedirectResponse(f"/units/{officer.unit_id}", status_code=303)
