@@ -7,7 +7,9 @@ status is "unavailable" with the reason, and no text is made up.
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -55,7 +57,39 @@ def load_model(path: str, cpu_threads: int = 0) -> Any:
     from faster_whisper import WhisperModel  # heavy: imported only in worker processes
 
     threads = cpu_threads or max(1, os.cpu_count() or 1)
-    return WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=threads, local_files_only=True)
+    model = WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=threads, local_files_only=True)
+    _reuse_work(model)
+    return model
+
+
+def _key(array: np.ndarray, *extra: object) -> tuple[object, ...]:
+    return (hashlib.blake2b(np.ascontiguousarray(array).tobytes(), digest_size=16).digest(), array.shape, *extra)
+
+
+def _reuse_work(model: Any) -> None:
+    """Our language detection computes the same mel features and encoder outputs that faster-whisper
+    computes again when it transcribes; remember the last few so each window is encoded once."""
+    encode, extractor = model.encode, model.feature_extractor
+    encoded: OrderedDict[tuple[object, ...], Any] = OrderedDict()
+    features: OrderedDict[tuple[object, ...], np.ndarray] = OrderedDict()
+
+    def remember(cache: OrderedDict, key: tuple[object, ...], make: Callable[[], Any]) -> Any:
+        if key not in cache:
+            cache[key] = make()
+            while len(cache) > LANGUAGE_WINDOWS:
+                cache.popitem(last=False)
+        return cache[key]
+
+    class Extractor:
+        def __call__(self, waveform: np.ndarray, padding: int = 160, chunk_length: int | None = None) -> np.ndarray:
+            key = _key(waveform, padding, chunk_length)
+            return remember(features, key, lambda: extractor(waveform, padding=padding, chunk_length=chunk_length))
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(extractor, name)
+
+    model.encode = lambda window: remember(encoded, _key(window), lambda: encode(window))
+    model.feature_extractor = Extractor()
 
 
 def load_audio(path: Path) -> np.ndarray:
@@ -65,29 +99,31 @@ def load_audio(path: Path) -> np.ndarray:
     return decode_audio(str(path), sampling_rate=SAMPLE_RATE)
 
 
-def speech_only(audio: np.ndarray) -> np.ndarray:
-    """The speech of `audio` (Silero VAD, shipped inside faster-whisper), silences cut out."""
+def speech_only(audio: np.ndarray) -> tuple[np.ndarray, list[dict[str, int]]]:
+    """The speech of `audio` (Silero VAD, shipped inside faster-whisper) and where it was."""
     from faster_whisper.vad import collect_chunks, get_speech_timestamps
 
     chunks = get_speech_timestamps(audio)
     if not chunks:
-        return audio[:0]
+        return audio[:0], []
     pieces, _ = collect_chunks(audio, chunks)
-    return np.concatenate(pieces)
+    return np.concatenate(pieces), chunks
 
 
 def detect_language(model: Any, speech: np.ndarray, *, windows: int = LANGUAGE_WINDOWS) -> tuple[str, float, dict[str, float]]:
     """Whisper's language probabilities averaged over up to `windows` 30-second windows of speech."""
     from faster_whisper.audio import pad_or_trim
 
-    size = WINDOW_SECONDS * SAMPLE_RATE
+    # Cut the windows exactly as faster-whisper's transcribe loop does, so it reuses our encodings.
+    features = model.feature_extractor(speech)
+    content = features.shape[-1] - 1
+    frames = model.feature_extractor.nb_max_frames
     totals: dict[str, float] = {}
     count = 0
-    for start in range(0, max(1, len(speech)), size):
+    for seek in range(0, max(1, content), frames):
         if count == windows:
             break
-        features = model.feature_extractor(speech[start : start + size])
-        encoded = model.encode(pad_or_trim(features))
+        encoded = model.encode(pad_or_trim(features[:, seek : seek + min(frames, content - seek)]))
         for token, probability in model.model.detect_language(encoded)[0]:
             code = token[2:-2]  # "<|vi|>" → "vi"
             totals[code] = totals.get(code, 0.0) + probability
@@ -99,14 +135,14 @@ def detect_language(model: Any, speech: np.ndarray, *, windows: int = LANGUAGE_W
 
 def transcribe(audio: np.ndarray, *, model_dir: Path | None, vi_model_dir: Path | None = None,
                beam_size: int = 5, max_new_tokens: int | None = None,
-               on_segment: Callable[[float], None] | None = None) -> TranscriptResult:
+               on_segment: Callable[[float], None] | None = None, **options: Any) -> TranscriptResult:
     """Detect the language, then transcribe (with the Vietnamese model when one is set and fits)."""
     problem = model_problem(model_dir)
     if problem:
         return TranscriptResult(status="unavailable", detail=problem)
     assert model_dir is not None
     model = load_model(str(model_dir))
-    speech = speech_only(audio)
+    speech, chunks = speech_only(audio)
     if len(speech) < SAMPLE_RATE // 2:
         return TranscriptResult(status="done", model=model_dir.name, text="", detail="no speech found")
     language, probability, probabilities = detect_language(model, speech)
@@ -115,16 +151,20 @@ def transcribe(audio: np.ndarray, *, model_dir: Path | None, vi_model_dir: Path 
         chosen, chosen_dir = load_model(str(vi_model_dir)), vi_model_dir
     duration = len(audio) / SAMPLE_RATE
     segments: list[dict[str, Any]] = []
+    from faster_whisper.transcribe import restore_speech_timestamps
+
+    # VAD ran once above: transcribe the speech alone, then map times back onto the recording.
     pieces, _info = chosen.transcribe(
-        audio,
+        speech,
         language=language,
         task="transcribe",
         beam_size=beam_size,
-        vad_filter=True,
+        vad_filter=False,
         condition_on_previous_text=False,  # a misheard window must not poison the next one
         max_new_tokens=max_new_tokens,
+        **options,
     )
-    for piece in pieces:
+    for piece in restore_speech_timestamps(pieces, chunks, SAMPLE_RATE):
         segments.append({"start": round(piece.start, 3), "end": round(piece.end, 3), "text": piece.text.strip()})
         if on_segment and duration:
             on_segment(min(1.0, piece.end / duration))

@@ -109,8 +109,12 @@ def tokenizer_json(tiktoken: Path, languages: list[str]) -> tuple[dict, list[str
 
 
 def build_model(out: Path, cache: Path, *, d_model: int = 64, heads: int = 2, layers: int = 1,
-                seed: int = 0, quantization: str = "int8") -> Path:
-    """Write a random-weight CTranslate2 Whisper model (with the real tokenizer) into `out`."""
+                seed: int = 0, quantization: str = "int8", endless: bool = False) -> Path:
+    """Write a random-weight CTranslate2 Whisper model (with the real tokenizer) into `out`.
+
+    `endless` suppresses <|endoftext|> so every window decodes exactly `max_new_tokens` tokens
+    (the benchmark's fixed decoding work).
+    """
     import ctranslate2.specs as specs
 
     tiktoken, languages = fetch_assets(cache)
@@ -152,7 +156,7 @@ def build_model(out: Path, cache: Path, *, d_model: int = 64, heads: int = 2, la
             linear(layer.attention.linear[2], d_model, d_model)
 
     first_language = tokens.index(f"<|{languages[0]}|>")
-    spec.config.suppress_ids = []
+    spec.config.suppress_ids = [tokens.index("<|endoftext|>")] if endless else []
     spec.config.suppress_ids_begin = [220, tokens.index("<|endoftext|>")]
     spec.config.lang_ids = list(range(first_language, first_language + len(languages)))
     spec.config.alignment_heads = [(layers - 1, h) for h in range(heads)]
