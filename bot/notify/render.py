@@ -38,12 +38,19 @@ class Ctx:
             raise RenderError(f"payload lacks {key!r}")
         return self.payload[key]
 
+    def first(self, *keys: str) -> Any:
+        """The first of `keys` the payload has (services name some things differently)."""
+        for key in keys:
+            if self.payload.get(key) not in (None, ""):
+                return self.payload[key]
+        raise RenderError(f"payload lacks {keys[0]!r}")
+
+    def moment(self, *keys: str) -> str:
+        return format_datetime(datetime.fromisoformat(str(self.first(*keys))), self.lang, self.tz)
+
     def opt(self, key: str, default: str = "") -> Any:
         value = self.payload.get(key)
         return default if value in (None, "") else value
-
-    def when(self, key: str) -> str:
-        return format_datetime(datetime.fromisoformat(str(self.get(key))), self.lang, self.tz)
 
     def day(self, key: str) -> str:
         return format_date(date.fromisoformat(str(self.get(key))[:10]), self.lang)
@@ -80,8 +87,11 @@ def _ready(c: Ctx) -> Message:
 
 
 def _approved(c: Ctx) -> str:
-    return gettext(c.lang, "%(code)s was approved. Planned on %(where)s from %(when)s.",
-                   code=c.get("code"), where=c.names("where"), when=c.when("start"))
+    if c.payload.get("where"):
+        return gettext(c.lang, "%(code)s was approved. Planned on %(where)s from %(when)s.",
+                       code=c.get("code"), where=c.names("where"), when=c.moment("start", "valid_from"))
+    return gettext(c.lang, "%(code)s was approved. It will air from %(when)s to %(until)s.",
+                   code=c.get("code"), when=c.moment("start", "valid_from"), until=c.moment("end", "valid_to"))
 
 
 def _rejected(c: Ctx) -> str:
@@ -95,7 +105,7 @@ def _changes(c: Ctx) -> str:
 
 def _first_aired(c: Ctx) -> str:
     return gettext(c.lang, "%(code)s aired for the first time on %(board)s at %(when)s.",
-                   code=c.get("code"), board=c.get("board"), when=c.when("at"))
+                   code=c.first("code", "title"), board=c.first("board_name", "board"), when=c.moment("at", "started_at"))
 
 
 def _weekly(c: Ctx) -> str:
@@ -110,17 +120,27 @@ def _weekly(c: Ctx) -> str:
 
 def _emergency_started(c: Ctx) -> str:
     return gettext(c.lang, "EMERGENCY broadcast started on %(clusters)s at %(when)s: %(title)s",
-                   clusters=c.names("clusters"), when=c.when("at"), title=c.get("title"))
+                   clusters=c.names("clusters"), when=c.moment("at", "started_at"), title=c.get("title"))
 
 
 def _emergency_ended(c: Ctx) -> str:
     return gettext(c.lang, "Emergency broadcast ended on %(clusters)s at %(when)s: %(title)s",
-                   clusters=c.names("clusters"), when=c.when("at"), title=c.get("title"))
+                   clusters=c.names("clusters"), when=c.moment("at", "ended_at"), title=c.get("title"))
+
+
+def _translation_requested(c: Ctx) -> str:
+    return gettext(c.lang, "Please translate %(code)s into %(language)s. Note: %(note)s",
+                   code=c.get("code"), language=c.get("language"), note=c.opt("note", "-"))
+
+
+def _translation_completed(c: Ctx) -> str:
+    return gettext(c.lang, "The %(language)s translation of %(code)s is ready.", code=c.get("code"), language=c.get("language"))
 
 
 def _emergency_unconfirmed(c: Ctx) -> str:
-    return gettext(c.lang, "Board %(board)s has not confirmed the emergency broadcast %(title)s (started %(when)s). "
-                           "Please check the screen.", board=c.get("board"), title=c.get("title"), when=c.when("since"))
+    return gettext(c.lang, "URGENT: board %(board)s (%(cluster)s) has not confirmed the emergency broadcast started at "
+                           "%(when)s. Please check the screen.", board=c.first("board_name", "board"),
+                   cluster=c.opt("cluster", "-"), when=c.moment("since", "started_at"))
 
 
 def _submission_emergency(c: Ctx) -> str:
@@ -130,12 +150,13 @@ def _submission_emergency(c: Ctx) -> str:
 
 def _board_offline(c: Ctx) -> str:
     return gettext(c.lang, "Board %(board)s (%(cluster)s) stopped reporting at %(when)s. Please check its power and network.",
-                   board=c.get("board"), cluster=c.opt("cluster", "-"), when=c.when("since"))
+                   board=c.first("board_name", "board"), cluster=c.opt("cluster", "-"),
+                   when=c.moment("since", "last_seen_at"))
 
 
 def _board_online(c: Ctx) -> str:
     return gettext(c.lang, "Board %(board)s (%(cluster)s) is back online since %(when)s.",
-                   board=c.get("board"), cluster=c.opt("cluster", "-"), when=c.when("at"))
+                   board=c.first("board_name", "board"), cluster=c.opt("cluster", "-"), when=c.moment("at", "back_at"))
 
 
 def _reminder(c: Ctx) -> str:
@@ -172,6 +193,8 @@ RENDERERS: dict[str, Callable[[Ctx], str | Message]] = {
     "emergency.unconfirmed": _emergency_unconfirmed,
     "board.offline": _board_offline,
     "board.online": _board_online,
+    "translation.requested": _translation_requested,
+    "translation.completed": _translation_completed,
     "reminder.due": _reminder,
     "obligation.overdue": _escalation,
 }

@@ -12,6 +12,7 @@ import aiohttp
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.exceptions import (
+    ClientDecodeError,
     TelegramForbiddenError,
     TelegramNetworkError,
     TelegramRetryAfter,
@@ -66,6 +67,8 @@ class TelegramSender:
             return SendResult("blocked", error=exc.message)
         except (TelegramNetworkError, TelegramServerError, TelegramUnauthorizedError) as exc:
             return SendResult("network", error=f"{type(exc).__name__}: {exc.message}")
+        except ClientDecodeError as exc:  # a proxy's HTML error page while Telegram is unreachable
+            return SendResult("network", error=f"undecodable answer: {str(exc)[:200]}")
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
             return SendResult("network", error=f"{type(exc).__name__}: {exc}")
         except TelegramAPIError as exc:  # 400 chat not found, message too long …: retrying will not help

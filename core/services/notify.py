@@ -1,0 +1,107 @@
+"""The outbox writer: the one way any service tells a person something.
+
+A row is written in the caller's unit of work, so a rolled-back change tells nobody. The dedupe
+key "<event>:<object_type>:<object_id>:<officer_id>" and its unique constraint make it one
+notification per event per person, ever, even when two workers race (INSERT … ON CONFLICT DO
+NOTHING on both SQLite and PostgreSQL). Delivery happens later, in `core.services.delivery`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
+
+from core.db import after_commit
+from core.models import Notification, Officer
+from core.models.types import NotificationState, utcnow
+
+DELIVER_TASK = "notify.deliver"
+
+
+def dedupe_key(*, event: str, object_type: str | None, object_id: int | None, officer_id: int) -> str:
+    """The once-per-event-per-person key of an outbox row."""
+    return f"{event}:{object_type or '-'}:{object_id if object_id is not None else '-'}:{officer_id}"
+
+
+def insert_ignoring_duplicates(session: Session, table: Any, values: dict[str, Any]) -> int | None:
+    """INSERT a row unless a unique constraint already holds one; the new id, or None when it existed."""
+    dialect = session.get_bind().dialect.name
+    maker = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = maker(table).values(**values).on_conflict_do_nothing().returning(table.c.id)
+    return session.execute(statement).scalar_one_or_none()
+
+
+def notify(
+    session: Session,
+    *,
+    officer_id: int,
+    event: str,
+    object_type: str | None,
+    object_id: int | None,
+    payload: dict[str, Any],
+    urgent: bool = False,
+) -> int | None:
+    """Queue one message for one officer about one event; returns the new row's id, None if already queued."""
+    officer = session.get(Officer, officer_id)
+    if officer is None:
+        raise ValueError(f"no officer {officer_id}")
+    key = dedupe_key(event=event, object_type=object_type, object_id=object_id, officer_id=officer_id)
+    new_id = insert_ignoring_duplicates(session, Notification.__table__, {
+        "dedupe_key": key, "officer_id": officer_id, "event": event, "object_type": object_type,
+        "object_id": object_id,
+        "language": officer.language or "vi", "payload": payload, "urgent": urgent,
+        "state": NotificationState.queued.value, "attempts": 0, "created_at": utcnow(),
+    })
+    if new_id is not None:
+        _kick_delivery(session)
+    return new_id
+
+
+def notify_many(
+    session: Session,
+    *,
+    officer_ids: Iterable[int],
+    event: str,
+    object_type: str | None,
+    object_id: int | None,
+    payload: dict[str, Any],
+    urgent: bool = False,
+) -> list[int]:
+    """`notify` for several officers (e.g. every registered officer of a unit); the ids of new rows."""
+    made = []
+    for officer_id in officer_ids:
+        new_id = notify(session, officer_id=officer_id, event=event, object_type=object_type,
+                        object_id=object_id, payload=payload, urgent=urgent)
+        if new_id is not None:
+            made.append(new_id)
+    return made
+
+
+def _kick_delivery(session: Session) -> None:
+    """Ask for one delivery pass once this unit of work commits (once per unit of work, not per row)."""
+    if session.info.get("notify_kicked") or session.info.get("after_commit") is None:
+        return
+    from core import runtime
+
+    try:
+        rt = runtime.current()
+    except RuntimeError:  # no runtime in this process (a script, a unit test): the periodic sweep delivers
+        return
+    if DELIVER_TASK not in rt.queue.names:
+        return
+    session.info["notify_kicked"] = True
+    after_commit(session, lambda: rt.queue.enqueue(DELIVER_TASK))
+
+
+def rows_for(session: Session, *, officer_id: int | None = None, event: str | None = None) -> list[Notification]:
+    """Outbox rows, newest first (for views and tests)."""
+    query = select(Notification).order_by(col(Notification.id).desc())
+    if officer_id is not None:
+        query = query.where(Notification.officer_id == officer_id)
+    if event is not None:
+        query = query.where(Notification.event == event)
+    return list(session.exec(query).all())
