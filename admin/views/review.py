@@ -37,7 +37,7 @@ def queue(request: Request, session: ReadSession, scope: CurrentScope, state: st
         "rows": rows, "total": total, "filters": filters, "page_size": reviewqueue.PAGE,
         "states": labels.SUBMISSION_STATES, "categories": labels.CATEGORIES, "channels": [c.value for c in Channel],
         "languages_codes": corrections.LANGUAGE_CODES, "units": org.list_units(session),
-        "waiting": reviewqueue.count_waiting(session, scope=scope),
+        "waiting": total if filters == reviewqueue.Filters() else reviewqueue.count_waiting(session, scope=scope),
     })
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from core.models import EditLock, MediaAsset, Officer, Submission, Unit
@@ -72,13 +72,22 @@ def list_queue(session: Session, *, scope: access.Scope, filters: Filters) -> tu
     """One page of the queue and the total matching the filters."""
     where = conditions(scope, filters)
     total = int(session.exec(select(func.count()).select_from(Submission).where(*where)).one())
-    query = (select(Submission, Officer.full_name, Unit.name)
-             .join(Officer, col(Officer.id) == Submission.officer_id)
-             .join(Unit, col(Unit.id) == Submission.unit_id)
-             .where(*where)
-             .order_by(col(Submission.is_emergency).desc(), col(Submission.received_at), col(Submission.id))
-             .offset((max(filters.page, 1) - 1) * PAGE).limit(PAGE))
-    rows = [Row(submission=s, officer_name=o, unit_name=u) for s, o, u in session.exec(query).all()]
+    # Submissions first (the queue index serves filter and order), names after: joining first lets
+    # the planner start from the small tables and sort the whole queue.
+    # CASE instead of the bare column: otherwise SQLite walks the whole table along the is_emergency
+    # index to avoid a sort, instead of reading only the waiting rows through ix_submission_queue.
+    urgent_first = case((col(Submission.is_emergency), 1), else_=0).desc()
+    # Sort narrow rows (ids and keys), then load the 50 full rows: sorting whole rows costs more.
+    page_ids = list(session.exec(select(Submission.id).where(*where)
+                                 .order_by(urgent_first, col(Submission.received_at), col(Submission.id))
+                                 .offset((max(filters.page, 1) - 1) * PAGE).limit(PAGE)).all())
+    by_id = {s.id: s for s in session.exec(select(Submission).where(col(Submission.id).in_(page_ids))).all()}
+    found = [by_id[i] for i in page_ids]
+    officers = dict(session.exec(select(Officer.id, Officer.full_name)
+                                 .where(col(Officer.id).in_({s.officer_id for s in found}))).all())
+    units = dict(session.exec(select(Unit.id, Unit.name).where(col(Unit.id).in_({s.unit_id for s in found}))).all())
+    rows = [Row(submission=s, officer_name=officers.get(s.officer_id, ""), unit_name=units.get(s.unit_id, ""))
+            for s in found]
     ids = [r.submission.id for r in rows]
     if ids:
         thumbs = dict(session.exec(select(MediaAsset.submission_id, func.min(MediaAsset.id))
