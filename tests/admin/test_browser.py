@@ -23,7 +23,7 @@ def test_editor_logs_in_through_the_browser_and_sees_vietnamese(seeded, tmp_path
         page.wait_for_url(url + "/home")
         assert "Xin chào, Lò Thị Biên" in page.inner_text("main")
         page.screenshot(path=str(tmp_path / "home.png"))
-        page.click("text=EN")
+        page.click("a.lang")
         assert "Hello, Lò Thị Biên" in page.inner_text("main")
 
 
