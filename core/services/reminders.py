@@ -214,3 +214,42 @@ def evaluate(session: Session, *, now: datetime, tz: ZoneInfo, run_id: int | Non
                     counts["notifications"] += len(made)
     session.flush()
     return dict(counts)
+
+
+EDITABLE = ("name", "due_day", "due_month", "due_exclusive", "period_cutoff_day", "applies_to_kinds", "fulfil_categories",
+            "fulfil_kinds", "min_count", "reminder_offsets", "is_active")
+
+
+def update_rule(session: Session, *, rule_id: int, changes: dict[str, Any], officer_id: int | None, today: date,
+                note: str | None = None) -> DeadlineRule:
+    """Edit a rule: the old version is kept, open obligations follow the new rule from now on, history stays."""
+    rule = session.get(DeadlineRule, rule_id)
+    if rule is None:
+        raise LookupError(f"no deadline rule {rule_id}")
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    before = {k: getattr(rule, k) for k in EDITABLE}
+    if all(before[k] == v for k, v in changes.items()):
+        return rule
+    from core.models.notify_extra import DeadlineRuleVersion
+
+    session.add(DeadlineRuleVersion(rule_id=rule_id, changed_by_id=officer_id, note=note,
+                                    snapshot={**before, "recurrence": rule.recurrence}))
+    for key, value in changes.items():
+        setattr(rule, key, value)
+    rule.updated_at = utcnow()
+    session.add(rule)
+    session.flush()
+    keep = {u.id for u in applicable_units(session, rule=rule, on=today)} if rule.is_active else set()
+    for obligation in session.exec(select(Obligation).where(Obligation.rule_id == rule_id, col(Obligation.status).in_(OPEN),
+                                                            Obligation.period_end >= today)).all():
+        if obligation.unit_id not in keep:  # the rule no longer applies to this unit (or was switched off)
+            obligation.status, obligation.note = ObligationStatus.waived.value, "rule changed"
+        else:
+            fresh = deadlines.period_containing(rule, obligation.period_start)
+            obligation.due_on = fresh.due_on if fresh.start == obligation.period_start else obligation.due_on
+            obligation.status = ObligationStatus.overdue.value if today > obligation.due_on else ObligationStatus.open.value
+        session.add(obligation)
+    session.flush()
+    return rule
