@@ -74,11 +74,11 @@ def _ready(c: Ctx) -> Message:
     lines = [line for line in str(c.opt("transcript")).splitlines() if line.strip()][:TRANSCRIPT_LINES]
     language = c.get("language")
     if lines:
-        text = gettext(c.lang, "%(code)s is ready for the editors. Detected language: %(language)s. It begins:\n%(lines)s\n"
-                               "Is the language right?", code=c.get("code"), language=language, lines="\n".join(lines))
+        text = gettext(c.lang, "%(code)s is ready for the editors. Detected language: %(detected)s. It begins:\n%(lines)s\n"
+                               "Is the language right?", code=c.get("code"), detected=language, lines="\n".join(lines))
     else:
-        text = gettext(c.lang, "%(code)s is ready for the editors. Detected language: %(language)s. Is the language right?",
-                       code=c.get("code"), language=language)
+        text = gettext(c.lang, "%(code)s is ready for the editors. Detected language: %(detected)s. Is the language right?",
+                       code=c.get("code"), detected=language)
     ref = str(c.opt("submission_id", c.get("code")))
     buttons = ((Button(gettext(c.lang, "Yes, correct"), "language.confirm", ref),
                 Button(gettext(c.lang, "No, change it"), "language.correct", ref)),)
@@ -129,12 +129,12 @@ def _emergency_ended(c: Ctx) -> str:
 
 
 def _translation_requested(c: Ctx) -> str:
-    return gettext(c.lang, "Please translate %(code)s into %(language)s. Note: %(note)s",
-                   code=c.get("code"), language=c.get("language"), note=c.opt("note", "-"))
+    return gettext(c.lang, "Please translate %(code)s into %(target)s. Note: %(note)s",
+                   code=c.get("code"), target=c.get("language"), note=c.opt("note", "-"))
 
 
 def _translation_completed(c: Ctx) -> str:
-    return gettext(c.lang, "The %(language)s translation of %(code)s is ready.", code=c.get("code"), language=c.get("language"))
+    return gettext(c.lang, "The %(target)s translation of %(code)s is ready.", code=c.get("code"), target=c.get("language"))
 
 
 def _emergency_unconfirmed(c: Ctx) -> str:
