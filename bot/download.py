@@ -41,19 +41,19 @@ class StorePipe:
         self._chunks.put(reason)
 
     def read(self, size: int = -1) -> bytes:
-        while not self._done and (size < 0 or len(self._buffer) < size):
-            item = self._chunks.get()
-            if item is None:
-                self._done = True
-            elif isinstance(item, BaseException):
-                raise _Aborted(str(item)) from item
-            else:
-                self._buffer += item
-        if size < 0:
+        """The next chunk as it came (a short read, which `put_stream` allows): no copying."""
+        if self._buffer:
             out, self._buffer = self._buffer, b""
-        else:
-            out, self._buffer = self._buffer[:size], self._buffer[size:]
-        return out
+            return out
+        if self._done:
+            return b""
+        item = self._chunks.get()
+        if item is None:
+            self._done = True
+            return b""
+        if isinstance(item, BaseException):
+            raise _Aborted(str(item)) from item
+        return item
 
 
 async def fetch_into_store(

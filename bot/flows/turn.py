@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlmodel import Session
@@ -20,10 +21,18 @@ class Turn:
     session: Session
     rt: Runtime
     ev: Inbound
-    conv: Conversation
+    load_conversation: Callable[[], Conversation]
     sender: Sender
     lang: str
     replies: list[Reply] = field(default_factory=list)
+    loaded: Conversation | None = None
+
+    @property
+    def conv(self) -> Conversation:
+        """The chat's state row, read (and locked) on first use: /help and /status never touch it."""
+        if self.loaded is None:
+            self.loaded = self.load_conversation()
+        return self.loaded
 
     @property
     def actor(self) -> Actor:

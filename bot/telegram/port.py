@@ -25,7 +25,7 @@ from core.models.types import Channel, MediaKind
 from core.services.intake_rules import IncomingFile
 
 log = logging.getLogger("bot.telegram")
-CHUNK = 256 * 1024
+CHUNK = 1024 * 1024
 SEND_ATTEMPTS = 5
 DOWNLOAD_TIMEOUT = 300
 

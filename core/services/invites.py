@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, or_, select
 
 from core.errors import Invalid, NotFound
@@ -189,15 +190,21 @@ def identify(session: Session, *, channel: Channel, external_id: str) -> Sender:
         # The web page's address is set by the server from the login session, never by the browser.
         officer = session.get(Officer, int(external_id.removeprefix("officer:")))
         return _sender(officer) if officer is not None else Sender(status="stranger")
-    account = session.exec(
-        select(ChannelAccount).where(ChannelAccount.channel == str(channel), ChannelAccount.external_id == external_id)
-    ).first()
-    if account is None:
+    row = session.execute(_IDENTIFY, {"channel": str(channel), "external_id": external_id}).first()
+    if row is None:
         return Sender(status="stranger")
-    officer = session.get(Officer, account.officer_id)
-    if officer is None or not account.is_active:
-        return Sender(status="inactive", officer_id=account.officer_id)
-    return _sender(officer)
+    if not row.bound or not row.is_active:
+        return Sender(status="inactive", officer_id=row.id)
+    return Sender(status="active", officer_id=row.id, unit_id=row.unit_id, language=row.language, label=row.full_name)
+
+
+# Asked for every inbound update: built once, plain columns (no ORM objects to assemble).
+_IDENTIFY = (
+    select(ChannelAccount.is_active.label("bound"), Officer.id, Officer.unit_id, Officer.language,  # type: ignore[attr-defined]
+           Officer.full_name, Officer.is_active)
+    .join(Officer, Officer.id == ChannelAccount.officer_id)  # type: ignore[arg-type]
+    .where(ChannelAccount.channel == bindparam("channel"), ChannelAccount.external_id == bindparam("external_id"))
+)
 
 
 def _sender(officer: Officer) -> Sender:

@@ -70,6 +70,7 @@ class FakeTelegram:
         app.router.add_post("/_control/files", self._control_files)
         app.router.add_get("/_control/sent", self._control_sent)
         app.router.add_post("/_control/faults", self._control_faults)
+        app.router.add_get("/_control/count", self._control_count)
         self.runner = web.AppRunner(app, access_log=None)
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
@@ -262,6 +263,10 @@ class FakeTelegram:
         chat = request.query.get("chat_id")
         return web.json_response(self.sent(int(chat) if chat else None, request.query.get("method", "sendMessage")))
 
+    async def _control_count(self, request: web.Request) -> web.Response:
+        method = request.query.get("method", "sendMessage")
+        return web.json_response({"count": sum(1 for c in self.calls if c["method"] == method)})
+
     async def _control_faults(self, request: web.Request) -> web.Response:
         body = await request.json()
         for key, value in body.items():
@@ -276,3 +281,13 @@ def _decode(value: str) -> Any:
         except json.JSONDecodeError:
             return value
     return value
+
+
+async def _serve_forever() -> None:
+    fake = FakeTelegram()
+    print(await fake.start(), flush=True)
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":  # `python -m tests.bot.fake_telegram`: prints its URL, serves until killed
+    asyncio.run(_serve_forever())
