@@ -39,6 +39,7 @@ ROUTERS: list[str] = [
     "admin.views.clusters:router",
     "admin.views.units:router",
     "admin.views.airing:router",
+    "admin.views.notify:router",
 ]
 
 

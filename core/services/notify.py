@@ -105,3 +105,19 @@ def rows_for(session: Session, *, officer_id: int | None = None, event: str | No
     if event is not None:
         query = query.where(Notification.event == event)
     return list(session.exec(query).all())
+
+
+def deliveries(session: Session, *, state: str | None = None, limit: int = 300) -> list[tuple[Notification, Officer]]:
+    """Outbox rows with their officer, newest first, optionally of one state (for the admin view)."""
+    query = select(Notification, Officer).join(Officer, col(Officer.id) == Notification.officer_id)
+    if state:
+        query = query.where(Notification.state == state)
+    return [(n, o) for n, o in session.exec(query.order_by(col(Notification.id).desc()).limit(limit)).all()]
+
+
+def state_counts(session: Session) -> dict[str, int]:
+    """How many outbox rows are in each state."""
+    from sqlalchemy import func
+
+    rows = session.exec(select(Notification.state, func.count()).group_by(Notification.state)).all()
+    return {state: count for state, count in rows}

@@ -253,3 +253,26 @@ def update_rule(session: Session, *, rule_id: int, changes: dict[str, Any], offi
         session.add(obligation)
     session.flush()
     return rule
+
+
+def overview(session: Session, *, today: date) -> list[tuple[DeadlineRule, list[tuple[Obligation, Unit]]]]:
+    """Per rule, the obligations of the period containing `today` (and of an earlier period still open)."""
+    found = []
+    for rule in session.exec(select(DeadlineRule).order_by(col(DeadlineRule.code))).all():
+        current = deadlines.period_containing(rule, today)
+        rows = session.exec(select(Obligation, Unit).join(Unit, col(Unit.id) == Obligation.unit_id).where(
+            Obligation.rule_id == rule.id, Obligation.period_start <= current.start,
+            (Obligation.period_start == current.start) | col(Obligation.status).in_(OPEN))
+            .order_by(col(Obligation.period_start).desc(), col(Unit.name))).all()
+        found.append((rule, [(o, u) for o, u in rows]))
+    return found
+
+
+def recent_reminders(session: Session, *, limit: int = 200) -> list[tuple[Reminder, Obligation, DeadlineRule, Unit]]:
+    """Reminders recorded, newest first, with what they were about."""
+    rows = session.exec(select(Reminder, Obligation, DeadlineRule, Unit)
+                        .join(Obligation, col(Obligation.id) == Reminder.obligation_id)
+                        .join(DeadlineRule, col(DeadlineRule.id) == Obligation.rule_id)
+                        .join(Unit, col(Unit.id) == Obligation.unit_id)
+                        .order_by(col(Reminder.scheduled_for).desc(), col(Reminder.id).desc()).limit(limit)).all()
+    return [tuple(r) for r in rows]  # type: ignore[misc]

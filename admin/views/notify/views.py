@@ -1,0 +1,137 @@
+"""Pages of deadlines and notifications. Provincial editors and administrators edit; inspectors read."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from admin.deps import Csrf, CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for
+from admin.templating import render
+from core.errors import NotFound
+from core.models import DeadlineRule, Obligation
+from core.models.types import Category, MediaKind, NotificationState, Role, UnitKind
+from core.services import access, audit, notify, reminders
+from i18n.labels import N_
+
+router = APIRouter(tags=["notify"], include_in_schema=False)
+STATUS_LABELS = {"open": N_("open"), "overdue": N_("overdue"), "fulfilled": N_("fulfilled"), "waived": N_("waived")}
+STATE_LABELS = {"queued": N_("queued"), "sending": N_("sending"), "sent": N_("sent"), "failed": N_("failed"),
+                "undeliverable": N_("undeliverable")}
+
+
+def _may_edit(scope: access.Scope) -> bool:
+    return scope.role == Role.administrator.value or scope.provincial
+
+
+def _require_view(scope: access.Scope) -> None:
+    if not (_may_edit(scope) or scope.role == Role.inspector.value):
+        raise NotFound("not found")
+
+
+def _require_edit(scope: access.Scope) -> None:
+    if not _may_edit(scope):
+        raise NotFound("not found")
+
+
+@router.get("/notify/obligations", response_class=HTMLResponse)
+def obligations(request: Request, session: ReadSession, scope: CurrentScope, runtime: RuntimeDep) -> Response:
+    _require_view(scope)
+    today = datetime.now(runtime.settings.tz).date()
+    return render(request, "notify/obligations.html", {
+        "groups": reminders.overview(session, today=today), "today": today, "may_edit": _may_edit(scope),
+        "status_labels": STATUS_LABELS})
+
+
+@router.post("/notify/obligations/{obligation_id}/fulfil", dependencies=[Csrf])
+def fulfil(request: Request, session: WriteSession, scope: CurrentScope, obligation_id: int,
+           note: Annotated[str, Form()] = "") -> Response:
+    _require_edit(scope)
+    if session.get(Obligation, obligation_id) is None:
+        raise NotFound("not found")
+    if not note.strip():
+        return RedirectResponse("/notify/obligations?error=note", status_code=303)
+    row = reminders.fulfil_by_editor(session, obligation_id=obligation_id, officer_id=scope.officer.id, note=note)  # type: ignore[arg-type]
+    audit.record(session, actor=actor_for(request, scope.officer), action="obligation.fulfilled",
+                 object_type="obligation", object_id=row.id, after={"note": row.note, "status": row.status})
+    return RedirectResponse("/notify/obligations", status_code=303)
+
+
+@router.get("/notify/rules", response_class=HTMLResponse)
+def rules(request: Request, session: ReadSession, scope: CurrentScope) -> Response:
+    _require_view(scope)
+    from sqlmodel import col, select
+
+    rows = session.exec(select(DeadlineRule).order_by(col(DeadlineRule.code))).all()
+    return render(request, "notify/rules.html", {"rules": rows, "may_edit": _may_edit(scope)})
+
+
+def _rule_page(request: Request, rule: DeadlineRule, *, error: str | None = None, status: int = 200) -> Response:
+    return render(request, "notify/rule.html", {
+        "rule": rule, "error": error, "kinds": [k.value for k in UnitKind], "categories": [c.value for c in Category],
+        "media_kinds": [k.value for k in MediaKind]}, status_code=status)
+
+
+@router.get("/notify/rules/{rule_id}", response_class=HTMLResponse)
+def rule_page(request: Request, session: ReadSession, scope: CurrentScope, rule_id: int) -> Response:
+    _require_edit(scope)
+    rule = session.get(DeadlineRule, rule_id)
+    if rule is None:
+        raise NotFound("not found")
+    return _rule_page(request, rule)
+
+
+def _ints(text: str) -> list[int]:
+    return [int(part) for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+@router.post("/notify/rules/{rule_id}", dependencies=[Csrf])
+def rule_save(request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep, rule_id: int,
+              name: Annotated[str, Form()], due_day: Annotated[int, Form(ge=1, le=31)],
+              reminder_offsets: Annotated[str, Form()] = "", min_count: Annotated[int, Form(ge=1, le=100)] = 1,
+              due_month: Annotated[str, Form()] = "", period_cutoff_day: Annotated[str, Form()] = "",
+              due_exclusive: Annotated[bool, Form()] = False, is_active: Annotated[bool, Form()] = False,
+              applies_to_kinds: Annotated[list[str] | None, Form()] = None,
+              fulfil_categories: Annotated[list[str] | None, Form()] = None,
+              fulfil_kinds: Annotated[list[str] | None, Form()] = None, note: Annotated[str, Form()] = "") -> Response:
+    _require_edit(scope)
+    rule = session.get(DeadlineRule, rule_id)
+    if rule is None:
+        raise NotFound("not found")
+    try:
+        offsets = sorted(set(_ints(reminder_offsets)))
+        month = int(due_month) if due_month.strip() else None
+        cutoff = int(period_cutoff_day) if period_cutoff_day.strip() else None
+    except ValueError:
+        return _rule_page(request, rule, error="offsets", status=422)
+    if not offsets or any(abs(o) > 60 for o in offsets) or (month is not None and not 1 <= month <= 12) or (
+            cutoff is not None and not 1 <= cutoff <= 28) or not name.strip():
+        return _rule_page(request, rule, error="offsets", status=422)
+    before = audit.snapshot(rule)
+    changes = {"name": name.strip(), "due_day": due_day, "due_month": month, "period_cutoff_day": cutoff,
+               "due_exclusive": due_exclusive, "is_active": is_active, "reminder_offsets": offsets,
+               "min_count": min_count, "applies_to_kinds": sorted(applies_to_kinds or []),
+               "fulfil_categories": sorted(fulfil_categories or []), "fulfil_kinds": sorted(fulfil_kinds or [])}
+    today = datetime.now(runtime.settings.tz).date()
+    reminders.update_rule(session, rule_id=rule_id, changes=changes, officer_id=scope.officer.id, today=today,
+                          note=note.strip() or None)
+    audit.record(session, actor=actor_for(request, scope.officer), action="deadline_rule.updated",
+                 object_type="deadline_rule", object_id=rule_id, before=before, after=audit.snapshot(rule))
+    return RedirectResponse("/notify/rules", status_code=303)
+
+
+@router.get("/notify/reminders", response_class=HTMLResponse)
+def reminder_list(request: Request, session: ReadSession, scope: CurrentScope) -> Response:
+    _require_view(scope)
+    return render(request, "notify/reminders.html", {"rows": reminders.recent_reminders(session)})
+
+
+@router.get("/notify/deliveries", response_class=HTMLResponse)
+def deliveries(request: Request, session: ReadSession, scope: CurrentScope, state: str = "") -> Response:
+    _require_view(scope)
+    chosen = state if state in {s.value for s in NotificationState} else None
+    return render(request, "notify/deliveries.html", {
+        "rows": notify.deliveries(session, state=chosen), "counts": notify.state_counts(session), "state": chosen,
+        "state_labels": STATE_LABELS})
