@@ -23,6 +23,9 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("/clusters", N_("Clusters"), frozenset({"administrator", "editor", "operator", "inspector"})),
     NavItem("/units", N_("Units and officers"), frozenset({"administrator", "editor", "operator", "inspector"})),
     NavItem("/audit", N_("Audit log"), frozenset({"administrator", "inspector"})),
+    NavItem("/airing/boards", N_("Boards"), frozenset({"administrator", "editor", "operator", "inspector"})),
+    NavItem("/airing/emergencies", N_("Emergencies"), frozenset({"administrator", "editor", "operator", "inspector"})),
+    NavItem("/airing/compliance", N_("Airing log"), frozenset({"administrator", "editor", "operator", "inspector"})),
     NavItem("/notify/obligations", "Deadlines", frozenset({"administrator", "editor", "inspector"})),  # msgid in the notify catalog
     NavItem("/account", N_("My account"), frozenset({"administrator", "editor", "operator", "translator", "inspector"})),
 ]

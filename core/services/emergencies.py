@@ -41,13 +41,13 @@ def start_emergency(
     if ends_at is not None and ends_at <= now:
         raise Invalid("the end time has already passed", field="ends_at")
     if all_clusters:
-        if officer.role != Role.administrator.value and not access.is_provincial_editor(session, officer=officer, on=on):
+        if not may_broadcast_everywhere(session, officer=officer, on=on):
             raise NotFound("not found")
         cluster_ids = []
     elif not cluster_ids:
         raise Invalid("choose at least one cluster", field="clusters")
     for cluster_id in sorted(set(cluster_ids)):
-        access.get_cluster_for(session, officer=officer, cluster_id=cluster_id, on=on, operate=True)
+        require_broadcast(session, officer=officer, cluster_id=cluster_id, on=on)
     if content_item_id is not None:
         item = session.get(ContentItem, content_item_id)
         if item is None or not item.is_active:
@@ -65,9 +65,26 @@ def start_emergency(
     return emergency
 
 
+def may_broadcast_everywhere(session: Session, *, officer: Officer, on: date) -> bool:
+    """Administrators and the provincial editors may put an emergency on any cluster, or on all."""
+    return officer.role == Role.administrator.value or access.is_provincial_editor(session, officer=officer, on=on)
+
+
+def require_broadcast(session: Session, *, officer: Officer, cluster_id: int, on: date) -> Cluster:
+    """The cluster if the officer may start or stop emergencies on it: its operators, or provincial editors."""
+    cluster = session.get(Cluster, cluster_id)
+    if cluster is not None and may_broadcast_everywhere(session, officer=officer, on=on):
+        return cluster
+    return access.get_cluster_for(session, officer=officer, cluster_id=cluster_id, on=on, operate=True)
+
+
 def stop_emergency(session: Session, *, emergency_id: int, officer: Officer, actor: audit.Actor, on: date) -> Emergency:
-    """End an emergency now: boards go back to their plans."""
+    """End an emergency now (by someone who may start it): boards go back to their plans."""
     emergency = get_for(session, emergency_id=emergency_id, officer=officer, on=on)
+    if emergency.all_clusters and not may_broadcast_everywhere(session, officer=officer, on=on):
+        raise NotFound("not found")
+    for cluster_id in session.exec(select(EmergencyTarget.cluster_id).where(EmergencyTarget.emergency_id == emergency.id)).all():
+        require_broadcast(session, officer=officer, cluster_id=cluster_id, on=on)
     if emergency.ended_at is not None:
         return emergency
     emergency.ended_at, emergency.ended_by_id = utcnow(), officer.id

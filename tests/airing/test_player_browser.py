@@ -1,0 +1,108 @@
+"""The player page in headless chromium: pair, play and report, keep playing offline, obey an emergency."""
+
+from __future__ import annotations
+
+import io
+import time
+from datetime import time as clock
+
+import pytest
+from PIL import Image
+from sqlmodel import select
+
+from admin.app import create_app
+from core.models import BroadcastWindow, EmergencyAck, Officer, Play
+from core.services import audit, boards, emergencies, plans
+from tests.airing.conftest import board_id, build, cluster_id, make_item
+from tests.browser import browser, serve
+
+pytestmark = pytest.mark.browser
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 36), (20, 120, 200)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _wait(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def _plays(rt, board: int) -> int:
+    with rt.db.reading() as session:
+        return len(session.exec(select(Play).where(Play.board_id == board)).all())
+
+
+def _acked(rt, emergency_id: int) -> bool:
+    with rt.db.reading() as session:
+        return session.exec(select(EmergencyAck).where(EmergencyAck.emergency_id == emergency_id)).first() is not None
+
+
+def test_a_board_pairs_plays_keeps_playing_offline_and_obeys_an_emergency(seeded, monkeypatch):
+    rt = seeded
+    monkeypatch.setattr(plans, "TEXT_SECONDS", 3.0)
+    monkeypatch.setattr(plans, "IMAGE_SECONDS", 3.0)
+    with rt.db.unit_of_work() as session:  # a window that is open whenever the test runs
+        for window in session.exec(select(BroadcastWindow).where(BroadcastWindow.cluster_id == cluster_id(rt, "DOANKET"))).all():
+            window.start_local, window.end_local = clock(0, 0), clock(23, 59, 59)
+            session.add(window)
+    target = [{"target_kind": "cluster", "cluster_id": cluster_id(rt, "DOANKET")}]
+    text = make_item(rt, kind="text", title="Thông báo", body="Lịch tiêm chủng tháng này\n---\nVaccination schedule",
+                     targets=target)
+    image = make_item(rt, kind="image", title="Ảnh", payload=_png(), targets=target)
+    build(rt)
+    board = board_id(rt, "DOANKET-01")
+    with serve(create_app(runtime=rt)) as url, browser() as chromium:
+        context = chromium.new_context(viewport={"width": 960, "height": 540})
+        page = context.new_page()
+        page.goto(url + "/player")
+        code = _wait(lambda: (page.text_content("#pair-code") or "").strip().strip("·"), 15, "a pairing code")
+        with rt.db.unit_of_work() as session:
+            boards.pair_board(session, code=code, board=boards.find_board(session, board_ref="DOANKET-01"), actor=audit.SYSTEM)
+        page.wait_for_selector("body[data-state=playing]", timeout=20_000)
+        assert page.locator(".notice .vi").count() + page.locator("#stage img").count() == 1
+        _wait(lambda: _plays(rt, board) >= 1, 25, "a recorded play")
+        with rt.db.reading() as session:
+            assert {p.content_item_id for p in session.exec(select(Play)).all()} <= {text, image}
+
+        # The network goes: the board keeps playing from its cache and keeps its plays.
+        context.route("**/api/player/**", lambda route: route.abort())
+        page.wait_for_selector("#offline:not([hidden])", timeout=15_000)
+        before = _plays(rt, board)
+        seen = set()
+        deadline = time.monotonic() + 9
+        while time.monotonic() < deadline:
+            seen.add(page.get_attribute("body", "data-playing"))
+            time.sleep(0.3)
+        assert {str(text), str(image)} <= seen  # both items, one from the media cache
+        waiting = page.evaluate("window.bangtinPlayer.state().plays.length")
+        assert waiting >= 2 and _plays(rt, board) == before
+        context.unroute("**/api/player/**")
+        _wait(lambda: _plays(rt, board) >= before + waiting, 20, "plays delivered after reconnecting")
+        _wait(lambda: page.evaluate("window.bangtinPlayer.state().plays.length") <= 1, 10, "the local queue drained")
+
+        # An emergency reaches the screen within 5 seconds, is confirmed, and ends.
+        with rt.db.unit_of_work() as session:
+            editor = session.exec(select(Officer).where(Officer.username == "bientap")).one()
+            emergency = emergencies.start_emergency(
+                session, officer=editor, actor=audit.SYSTEM, on=plans.today(rt.settings), cluster_ids=[cluster_id(rt, "DOANKET")],
+                all_clusters=False, content_item_id=None, text="Cháy rừng ở bản Nậm Loỏng: không vào rừng", ends_at=None)
+            emergency_id = emergency.id
+        started = time.monotonic()
+        page.wait_for_selector("#emergency:not([hidden])", timeout=5_000)
+        assert time.monotonic() - started < 5
+        assert "Cháy rừng" in page.inner_text("#emergency")
+        _wait(lambda: _acked(rt, emergency_id), 5, "the board's confirmation")
+        with rt.db.unit_of_work() as session:
+            emergencies.stop_emergency(session, emergency_id=emergency_id, officer=editor, actor=audit.SYSTEM,
+                                       on=plans.today(rt.settings))
+        page.wait_for_selector("#emergency", state="hidden", timeout=5_000)
+        page.wait_for_selector("body[data-state=playing]", timeout=5_000)
+        context.close()
