@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from sqlmodel import Session, func, or_, select
 
@@ -172,3 +172,24 @@ def log_stranger(session: Session, *, channel: str, address: str, every: timedel
         return False
     session.add(IntakeLog(channel=channel, address=address, kind="stranger"))
     return True
+
+
+def purge_bookkeeping(session: Session, *, now: datetime, data_dir: Path,
+                      keep_updates: timedelta = timedelta(days=7), keep_log: timedelta = timedelta(days=30)) -> dict[str, int]:
+    """Forget old update ids and intake log lines, and the partial files of expired upload links."""
+    from sqlalchemy import delete
+
+    from core.models import ProcessedUpdate, UploadSession
+
+    # Telegram redelivers for at most a day: a week of update ids is plenty for exactly-once.
+    updates = session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < now - keep_updates))
+    lines = session.execute(delete(IntakeLog).where(IntakeLog.created_at < now - keep_log))
+    parts = 0
+    expired = session.exec(select(UploadSession.id).where(UploadSession.expires_at < now,
+                                                          UploadSession.completed_at.is_(None))).all()  # type: ignore[union-attr]
+    for upload_id in expired:
+        part = data_dir / "uploads" / f"{upload_id}.part"
+        if part.exists():
+            part.unlink()
+            parts += 1
+    return {"processed_updates": updates.rowcount, "intake_log": lines.rowcount, "upload_parts": parts}  # type: ignore[attr-defined]
