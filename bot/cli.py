@@ -6,6 +6,10 @@ import asyncio
 import logging
 from typing import Any
 
+from aiogram import Bot
+from aiogram.types import BotCommand
+
+import i18n
 from bot.telegram.app import build_bot, build_telegram
 from core.runtime import Runtime
 from core.services import invites
@@ -40,9 +44,21 @@ def create_invite(rt: Runtime, *, unit: str, name: str, phone: str | None, actor
     }
 
 
+COMMANDS = (("new", "Start a new submission"), ("status", "My last submissions"), ("cancel", "Cancel the current one"),
+            ("help", "What to send"), ("lang", "Language"))
+
+
+async def _set_commands(bot: Bot) -> None:
+    """The menu of commands phones show, Vietnamese by default and English for English phones."""
+    for language in ("vi", "en"):
+        commands = [BotCommand(command=c, description=i18n.gettext(language, d)) for c, d in COMMANDS]
+        await bot.set_my_commands(commands, language_code=None if language == "vi" else language)
+
+
 async def _run(rt: Runtime) -> None:
     tg = build_telegram(rt)
     try:
+        await _set_commands(tg.bot)
         used = tg.dispatcher.resolve_used_update_types()
         if rt.settings.telegram_webhook_secret:
             # Webhook mode: the web process receives updates; here we only tell Telegram where.

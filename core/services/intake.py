@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, or_, select
 
 from core.errors import Invalid, NotFound
-from core.models import Cluster, MediaAsset, Notification, Officer, Submission, Unit
+from core.models import Cluster, MediaAsset, Officer, Submission, Unit
 from core.models.types import (
     AssetRole,
     Category,
@@ -26,7 +26,7 @@ from core.models.types import (
     utcnow,
 )
 from core.queue import Queue
-from core.services import audit
+from core.services import audit, notify
 from core.services.audit import Actor
 from core.services.intake_rules import may_mark_emergency, unit_has_duty
 from core.storage import StoredObject
@@ -252,30 +252,19 @@ def _has_pending_upload(session: Session, submission_id: int | None) -> bool:
     return session.exec(select(UploadSession.id).where(UploadSession.submission_id == submission_id)).first() is not None
 
 
-def alert_editors(session: Session, *, submission: Submission) -> list[Notification]:
+def alert_editors(session: Session, *, submission: Submission) -> list[int]:
     """An urgent outbox row for every active editor of the units holding the provincial editor duty."""
     unit_ids = [u for u in session.exec(select(Unit.id)).all()
                 if u is not None and unit_has_duty(session, unit_id=u, duty=str(Duty.provincial_editor))]
     editors = session.exec(
-        select(Officer).where(col(Officer.unit_id).in_(unit_ids), Officer.is_active,
-                              col(Officer.role).in_([str(Role.editor), str(Role.administrator)]))
+        select(Officer.id).where(col(Officer.unit_id).in_(unit_ids), Officer.is_active,
+                                 col(Officer.role).in_([str(Role.editor), str(Role.administrator)]))
     ).all() if unit_ids else []
     unit = session.get(Unit, submission.unit_id)
-    made = []
-    for editor in editors:
-        key = f"submission.emergency:{submission.id}:{editor.id}"
-        if session.exec(select(Notification.id).where(Notification.dedupe_key == key)).first() is not None:
-            continue
-        note = Notification(
-            dedupe_key=key, officer_id=editor.id, event="submission.emergency",  # type: ignore[arg-type]
-            object_type="submission", object_id=submission.id, language=editor.language, urgent=True,
-            payload={"code": submission.code, "unit": unit.name if unit else None, "title": submission.title,
-                     "category": submission.category},
-        )
-        session.add(note)
-        made.append(note)
-    session.flush()
-    return made
+    payload = {"code": submission.code, "unit": unit.name if unit else None, "title": submission.title,
+               "category": submission.category}
+    return notify.notify_many(session, officer_ids=[e for e in editors if e is not None], event="submission.emergency",
+                              object_type="submission", object_id=submission.id, payload=payload, urgent=True)
 
 
 def cancel(session: Session, *, submission: Submission, actor: Actor) -> Submission:

@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).parents[2]
 # The intake's own modules (bot/notify/ keeps its messages in the notify domain).
-OURS = [ROOT / "bot" / name for name in ("conversation.py", "texts.py", "flows", "telegram", "web")]
+OURS = [ROOT / "bot" / name for name in ("conversation.py", "texts.py", "cli.py", "flows", "telegram", "web")]
 
 
 def _files(pattern: str) -> list[Path]:
@@ -31,6 +31,8 @@ def used_messages() -> set[str]:
             elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and node.targets[0].id in {
                     "REFUSALS", "UNSUPPORTED", "CATEGORY_LABELS", "KIND_LABELS", "STATE_LABELS", "TARGET_LABELS"}:
                 found.update(v.value for v in node.value.values if isinstance(v, ast.Constant))  # type: ignore[attr-defined]
+            elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and node.targets[0].id == "COMMANDS":
+                found.update(p.elts[1].value for p in node.value.elts if isinstance(p, ast.Tuple))  # type: ignore[attr-defined]
     for path in _files("*.html"):
         found.update(m.group(2) for m in re.finditer(r"""_\((["'])(.+?)\1""", path.read_text()))
     return found

@@ -132,7 +132,7 @@ async def test_emergency_alerts_the_editors_on_duty(h: Harness, seeded: Seed) ->
     with h.rt.db.reading() as s:
         [note] = s.exec(select(Notification)).all()
     assert (note.officer_id, note.event, note.urgent, note.dedupe_key) == (
-        seeded.editor_id, "submission.emergency", True, f"submission.emergency:{sub.id}:{seeded.editor_id}")
+        seeded.editor_id, "submission.emergency", True, f"submission.emergency:submission:{sub.id}:{seeded.editor_id}")
 
 
 async def test_ordinary_unit_gets_no_emergency_button(h: Harness) -> None:
