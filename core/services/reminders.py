@@ -21,7 +21,9 @@ from core.models import (ChannelAccount, DeadlineRule, DeadlineRuleUnit, Obligat
                          Unit)
 from core.models.types import Duty, Fulfilment, ObligationStatus, Role, SubmissionState, utcnow
 from core.services import deadlines, org
-from core.services.notify import insert_ignoring_duplicates, notify_many
+from core.services.notify import insert_ignoring_duplicates, insert_many_ignoring_duplicates, notify_many
+
+QUIET = {"synchronize_session": False}  # Core-speed UPDATEs: the rows are refreshed where needed
 
 OPEN = (ObligationStatus.open.value, ObligationStatus.overdue.value)
 QUALIFYING_STATES = (SubmissionState.received.value, SubmissionState.processing.value, SubmissionState.ready.value,
@@ -52,13 +54,10 @@ def ensure_obligations(session: Session, *, rule: DeadlineRule, today: date, uni
     for p in _periods_to_track(rule, today):
         have = set(session.exec(select(Obligation.unit_id).where(Obligation.rule_id == rule.id,
                                                                  Obligation.period_start == p.start)).all())
-        for unit in targets:
-            if unit.id in have:
-                continue
-            new = insert_ignoring_duplicates(session, Obligation.__table__, {
-                "rule_id": rule.id, "unit_id": unit.id, "period_start": p.start, "period_end": p.end,
-                "due_on": p.due_on, "status": ObligationStatus.open.value, "created_at": utcnow()})
-            made += new is not None
+        rows = [{"rule_id": rule.id, "unit_id": unit.id, "period_start": p.start, "period_end": p.end,
+                 "due_on": p.due_on, "status": ObligationStatus.open.value, "created_at": utcnow()}
+                for unit in targets if unit.id not in have]
+        made += len(insert_many_ignoring_duplicates(session, Obligation.__table__, rows))
     return made
 
 
@@ -80,7 +79,7 @@ def _fulfil(session: Session, obligation: Obligation, *, submission_id: int | No
     won = session.execute(update(Obligation).where(Obligation.id == obligation.id, col(Obligation.status).in_(OPEN))
                           .values(status=ObligationStatus.fulfilled.value, fulfilled_at=utcnow(),
                                   fulfilled_by_submission_id=submission_id, fulfilled_by_id=officer_id,
-                                  note=note)).rowcount
+                                  note=note), execution_options=QUIET).rowcount
     session.refresh(obligation)
     return bool(won)
 
@@ -186,16 +185,14 @@ def evaluate(session: Session, *, now: datetime, tz: ZoneInfo, run_id: int | Non
                 counts["marked_" + status] += 1
             due = [o for o in rule.reminder_offsets if o not in sent[obligation.id]
                    and deadlines.reminder_moment(obligation.due_on, o, tz) <= now]
-            won = []
-            for offset in sorted(due):
-                moment = deadlines.reminder_moment(obligation.due_on, offset, tz)
-                new = insert_ignoring_duplicates(session, Reminder.__table__, {
-                    "obligation_id": obligation.id, "offset_days": offset, "scheduled_for": moment, "run_id": run_id})
-                if new is not None:
-                    won.append((offset, new))
+            won = sorted((offset, rid) for rid, offset in insert_many_ignoring_duplicates(session, Reminder.__table__, [
+                {"obligation_id": obligation.id, "offset_days": offset, "run_id": run_id,
+                 "scheduled_for": deadlines.reminder_moment(obligation.due_on, offset, tz)} for offset in sorted(due)],
+                returning=("id", "offset_days")))
             if won:
                 offset, reminder_id = won[-1]  # the latest of those due at once; the others are recorded, not sent
-                session.execute(update(Reminder).where(Reminder.id == reminder_id).values(sent_at=now))
+                session.execute(update(Reminder).where(Reminder.id == reminder_id).values(sent_at=now),
+                                execution_options=QUIET)
                 made = notify_many(session, officer_ids=recipients.get(unit.id, []), event="reminder.due",  # type: ignore[arg-type]
                                    object_type="reminder", object_id=reminder_id,
                                    payload=_payload(rule, unit, obligation, today))
@@ -206,7 +203,7 @@ def evaluate(session: Session, *, now: datetime, tz: ZoneInfo, run_id: int | Non
                     and deadlines.escalation_moment(obligation.due_on, rule.reminder_offsets, tz) <= now):
                 claimed = session.execute(update(Obligation).where(Obligation.id == obligation.id,
                                                                    col(Obligation.escalated_at).is_(None))
-                                          .values(escalated_at=now)).rowcount
+                                          .values(escalated_at=now), execution_options=QUIET).rowcount
                 if claimed:
                     made = notify_many(session, officer_ids=editors, event="obligation.overdue", object_type="obligation",
                                        object_id=obligation.id, payload=_payload(rule, unit, obligation, today))
