@@ -231,3 +231,14 @@ def test_two_runs_at_once_on_postgresql_send_each_reminder_once(make_runtime, po
     assert len({(r.obligation_id) for r in sent}) == len(sent)  # one sent reminder per obligation
     assert len([n for n in notes if n.event == "reminder.due" and n.officer_id == people["BAO"][0]]) == 1
     assert len(runs) == 2
+
+
+def test_the_worker_tasks_are_registered_and_the_run_task_leaves_a_record(rt) -> None:
+    from core.notify_tasks import reminders_run
+
+    assert {"notify.deliver", "notify.tick", "reminders.run", "reminders.tick"} <= set(rt.queue.names)
+    build_org(rt)
+    result = reminders_run(now=at(2026, 11, 13).isoformat())
+    with rt.db.reading() as s:
+        run = s.get(TaskRun, result["run_id"])
+    assert run is not None and run.ok and run.result["reminders_sent"] >= 1
