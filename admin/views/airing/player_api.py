@@ -37,9 +37,11 @@ def board_of(session: Session, token: str) -> Board:
     return board
 
 
-def authenticated(session: ReadSession, token: Token) -> Board:
-    """The board of the token, checked before any request body is read."""
-    return board_of(session, token)
+def authenticated(runtime: RuntimeDep, token: Token) -> Board:
+    """The board of the token, checked before any request body is read. Its own short session: a
+    session held until the response would pin a second pooled connection per write request."""
+    with runtime.db.reading() as session:
+        return board_of(session, token)
 
 
 AuthBoard = Annotated[Board, Depends(authenticated)]
