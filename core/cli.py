@@ -8,7 +8,6 @@ capability is not built yet says so and exits with status 3.
 from __future__ import annotations
 
 import getpass
-import importlib
 import json
 import sys
 from datetime import date
@@ -52,20 +51,6 @@ def _print(data: Any, as_json: bool, lines: list[str]) -> None:
     else:
         for line in lines:
             typer.echo(line)
-
-
-def _later(capability: str, issue: int) -> NotBuiltYet:
-    return NotBuiltYet(f"not built yet: {capability} (issue {issue})")
-
-
-def _capability(module: str, capability: str, issue: int) -> Any:
-    """Import the module of a later capability, or say plainly that it is not built yet."""
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            raise _later(capability, issue) from None
-        raise
 
 
 # -- running -----------------------------------------------------------------------------------
@@ -121,8 +106,9 @@ def worker() -> None:
 @app.command()
 def bot() -> None:
     """The Telegram bot in long-polling mode (webhook mode runs inside `bangtin web`)."""
-    module = _capability("bot.cli", "the chat bot", 3)
-    module.run_bot(_runtime())
+    from bot.cli import run_bot
+
+    run_bot(_runtime())
 
 
 # -- schema and organisation ---------------------------------------------------------------------
@@ -192,8 +178,9 @@ def invite(
     as_json: JsonFlag = False,
 ) -> None:
     """Invite an officer to the bot: prints the deep link and a short code."""
-    module = _capability("bot.cli", "bot invitations", 3)
-    result = module.create_invite(_runtime(), unit=unit, name=name, phone=phone, actor=CLI_ACTOR)
+    from bot.cli import create_invite
+
+    result = create_invite(_runtime(), unit=unit, name=name, phone=phone, actor=CLI_ACTOR)
     _print(result, as_json, [f"{k}: {v}" for k, v in result.items()])
 
 
@@ -202,23 +189,32 @@ def invite(
 def media_process(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
                   out: Annotated[Path, typer.Option("--out")]) -> None:
     """Run the whole media pipeline on one file; prints a JSON report."""
-    module = _capability("media.cli", "the media pipeline", 4)
+    from media.cli import process_file
+
     settings = runtime_module.build(install=False).settings
-    typer.echo(json.dumps(module.process_file(file, out, settings), ensure_ascii=False, indent=2, default=str))
+    typer.echo(json.dumps(process_file(file, out, settings), ensure_ascii=False, indent=2, default=str))
 
 
 @app.command()
 def lang(text: Annotated[str, typer.Argument()]) -> None:
     """Tag the language of a text; prints JSON."""
-    module = _capability("media.cli", "language tagging", 4)
-    typer.echo(json.dumps(module.tag_text(text), ensure_ascii=False))
+    from media.cli import tag_text
+
+    typer.echo(json.dumps(tag_text(text), ensure_ascii=False))
 
 
-# -- airing, reminders, records (later issues) --------------------------------------------------
+# -- airing, reminders, records ----------------------------------------------------------------
 @plans_app.command("build")
-def plans_build(day: Annotated[str | None, typer.Option(help="YYYY-MM-DD (local).")] = None) -> None:
-    """Build the daily plans of every board."""
-    raise _later("daily plans", 6)
+def plans_build(day: Annotated[str | None, typer.Option(help="YYYY-MM-DD, local (default: today).")] = None,
+                as_json: JsonFlag = False) -> None:
+    """Build every board's plans for DAY and the two days after it."""
+    from core.services import plans
+
+    rt = _runtime()
+    start = date.fromisoformat(day) if day else plans.today(rt.settings)
+    with rt.db.unit_of_work() as session:
+        report = plans.build_all_plans(session, day=start, settings=rt.settings)
+    _print(report, as_json, [json.dumps(report, ensure_ascii=False, default=str)])
 
 
 @boards_app.command("list")
@@ -237,14 +233,29 @@ def boards_list(as_json: JsonFlag = False) -> None:
 
 @boards_app.command("token")
 def boards_token(board: Annotated[str, typer.Argument(help="Board code or exact name.")]) -> None:
-    """Issue a new token for a board (the old one is revoked)."""
-    raise _later("board tokens and the player API", 6)
+    """Issue a new token for a board (the old one is revoked at once)."""
+    from core.services import boards
+
+    rt = _runtime()
+    with rt.db.unit_of_work() as session:
+        token = boards.issue_board_token(session, board_ref=board, actor=CLI_ACTOR)
+    typer.echo(token)
 
 
 @reminders_app.command("run")
-def reminders_run(now: Annotated[str | None, typer.Option(help="ISO time to evaluate at.")] = None) -> None:
-    """Evaluate every reminder due at that moment."""
-    raise _later("deadline reminders", 7)
+def reminders_run(now: Annotated[str | None, typer.Option(help="ISO time to evaluate at (local if no zone).")] = None,
+                  as_json: JsonFlag = False) -> None:
+    """Evaluate every deadline rule at that moment: obligations, fulfilment, reminders, escalations."""
+    from datetime import datetime
+
+    from core.notify_tasks import run_reminders
+
+    rt = _runtime()
+    moment = datetime.fromisoformat(now) if now else datetime.now(rt.settings.tz)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=rt.settings.tz)
+    report = run_reminders(rt, now=moment)
+    _print(report, as_json, [json.dumps(report, ensure_ascii=False, default=str)])
 
 
 @app.command()
