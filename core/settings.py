@@ -61,6 +61,11 @@ class Settings(BaseSettings):
 
     worker_processes: int = Field(default=2, ge=1, le=64)
 
+    # Airing: how long a still image or a text notice stays on screen; when a silent board is offline.
+    airing_image_seconds: float = Field(default=15.0, gt=0)
+    airing_text_seconds: float = Field(default=20.0, gt=0)
+    board_offline_minutes: int = Field(default=15, ge=1)
+
     # Security defaults of REQUIREMENTS.md ("Related rules"): numbers, because the law moves.
     login_max_failures: int = 5
     login_lock_minutes: int = 15

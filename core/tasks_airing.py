@@ -4,7 +4,7 @@ unit of work, leaves a `task_run` row and is safe to run twice; the periodic one
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from huey import crontab
@@ -35,7 +35,8 @@ def rebuild_plans(*, reason: str = "") -> dict[str, Any]:
 @task("airing.health_sweep")
 def health_sweep() -> dict[str, Any]:
     """Open incidents for silent boards."""
-    return _run("airing.health_sweep", lambda s: health.sweep(s, now=datetime.now(UTC)))
+    return _run("airing.health_sweep", lambda s: health.sweep(
+        s, now=datetime.now(UTC), offline_after=timedelta(minutes=runtime.current().settings.board_offline_minutes)))
 
 
 @task("airing.emergency_check")

@@ -27,7 +27,7 @@ def _open_incidents(session: Session, board_ids: list[int]) -> dict[int, Inciden
     return {i.board_id: i for i in rows if i.board_id is not None}
 
 
-def sweep(session: Session, *, now: datetime) -> dict[str, int]:
+def sweep(session: Session, *, now: datetime, offline_after: timedelta = OFFLINE_AFTER) -> dict[str, int]:
     """Open an incident for every paired board silent too long (once), and tell its operators."""
     boards = session.exec(select(Board, Cluster).join(Cluster).where(
         col(Board.is_active), col(Board.token_hash).is_not(None), col(Board.status) != "retired")).all()
@@ -35,7 +35,7 @@ def sweep(session: Session, *, now: datetime) -> dict[str, int]:
     opened = notified = 0
     for board, cluster in boards:
         seen = board.last_seen_at or board.token_issued_at
-        if seen is None or now - seen <= OFFLINE_AFTER or board.id in open_now:
+        if seen is None or now - seen <= offline_after or board.id in open_now:
             continue
         incident = Incident(kind=OFFLINE, status=IncidentStatus.open.value, board_id=board.id, cluster_id=cluster.id,
                             title=f"{board.code}: no signal since {seen.isoformat()}", opened_at=now)
@@ -75,7 +75,8 @@ class BoardHealth:
     incident: Incident | None
 
 
-def board_rows(session: Session, *, cluster_ids: set[int], now: datetime) -> list[BoardHealth]:
+def board_rows(session: Session, *, cluster_ids: set[int], now: datetime,
+               offline_after: timedelta = OFFLINE_AFTER) -> list[BoardHealth]:
     """Each board of these clusters: state, last seen, what it plays, cache readiness, clock skew."""
     boards = session.exec(select(Board, Cluster).join(Cluster).where(col(Cluster.id).in_(sorted(cluster_ids)))
                           .order_by(col(Cluster.code), col(Board.code))).all()
@@ -92,7 +93,7 @@ def board_rows(session: Session, *, cluster_ids: set[int], now: datetime) -> lis
             state = "retired"
         elif board.token_hash is None:
             state = "unpaired"
-        elif board.last_seen_at and now - board.last_seen_at <= OFFLINE_AFTER:
+        elif board.last_seen_at and now - board.last_seen_at <= offline_after:
             state = "online"
         else:
             state = "offline"

@@ -19,17 +19,13 @@ from core.queue import Queue
 from core.services import push
 from core.services.planner import Candidate, Rules, Window, plan_day
 
-# Until core/settings.py carries them (BANGTIN_AIRING_IMAGE_SECONDS / _TEXT_SECONDS).
-IMAGE_SECONDS = 15.0
-TEXT_SECONDS = 20.0
 HORIZON_DAYS = 3  # today and the next 48 hours, what the manifest carries
 PLAYABLE_KINDS = frozenset({"video", "image", "text", "audio"})
 
 
 def display_seconds(settings: Any) -> tuple[float, float]:
-    """(image, text notice) seconds on screen: settings when present, else the defaults above."""
-    return (float(getattr(settings, "airing_image_seconds", IMAGE_SECONDS)),
-            float(getattr(settings, "airing_text_seconds", TEXT_SECONDS)))
+    """(image, text notice) seconds on screen (BANGTIN_AIRING_IMAGE_SECONDS / _TEXT_SECONDS)."""
+    return float(settings.airing_image_seconds), float(settings.airing_text_seconds)
 
 
 def _ms(moment: datetime) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -28,7 +28,8 @@ def _page(request: Request, session: Session, officer: Officer, runtime, *, mess
           error: str | None = None, status: int = 200) -> Response:
     today = _today(runtime)
     visible = access.visible_cluster_ids(session, officer=officer, on=today)
-    rows = health.board_rows(session, cluster_ids=visible, now=datetime.now(UTC))
+    rows = health.board_rows(session, cluster_ids=visible, now=datetime.now(UTC),
+                             offline_after=timedelta(minutes=runtime.settings.board_offline_minutes))
     operable = [r for r in rows if r.state != "retired"
                 and access.may_operate_cluster(session, officer=officer, cluster=r.cluster, on=today)]
     return render(request, "airing/boards.html", {"rows": rows, "operable": operable, "message": message, "error": error},
