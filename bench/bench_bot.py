@@ -75,6 +75,10 @@ class Control:
         async with self.http.post(self.url + "/_control/files", json={"data": base64.b64encode(data).decode()}) as r:
             return await r.json()
 
+    async def faults(self, **values: Any) -> None:
+        async with self.http.post(self.url + "/_control/faults", json=values) as r:
+            r.raise_for_status()
+
     async def wait_count(self, n: int, timeout: float = 120) -> None:
         deadline = time.perf_counter() + timeout
         while await self.count() < n:
@@ -151,7 +155,7 @@ async def clip_flow(ctl: Control, rt: core.runtime.Runtime, chat: int, size: int
                                             "file_size": f["size"], "duration": 120, "width": 1280, "height": 720,
                                             "mime_type": "video/mp4"})])
     while len(await ctl.sent(chat)) <= before:
-        await asyncio.sleep(0.002)
+        await asyncio.sleep(0.005)
     stored = time.perf_counter() - started
     for label in ("2b", "Bảng tin của đơn vị", "Càng sớm", "Không có tiêu đề", "Gửi"):
         sent = await ctl.sent(chat)
@@ -180,6 +184,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     ours_rates: list[tuple[float, float]] = []
     plain: list[float] = []
     flows: list[tuple[float, float]] = []
+    link_plain: list[float] = []
+    link_flows: list[tuple[float, float]] = []
     folder = Path(tempfile.mkdtemp(prefix="bench-bot-"))
     try:
         import media.tasks  # noqa: F401  (registers media.process, which we only enqueue)
@@ -209,6 +215,13 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             for i in range(args.runs):
                 plain.append(await plain_download(http, url, f["file_id"], folder))
                 flows.append(await clip_flow(ctl, rt, chats[i % len(chats)], size))
+            if args.link_mbps:
+                # The same on a mobile-like link: what the officer actually waits for.
+                await ctl.faults(bandwidth=args.link_mbps * 1_000_000 / 8)
+                for i in range(args.link_runs):
+                    link_plain.append(await plain_download(http, url, f["file_id"], folder))
+                    link_flows.append(await clip_flow(ctl, rt, chats[(i + 7) % len(chats)], size))
+                await ctl.faults(bandwidth=0)
             await tg.dispatcher.stop_polling()
             await task
             await tg.close()
@@ -235,6 +248,11 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         "stored_ratio_median": round(stored_s / plain_s, 2),
         "update_to_queued_with_taps_s": round(queued_s, 3),
         "media_jobs_queued": pending,
+        "link_mbps": args.link_mbps,
+        "link_plain_download_s": [round(p, 2) for p in link_plain],
+        "link_update_to_stored_s": [round(s, 2) for s, _ in link_flows],
+        "link_stored_ratio_median": round(statistics.median(s for s, _ in link_flows) / statistics.median(link_plain), 3)
+        if link_plain else None,
         "pass": ours_rate >= bare_rate / 2 and stored_s <= 1.5 * plain_s,
     }
 
@@ -244,6 +262,8 @@ if __name__ == "__main__":
     parser.add_argument("--updates", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--link-mbps", type=float, default=40.0, help="also time the clip on a link this fast (0: skip)")
+    parser.add_argument("--link-runs", type=int, default=3)
     parser.add_argument("--database-url", default=None)
     result = asyncio.run(main(parser.parse_args()))
     print(json.dumps(result, indent=2))

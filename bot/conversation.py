@@ -12,9 +12,11 @@ import asyncio
 import dataclasses
 import logging
 import threading
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -54,6 +56,13 @@ class Plan:
     throttle: int = 0
     download: list[IncomingFile] = field(default_factory=list)
     large: list[IncomingFile] = field(default_factory=list)
+
+
+@contextmanager
+def writing(rt: Runtime) -> Iterator[Session]:
+    """A unit of work; on SQLite this process's writers queue on a lock first (see `_apply`)."""
+    with _SQLITE_WRITER if rt.settings.is_sqlite else nullcontext(), rt.db.unit_of_work() as session:
+        yield session
 
 
 class ConversationEngine:
@@ -124,9 +133,8 @@ class ConversationEngine:
     def _apply(self, ev: Inbound, plan: Plan, stored: list[tuple[IncomingFile, StoredObject]], failed: bool) -> list[Reply]:
         # SQLite has one writer: queue this process's threads here rather than in SQLite's busy
         # handler, which sleeps in steps of milliseconds and would cap throughput.
-        lock = _SQLITE_WRITER if self.rt.settings.is_sqlite else nullcontext()
         try:
-            with lock, self.rt.db.unit_of_work() as session:
+            with writing(self.rt) as session:
                 return self._step(session, ev, plan, stored, failed)
         except IntegrityError:
             with self.rt.db.reading() as session:
@@ -160,11 +168,18 @@ class ConversationEngine:
 
 def _claim(session: Session, ev: Inbound) -> bool:
     """Record the update as handled; False if it already was (one statement, no read first)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(ProcessedUpdate).values(channel=str(ev.channel), key=ev.update_key, processed_at=utcnow())
-    result = session.execute(stmt.on_conflict_do_nothing(index_elements=["channel", "key"]))
+    stmt = _CLAIM["postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"]
+    result = session.connection().execute(stmt, {"channel": str(ev.channel), "key": ev.update_key, "at": utcnow()})
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+# Run for every update: built once (statement construction costs more than SQLite's own work).
+_CLAIM = {
+    name: insert(ProcessedUpdate)
+    .values(channel=bindparam("channel"), key=bindparam("key"), processed_at=bindparam("at"))
+    .on_conflict_do_nothing(index_elements=["channel", "key"])
+    for name, insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+}
 
 
 def _seen(session: Session, ev: Inbound) -> bool:

@@ -8,6 +8,7 @@ from collections import defaultdict
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 
+from bot.conversation import writing
 from bot.web.templating import render
 from core.errors import Invalid, NotFound
 from core.models import Officer, Submission
@@ -92,22 +93,25 @@ async def upload_chunk(request: Request, token: str) -> Response:
 
 
 def _append(rt: Runtime, token: str, offset: int, total: int, chunk: bytes) -> int:
-    with rt.db.unit_of_work() as session:
+    with rt.db.reading() as session:
         row = uploads.find_upload(session, token=token)
-        new_offset = uploads.append_chunk(data_dir=rt.settings.data_path, upload=row, offset=offset, total=total,
-                                          chunk=chunk, max_bytes=rt.settings.max_upload_mb * MB)
-        row.total_size, row.received_bytes = total, new_offset
-        session.add(row)
-        return new_offset
+    # The file is written (and synced) outside any transaction: the database is not held for disk time.
+    new_offset = uploads.append_chunk(data_dir=rt.settings.data_path, upload=row, offset=offset, total=total,
+                                      chunk=chunk, max_bytes=rt.settings.max_upload_mb * MB)
+    with writing(rt) as session:
+        uploads.record_progress(session, upload_id=row.id, total=total, received=new_offset)  # type: ignore[arg-type]
+    return new_offset
 
 
 def _complete(rt: Runtime, token: str, address: str | None) -> tuple[str | None, bool]:
-    with rt.db.unit_of_work() as session:
+    with rt.db.reading() as session:
         row = uploads.find_upload(session, token=token)
+    stored = uploads.store_part(data_dir=rt.settings.data_path, upload=row, store=rt.store)
+    with writing(rt) as session:
+        row = uploads.find_upload(session, token=token)  # again, under the lock: single use
         officer = session.get(Officer, row.officer_id)
         actor = Actor(label=officer.full_name if officer else "officer", channel=Channel.web,
                       officer_id=row.officer_id, address=address)
-        sub: Submission = uploads.complete_upload(session, upload=row, data_dir=rt.settings.data_path,
-                                                  store=rt.store, queue=rt.queue, actor=actor)
+        sub: Submission = uploads.complete_upload(session, upload=row, stored=stored, data_dir=rt.settings.data_path,
+                                                  queue=rt.queue, actor=actor)
         return sub.code, sub.code is None
-

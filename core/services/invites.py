@@ -190,7 +190,8 @@ def identify(session: Session, *, channel: Channel, external_id: str) -> Sender:
         # The web page's address is set by the server from the login session, never by the browser.
         officer = session.get(Officer, int(external_id.removeprefix("officer:")))
         return _sender(officer) if officer is not None else Sender(status="stranger")
-    row = session.execute(_IDENTIFY, {"channel": str(channel), "external_id": external_id}).first()
+    # Core execution on the session's connection: no ORM machinery for a row of plain columns.
+    row = session.connection().execute(_IDENTIFY, {"channel": str(channel), "external_id": external_id}).first()
     if row is None:
         return Sender(status="stranger")
     if not row.bound or not row.is_active:

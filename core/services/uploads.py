@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
+from core.db import after_commit
 from core.errors import Invalid, NotFound
 from core.models import Submission, UploadSession
 from core.models.types import MediaKind, SubmissionState, utcnow
@@ -18,7 +19,7 @@ from core.queue import Queue
 from core.services import intake
 from core.services.audit import Actor
 from core.services.intake_rules import IncomingFile, IntakeRefused, classify
-from core.storage import MediaStore
+from core.storage import MediaStore, StoredObject
 
 UPLOAD_TTL = timedelta(hours=48)
 
@@ -93,13 +94,26 @@ def append_chunk(*, data_dir: Path, upload: UploadSession, offset: int, total: i
     return have + len(chunk)
 
 
+def record_progress(session: Session, *, upload_id: int, total: int, received: int) -> None:
+    """Remember the announced size and how much arrived (for the page and for operators)."""
+    row = session.get(UploadSession, upload_id)
+    if row is not None:
+        row.total_size, row.received_bytes = total, received
+        session.add(row)
+
+
+def store_part(*, data_dir: Path, upload: UploadSession, store: MediaStore) -> StoredObject:
+    """Copy the finished file into the media store (before the unit of work: it may take a while)."""
+    assert upload.id is not None
+    return store.put_file(part_path(data_dir, upload.id))
+
+
 def complete_upload(
-    session: Session, *, upload: UploadSession, data_dir: Path, store: MediaStore, queue: Queue, actor: Actor,
+    session: Session, *, upload: UploadSession, stored: StoredObject, data_dir: Path, queue: Queue, actor: Actor,
 ) -> Submission:
-    """Move the finished file into the media store and attach it; a sent submission's media job is queued."""
+    """Attach the stored file to its submission and close the link; a sent submission's media job is queued."""
     assert upload.id is not None
     path = part_path(data_dir, upload.id)
-    stored = store.put_file(path)
     sub = session.get(Submission, upload.submission_id)
     assert sub is not None
     item = IncomingFile(hint="upload", ref=str(path), mime=upload.mime, filename=upload.filename)
@@ -116,7 +130,7 @@ def complete_upload(
     session.flush()
     if sub.state != str(SubmissionState.draft) and asset is not None:
         queue.defer(session, "media.process", submission_id=sub.id)
-    path.unlink(missing_ok=True)
+    after_commit(session, lambda: path.unlink(missing_ok=True))  # only once the row says it is stored
     return sub
 
 

@@ -135,6 +135,7 @@ class Harness:
                 return await handler(event, data)
             finally:
                 self.finished[event.update_id] += 1
+                self.fake.poke()  # wake `settle` now rather than at its next poll
 
         tg.dispatcher.update.outer_middleware(count)
 

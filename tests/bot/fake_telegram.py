@@ -40,6 +40,7 @@ class Faults:
     retry_after_seconds: int = 1
     cut_downloads: int = 0  # how many downloads to break half-way
     download_delay: float = 0.0
+    bandwidth: float = 0.0  # bytes per second of file downloads (0: as fast as loopback goes)
 
 
 class FakeTelegram:
@@ -52,6 +53,8 @@ class FakeTelegram:
         self.updates: list[dict[str, Any]] = []  # waiting for getUpdates
         self.files: dict[str, FakeFile] = {}
         self.pushed: Counter[int] = Counter()
+        self.counts: Counter[str] = Counter()  # calls per method, for cheap polling by benchmarks
+        self.by_chat: dict[int, list[dict[str, Any]]] = {}
         self.webhook: dict[str, Any] | None = None
         self._ids = itertools.count(1000)
         self._message_ids = itertools.count(50_000)
@@ -111,7 +114,8 @@ class FakeTelegram:
         return item
 
     def sent(self, chat_id: int | None = None, method: str = "sendMessage") -> list[dict[str, Any]]:
-        return [c for c in self.calls if c["method"] == method and (chat_id is None or int(c.get("chat_id", 0)) == chat_id)]
+        calls = self.calls if chat_id is None else self.by_chat.get(chat_id, [])
+        return [c for c in calls if c["method"] == method]
 
     def texts(self, chat_id: int) -> list[str]:
         return [c["text"] for c in self.sent(chat_id)]
@@ -123,6 +127,10 @@ class FakeTelegram:
             if markup:
                 return [(b["text"], b["callback_data"]) for row in markup["inline_keyboard"] for b in row]
         return []
+
+    def poke(self) -> None:
+        """Something the test waits on changed outside the server (e.g. a handler finished)."""
+        self._changed.set()
 
     async def wait_for(self, predicate: Any, timeout: float = 10.0) -> None:
         deadline = time.monotonic() + timeout
@@ -175,7 +183,11 @@ class FakeTelegram:
             seconds = self.faults.retry_after_seconds
             self.calls.append({"method": method, "rejected": 429, **params})
             return self._error(429, f"Too Many Requests: retry after {seconds}", {"retry_after": seconds})
-        self.calls.append({"method": method, **params})
+        call = {"method": method, **params}
+        self.calls.append(call)
+        self.counts[method] += 1
+        if "chat_id" in params:
+            self.by_chat.setdefault(int(params["chat_id"]), []).append(call)
         self._changed.set()
         handler = getattr(self, f"_m_{method.lower()}", None)
         return handler(params) if handler else self._ok(True)
@@ -243,8 +255,11 @@ class FakeTelegram:
             request.transport.close()  # the 3G connection drops half-way
             return response
         view = memoryview(item.data)
-        for start in range(0, len(item.data), 1024 * 1024):
-            await response.write(view[start:start + 1024 * 1024])
+        step = 64 * 1024 if self.faults.bandwidth else 1024 * 1024
+        for start in range(0, len(item.data), step):
+            await response.write(view[start:start + step])
+            if self.faults.bandwidth:  # a mobile link rather than loopback
+                await asyncio.sleep(step / self.faults.bandwidth)
         await response.write_eof()
         return response
 
@@ -265,7 +280,7 @@ class FakeTelegram:
 
     async def _control_count(self, request: web.Request) -> web.Response:
         method = request.query.get("method", "sendMessage")
-        return web.json_response({"count": sum(1 for c in self.calls if c["method"] == method)})
+        return web.json_response({"count": self.counts[method]})
 
     async def _control_faults(self, request: web.Request) -> web.Response:
         body = await request.json()
