@@ -40,6 +40,7 @@ ROUTERS: list[str] = [
     "admin.views.units:router",
     "admin.views.airing:router",
     "admin.views.notify:router",
+    "bot.web.routes:router",
 ]
 
 
