@@ -34,14 +34,14 @@ from aiogram.types import Message
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import core.migrate  # noqa: E402
-import core.runtime  # noqa: E402
-from bot.telegram.app import build_telegram  # noqa: E402
-from core.models import Unit  # noqa: E402
-from core.models.types import Channel, UnitKind  # noqa: E402
-from core.services import invites  # noqa: E402
-from core.services.audit import SYSTEM  # noqa: E402
-from core.settings import Settings  # noqa: E402
+import core.migrate
+import core.runtime
+from bot.telegram.app import build_telegram
+from core.models import Unit
+from core.models.types import Channel, UnitKind
+from core.services import invites
+from core.services.audit import SYSTEM
+from core.settings import Settings
 
 TOKEN = "123:ABC"
 MB = 1024 * 1024

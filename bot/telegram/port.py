@@ -105,7 +105,7 @@ class TelegramPort:
             async for chunk in self.bot.session.stream_content(url=url, timeout=DOWNLOAD_TIMEOUT, chunk_size=CHUNK,
                                                                raise_for_status=True):
                 sink.write(chunk)
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, aiohttp.ClientError) as exc:
             raise DownloadFailed(f"{type(exc).__name__}: {exc}") from exc
 
     async def _copy_local(self, path: Path, sink: BinaryIO) -> None:

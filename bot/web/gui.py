@@ -15,11 +15,11 @@ from admin.deps import CurrentOfficer, csrf_token, require_csrf
 from bot import texts
 from bot.conversation import ConversationEngine
 from bot.protocol import Button, Inbound, Reply
+from bot.web.templating import render
 from core.models.types import Channel, MediaKind
 from core.runtime import Runtime
 from core.services import intake
 from core.services.intake_rules import IncomingFile
-from bot.web.templating import render
 
 router = APIRouter()
 COMMANDS = {"new", "status", "cancel", "resume"}

@@ -167,7 +167,7 @@ def update_draft(session: Session, *, submission: Submission, actor: Actor, **ch
         raise Invalid("only a draft can be changed", field="state")
     unknown = set(changes) - DRAFT_FIELDS
     if unknown:
-        raise Invalid(f"not an officer's field: {sorted(unknown)}", field=sorted(unknown)[0])
+        raise Invalid(f"not an officer's field: {sorted(unknown)}", field=min(unknown))
     if "category" in changes and changes["category"] is not None:
         changes["category"] = str(Category(changes["category"]))
     if changes.get("is_emergency"):

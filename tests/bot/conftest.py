@@ -44,9 +44,9 @@ def _ensure_media_task() -> None:
 
 
 def settings_for(data_dir: Path, api_base: str = "http://127.0.0.1:9", **extra: Any) -> Settings:
-    values: dict[str, Any] = dict(data_dir=data_dir, queue_url="memory://", demo=True, telegram_token="123:ABC",
-                                  telegram_api_base=api_base, base_url="http://testserver",
-                                  telegram_webhook_secret=SECRET, telegram_bot_username="bangtin_test_bot")
+    values: dict[str, Any] = {"data_dir": data_dir, "queue_url": "memory://", "demo": True, "telegram_token": "123:ABC",
+                                  "telegram_api_base": api_base, "base_url": "http://testserver",
+                                  "telegram_webhook_secret": SECRET, "telegram_bot_username": "bangtin_test_bot"}
     values.update(extra)
     return Settings(**values)
 

@@ -35,8 +35,8 @@ async def test_stickers_locations_contacts_are_explained(h: Harness, field: str,
 async def test_executables_and_archives_are_refused(h: Harness, name: str, mime: str) -> None:
     await h.onboard(702)
     replies = await h.send_media(702, "document", b"MZ" * 100, file_name=name, mime_type=mime, suffix=".bin")
-    assert replies == [f"Không nhận được tệp {name}. Vui lòng gửi video, ảnh, tin nhắn thoại hoặc tệp âm thanh "
-                       "(gửi video dưới dạng tệp cũng được)."]
+    assert replies == [(f"Không nhận được tệp {name}. Vui lòng gửi video, ảnh, tin nhắn thoại hoặc tệp âm thanh "
+                       "(gửi video dưới dạng tệp cũng được).")]
     assert subs(h) == [] and not [c for c in h.fake.calls if c["method"] == "getFile"]
 
 
@@ -127,8 +127,8 @@ async def test_download_that_keeps_failing_is_reported(h: Harness) -> None:
     await h.onboard(712)
     h.fake.faults.cut_downloads = 3
     replies = await h.send_media(712, "video", b"never" * 20_000)
-    assert replies == ["Không tải được tệp của bạn dù đã thử nhiều lần (mất kết nối). Chưa có gì được lưu: "
-                       "vui lòng gửi lại."]
+    assert replies == [("Không tải được tệp của bạn dù đã thử nhiều lần (mất kết nối). Chưa có gì được lưu: "
+                       "vui lòng gửi lại.")]
     assert subs(h) == []
 
 

@@ -44,7 +44,7 @@ def form(html: str) -> dict[str, str]:
 def tap(client: TestClient, html: str, label: str) -> str:
     match = re.search(r'<form method="post" action="/gui" class="buttons">\s*<input type="hidden" name="csrf_token" '
                       r'value="([^"]+)">\s*<input type="hidden" name="nonce" value="([^"]+)">(?:(?!</form>).)*?'
-                      r'value="([^"]+)">[^<]*' + re.escape(label), html, re.S)
+                      r'value="([^"]+)">[^<]*' + re.escape(label), html, re.DOTALL)
     assert match, f"no button {label!r}"
     return client.post("/gui", data={"csrf_token": match.group(1), "nonce": match.group(2),
                                      "choice": match.group(3).replace("&#124;", "|")}).text

@@ -10,6 +10,7 @@ from bot.conversation import ConversationEngine
 from bot.telegram.callbacks import ChoiceData
 from bot.telegram.parse import from_callback
 
+
 async def on_choice(query: CallbackQuery, callback_data: ChoiceData, bot: Bot, engine: ConversationEngine,
                     event_update: Update) -> None:
     try:

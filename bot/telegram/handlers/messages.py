@@ -8,6 +8,7 @@ from aiogram.types import Message, Update
 from bot.conversation import ConversationEngine
 from bot.telegram.parse import from_message
 
+
 async def on_message(message: Message, bot: Bot, engine: ConversationEngine, event_update: Update) -> None:
     if message.chat.type != "private":
         return  # the bot works in private chats only; groups would expose officers' material
