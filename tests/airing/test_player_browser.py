@@ -47,8 +47,8 @@ def _acked(rt, emergency_id: int) -> bool:
 
 def test_a_board_pairs_plays_keeps_playing_offline_and_obeys_an_emergency(seeded, monkeypatch):
     rt = seeded
-    monkeypatch.setattr(plans, "TEXT_SECONDS", 3.0)
-    monkeypatch.setattr(plans, "IMAGE_SECONDS", 3.0)
+    monkeypatch.setattr(rt.settings, "airing_text_seconds", 3.0)
+    monkeypatch.setattr(rt.settings, "airing_image_seconds", 3.0)
     with rt.db.unit_of_work() as session:  # a window that is open whenever the test runs
         for window in session.exec(select(BroadcastWindow).where(BroadcastWindow.cluster_id == cluster_id(rt, "DOANKET"))).all():
             window.start_local, window.end_local = clock(0, 0), clock(23, 59, 59)
