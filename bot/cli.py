@@ -14,6 +14,7 @@ from bot.telegram.app import build_bot, build_telegram
 from core.runtime import Runtime
 from core.services import invites
 from core.services.audit import Actor
+from i18n.labels import N_
 
 log = logging.getLogger("bot.cli")
 WEBHOOK_PATH = "/webhooks/telegram"
@@ -44,8 +45,8 @@ def create_invite(rt: Runtime, *, unit: str, name: str, phone: str | None, actor
     }
 
 
-COMMANDS = (("new", "Start a new submission"), ("status", "My last submissions"), ("cancel", "Cancel the current one"),
-            ("help", "What to send"), ("lang", "Language"))
+COMMANDS = (("new", N_("Start a new submission")), ("status", N_("My last submissions")), ("cancel", N_("Cancel the current one")),
+            ("help", N_("What to send")), ("lang", N_("Language")))
 
 
 async def _set_commands(bot: Bot) -> None:

@@ -40,6 +40,7 @@ from core.services.intake_rules import (
     throttle_wait,
 )
 from core.storage import StoredObject
+from i18n.labels import N_
 
 log = logging.getLogger("bot.conversation")
 _SQLITE_WRITER = threading.Lock()
@@ -217,11 +218,11 @@ def _route(turn: Turn, plan: Plan, stored: list[tuple[IncomingFile, StoredObject
     elif plan.throttle:
         log_intake(turn.session, channel=str(ev.channel), address=ev.address, officer_id=turn.sender.officer_id,
                    kind="throttled", count=len(ev.files))
-        turn.say("You have sent many files in a short time. This one was NOT received: please wait %(seconds)d "
-                 "seconds, then send it again.", seconds=plan.throttle, reply_to=ev.message_ref)
+        turn.say(N_("You have sent many files in a short time. This one was NOT received: please wait %(seconds)d "
+                 "seconds, then send it again."), seconds=plan.throttle, reply_to=ev.message_ref)
     elif failed:
-        turn.say("I could not fetch your file, even after several tries (the connection broke). Nothing was "
-                 "stored: please send it again.", reply_to=ev.message_ref)
+        turn.say(N_("I could not fetch your file, even after several tries (the connection broke). Nothing was "
+                 "stored: please send it again."), reply_to=ev.message_ref)
     elif ev.kind == "command":
         if ev.command == "new":
             drafts.new(turn)

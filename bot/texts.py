@@ -9,26 +9,27 @@ import i18n
 from bot.protocol import Button, Reply
 from core.models import Cluster, Submission
 from core.models.types import Category, MediaKind, SubmissionState, TargetKind
+from i18n.labels import N_
 
 CATEGORY_LABELS: dict[str, str] = {
-    "1": "Policy and law",
-    "2a": "Development projects",
-    "2b": "Knowledge",
-    "2c": "Security and order",
-    "2d": "Disasters, rescue, epidemics",
-    "2đ": "Good examples",
-    "2e": "Against law violations",
-    "2g": "Local products and services",
-    "3": "Access to information",
-    "4": "Foreign information",
-    "5": "Advertising",
+    "1": N_("Policy and law"),
+    "2a": N_("Development projects"),
+    "2b": N_("Knowledge"),
+    "2c": N_("Security and order"),
+    "2d": N_("Disasters, rescue, epidemics"),
+    "2đ": N_("Good examples"),
+    "2e": N_("Against law violations"),
+    "2g": N_("Local products and services"),
+    "3": N_("Access to information"),
+    "4": N_("Foreign information"),
+    "5": N_("Advertising"),
 }
-KIND_LABELS = {"video": "video clip", "image": "photo", "audio": "audio", "text": "written notice", "document": "document"}
+KIND_LABELS = {"video": N_("video clip"), "image": N_("photo"), "audio": N_("audio"), "text": N_("written notice"), "document": N_("document")}
 STATE_LABELS = {
-    "received": "received", "processing": "processing", "ready": "waiting for review", "approved": "approved",
-    "rejected": "rejected", "changes_requested": "changes requested", "failed": "failed",
+    "received": N_("received"), "processing": N_("processing"), "ready": N_("waiting for review"), "approved": N_("approved"),
+    "rejected": N_("rejected"), "changes_requested": N_("changes requested"), "failed": N_("failed"),
 }
-TARGET_LABELS = {"own_unit": "My unit's boards", "border_gate": "Border-gate clusters", "cluster": "Choose a cluster"}
+TARGET_LABELS = {"own_unit": N_("My unit's boards"), "border_gate": N_("Border-gate clusters"), "cluster": N_("Choose a cluster")}
 PERIOD_DAYS = (7, 3, 14, 30)
 
 
@@ -52,7 +53,7 @@ def category_keyboard(lang: str, *, emergency_allowed: bool) -> tuple[tuple[Butt
     buttons = [Button(category_label(lang, str(c)), "cat", str(c)) for c in Category]
     rows = [tuple(buttons[i:i + 2]) for i in range(0, len(buttons), 2)]
     if emergency_allowed:
-        rows.insert(0, (Button(t(lang, "EMERGENCY (alerts the editors now)"), "cat", "sos"),))
+        rows.insert(0, (Button(t(lang, N_("EMERGENCY (alerts the editors now)")), "cat", "sos"),))
     return tuple(rows)
 
 
@@ -62,26 +63,26 @@ def target_keyboard(lang: str) -> tuple[tuple[Button, ...], ...]:
 
 def cluster_keyboard(lang: str, clusters: list[Cluster]) -> tuple[tuple[Button, ...], ...]:
     rows = tuple((Button(c.name, "cl", str(c.id)),) for c in clusters)
-    return rows + ((Button(t(lang, "Back"), "tgt", "back"),),)
+    return rows + ((Button(t(lang, N_("Back")), "tgt", "back"),),)
 
 
 def period_keyboard(lang: str) -> tuple[tuple[Button, ...], ...]:
-    first = Button(t(lang, "As soon as possible, for 7 days"), "per", "7")
+    first = Button(t(lang, N_("As soon as possible, for 7 days")), "per", "7")
     others = tuple(Button(i18n.ngettext(lang, "%(n)d day", "%(n)d days", n), "per", str(n)) for n in PERIOD_DAYS[1:])
     return ((first,), others)
 
 
 def title_keyboard(lang: str) -> tuple[tuple[Button, ...], ...]:
-    return ((Button(t(lang, "No title"), "title", "skip"),),)
+    return ((Button(t(lang, N_("No title")), "title", "skip"),),)
 
 
 def summary_keyboard(lang: str) -> tuple[tuple[Button, ...], ...]:
-    return ((Button(t(lang, "Send"), "sum", "send"), Button(t(lang, "Edit"), "sum", "edit"),
-             Button(t(lang, "Cancel"), "sum", "cancel")),)
+    return ((Button(t(lang, N_("Send")), "sum", "send"), Button(t(lang, N_("Edit")), "sum", "edit"),
+             Button(t(lang, N_("Cancel")), "sum", "cancel")),)
 
 
 def duplicate_keyboard(lang: str) -> tuple[tuple[Button, ...], ...]:
-    return ((Button(t(lang, "Yes, send it again"), "dup", "yes"), Button(t(lang, "No, drop it"), "dup", "no")),)
+    return ((Button(t(lang, N_("Yes, send it again")), "dup", "yes"), Button(t(lang, N_("No, drop it")), "dup", "no")),)
 
 
 def language_keyboard() -> tuple[tuple[Button, ...], ...]:
@@ -90,44 +91,44 @@ def language_keyboard() -> tuple[tuple[Button, ...], ...]:
 
 def target_label(lang: str, sub: Submission, cluster: Cluster | None) -> str:
     if sub.target_kind == str(TargetKind.cluster) and cluster is not None:
-        return t(lang, "cluster %(name)s", name=cluster.name)
+        return t(lang, N_("cluster %(name)s"), name=cluster.name)
     return t(lang, TARGET_LABELS.get(sub.target_kind or "", "—")) if sub.target_kind else "—"
 
 
 def summary(lang: str, tz: ZoneInfo, sub: Submission, *, files: int, cluster: Cluster | None,
             uploads_pending: int = 0) -> Reply:
     lines = [
-        t(lang, "Please check before sending:"),
-        t(lang, "Content: %(kind)s", kind=t(lang, KIND_LABELS.get(sub.kind or "", "written notice"))),
-        t(lang, "Category: %(label)s", label=category_label(lang, sub.category)),
-        t(lang, "Airs on: %(target)s", target=target_label(lang, sub, cluster)),
+        t(lang, N_("Please check before sending:")),
+        t(lang, N_("Content: %(kind)s"), kind=t(lang, KIND_LABELS.get(sub.kind or "", N_("written notice")))),
+        t(lang, N_("Category: %(label)s"), label=category_label(lang, sub.category)),
+        t(lang, N_("Airs on: %(target)s"), target=target_label(lang, sub, cluster)),
         # The period ends at an exclusive instant (midnight after the last day): show the last day.
-        t(lang, "Period: %(start)s – %(end)s", start=day(sub.wished_start, lang, tz),
+        t(lang, N_("Period: %(start)s – %(end)s"), start=day(sub.wished_start, lang, tz),
           end=day(sub.wished_end - timedelta(seconds=1) if sub.wished_end else None, lang, tz)),
-        t(lang, "Title: %(title)s", title=sub.title or t(lang, "(none)")),
+        t(lang, N_("Title: %(title)s"), title=sub.title or t(lang, N_("(none)"))),
     ]
     if files:
         lines.insert(2, i18n.ngettext(lang, "Files: %(n)d", "Files: %(n)d", files))
     if sub.is_emergency:
-        lines.append(t(lang, "EMERGENCY: the editors on duty will be alerted at once."))
+        lines.append(t(lang, N_("EMERGENCY: the editors on duty will be alerted at once.")))
     if uploads_pending:
-        lines.append(t(lang, "The large file is still to be uploaded through the link; you can send now."))
+        lines.append(t(lang, N_("The large file is still to be uploaded through the link; you can send now.")))
     return Reply("\n".join(lines), summary_keyboard(lang))
 
 
 def status_lines(lang: str, tz: ZoneInfo, rows: list[Submission]) -> str:
     if not rows:
-        return t(lang, "You have not sent anything yet.")
-    lines = [t(lang, "Your last submissions:")]
+        return t(lang, N_("You have not sent anything yet."))
+    lines = [t(lang, N_("Your last submissions:"))]
     for sub in rows:
         state = t(lang, STATE_LABELS.get(sub.state, sub.state))
-        lines.append(t(lang, "%(code)s · %(when)s · %(kind)s · %(state)s", code=sub.code or "?",
+        lines.append(t(lang, N_("%(code)s · %(when)s · %(kind)s · %(state)s"), code=sub.code or "?",
                        when=when(sub.received_at, lang, tz),
-                       kind=t(lang, KIND_LABELS.get(sub.kind or "", "written notice")), state=state))
+                       kind=t(lang, KIND_LABELS.get(sub.kind or "", N_("written notice"))), state=state))
         if sub.state == str(SubmissionState.failed) and sub.failure_reason:
             lines.append("   " + sub.failure_reason)
     return "\n".join(lines)
 
 
 def kind_label(lang: str, kind: MediaKind | str) -> str:
-    return t(lang, KIND_LABELS.get(str(kind), "file"))
+    return t(lang, KIND_LABELS.get(str(kind), N_("file")))

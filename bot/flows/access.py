@@ -10,16 +10,17 @@ from bot.flows.turn import Turn
 from core.models import Officer
 from core.services import intake, invites
 from core.services.intake_rules import log_stranger
+from i18n.labels import N_
 
 log = logging.getLogger("bot.access")
 CODE_PATTERN = re.compile(r"^\s*[A-Za-z0-9]{4}[- ]?[A-Za-z0-9]{4}\s*$")
 
 HELP = (
-    "What you can send:\n"
+    N_("What you can send:\n"
     "• a video clip, a photo (several at once become one submission), a voice note or an audio file;\n"
     "• a written notice: just type it as a message.\n"
     "Then answer a few questions with the buttons: the category, where it should air, the period and a title.\n"
-    "Commands: /new start again · /status your last submissions · /cancel stop the current one · /lang language."
+    "Commands: /new start again · /status your last submissions · /cancel stop the current one · /lang language.")
 )
 
 
@@ -38,18 +39,18 @@ def try_redeem(turn: Turn, secret: str, *, bound: bool = False) -> bool:
         if bound and exc.reason == "used":
             return False  # an officer tapping their old link again: just greet them
         messages = {
-            "used": "This invitation was already used. Ask your unit's editor for a new one.",
-            "expired": "This invitation has expired. Ask your unit's editor for a new one.",
-            "revoked": "This invitation was withdrawn. Ask your unit's editor for a new one.",
-            "inactive": "This account is deactivated. Please contact your unit's editor.",
+            "used": N_("This invitation was already used. Ask your unit's editor for a new one."),
+            "expired": N_("This invitation has expired. Ask your unit's editor for a new one."),
+            "revoked": N_("This invitation was withdrawn. Ask your unit's editor for a new one."),
+            "inactive": N_("This account is deactivated. Please contact your unit's editor."),
         }
-        turn.say(messages.get(exc.reason, "This invitation code is not valid. Please check it or ask your unit's editor."))
+        turn.say(messages.get(exc.reason, N_("This invitation code is not valid. Please check it or ask your unit's editor.")))
         return False
     turn.lang = officer.language
     turn.sender = invites.identify(turn.session, channel=turn.ev.channel, external_id=turn.ev.address)
     turn.conv.officer_id = officer.id
     turn.goto("idle")
-    turn.say("Welcome, %(name)s! This chat is now linked to your account.", name=officer.full_name)
+    turn.say(N_("Welcome, %(name)s! This chat is now linked to your account."), name=officer.full_name)
     turn.say(HELP)
     return True
 
@@ -65,9 +66,9 @@ def stranger(turn: Turn) -> None:
     if log_stranger(turn.session, channel=str(turn.ev.channel), address=turn.ev.address):
         log.info("intake.stranger", extra={"channel": str(turn.ev.channel), "address": turn.ev.address})
     turn.say(
-        "Hello! This bot receives material for the public information boards of Lai Châu and is only for "
+        N_("Hello! This bot receives material for the public information boards of Lai Châu and is only for "
         "registered officers. To get access, ask the editor of your unit for an invitation link or code; "
-        "if you have a code, send it here."
+        "if you have a code, send it here.")
     )
 
 
@@ -75,7 +76,7 @@ def inactive(turn: Turn) -> None:
     if turn.ev.kind == "command" and turn.ev.command == "start" and turn.ev.arg:
         try_redeem(turn, turn.ev.arg)
         return
-    turn.say("Your account is deactivated, so nothing can be sent from here. Please contact your unit's editor.")
+    turn.say(N_("Your account is deactivated, so nothing can be sent from here. Please contact your unit's editor."))
 
 
 def command(turn: Turn) -> None:
@@ -85,7 +86,7 @@ def command(turn: Turn) -> None:
         # A new invite rebinds (e.g. a colleague's phone); the old link again just greets.
         if turn.ev.arg and (try_redeem(turn, turn.ev.arg, bound=True) or turn.replies):
             return
-        turn.say("Hello %(name)s! Send me your material for the boards.", name=turn.officer().full_name)
+        turn.say(N_("Hello %(name)s! Send me your material for the boards."), name=turn.officer().full_name)
         turn.say(HELP)
     elif name == "help":
         turn.say(HELP)
@@ -97,9 +98,9 @@ def command(turn: Turn) -> None:
         if arg in {"vi", "en"}:
             set_language(turn, arg)
         else:
-            turn.say("Choose your language:", buttons=texts.language_keyboard())
+            turn.say(N_("Choose your language:"), buttons=texts.language_keyboard())
     else:
-        turn.say("I do not know this command.")
+        turn.say(N_("I do not know this command."))
         turn.say(HELP)
 
 
@@ -109,4 +110,4 @@ def set_language(turn: Turn, language: str) -> None:
     officer.language = language
     turn.session.add(officer)
     turn.lang = language
-    turn.say("Language set to English." if language == "en" else "Language set to Vietnamese.")
+    turn.say(N_("Language set to English.") if language == "en" else N_("Language set to Vietnamese."))

@@ -23,26 +23,27 @@ from core.services.intake_rules import (
     may_mark_emergency,
 )
 from core.storage import StoredObject
+from i18n.labels import N_
 
 REFUSALS = {
-    "unsupported_file": "I cannot take the file %(filename)s. Please send a video, a photo, a voice note or an "
-                        "audio file (a clip sent as a file is fine).",
-    "document_not_allowed": "Your unit may not send documents such as %(filename)s for the boards. Please send "
-                            "a video, a photo or an audio file, or type the notice as a message.",
-    "too_long": "This video lasts %(actual)d minutes; the boards take at most %(minutes)d minutes. "
-                "Please cut it shorter and send it again.",
-    "too_big": "This file is bigger than %(limit_mb)d MB, the most the system takes. Please send a smaller version.",
-    "title_no_words": "The title needs words, not only emoji. Write a short title or press \"No title\".",
-    "title_too_long": "The title is too long (at most %(limit)d characters). Please shorten it.",
-    "notice_too_short": "To send a written notice, write at least %(minimum)d letters. To send a photo or a clip, "
-                        "just send it.",
+    "unsupported_file": N_("I cannot take the file %(filename)s. Please send a video, a photo, a voice note or an "
+                        "audio file (a clip sent as a file is fine)."),
+    "document_not_allowed": N_("Your unit may not send documents such as %(filename)s for the boards. Please send "
+                            "a video, a photo or an audio file, or type the notice as a message."),
+    "too_long": N_("This video lasts %(actual)d minutes; the boards take at most %(minutes)d minutes. "
+                "Please cut it shorter and send it again."),
+    "too_big": N_("This file is bigger than %(limit_mb)d MB, the most the system takes. Please send a smaller version."),
+    "title_no_words": N_("The title needs words, not only emoji. Write a short title or press \"No title\"."),
+    "title_too_long": N_("The title is too long (at most %(limit)d characters). Please shorten it."),
+    "notice_too_short": N_("To send a written notice, write at least %(minimum)d letters. To send a photo or a clip, "
+                        "just send it."),
 }
 UNSUPPORTED = {
-    "sticker": "Stickers cannot be shown on the boards.",
-    "location": "A location cannot be shown on the boards.",
-    "contact": "A contact card cannot be shown on the boards.",
+    "sticker": N_("Stickers cannot be shown on the boards."),
+    "location": N_("A location cannot be shown on the boards."),
+    "contact": N_("A contact card cannot be shown on the boards."),
 }
-WHAT_TO_SEND = "Please send a video, a photo, a voice note, an audio file, or type a written notice."
+WHAT_TO_SEND = N_("Please send a video, a photo, a voice note, an audio file, or type a written notice.")
 PERIOD_PATTERN = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\s*[-–—]\s*(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?")
 
 
@@ -51,29 +52,29 @@ def refuse(turn: Turn, exc: IntakeRefused) -> None:
 
 
 def unsupported(turn: Turn) -> None:
-    first = texts.t(turn.lang, UNSUPPORTED.get(turn.ev.what or "", "I cannot use this kind of message."))
+    first = texts.t(turn.lang, UNSUPPORTED.get(turn.ev.what or "", N_("I cannot use this kind of message.")))
     turn.add(Reply(first + " " + texts.t(turn.lang, WHAT_TO_SEND), reply_to=turn.ev.message_ref))
 
 
 def ask_category(turn: Turn, sub: Submission) -> None:
     turn.goto("category", sub.id)
     allowed = may_mark_emergency(turn.session, unit_id=sub.unit_id)
-    turn.say("Which category is it? (Article 7)", buttons=texts.category_keyboard(turn.lang, emergency_allowed=allowed))
+    turn.say(N_("Which category is it? (Article 7)"), buttons=texts.category_keyboard(turn.lang, emergency_allowed=allowed))
 
 
 def ask_target(turn: Turn) -> None:
     turn.goto("target")
-    turn.say("Where should it air?", buttons=texts.target_keyboard(turn.lang))
+    turn.say(N_("Where should it air?"), buttons=texts.target_keyboard(turn.lang))
 
 
 def ask_period(turn: Turn) -> None:
     turn.goto("period")
-    turn.say("When should it air? Choose, or type dates like 20/12-31/12.", buttons=texts.period_keyboard(turn.lang))
+    turn.say(N_("When should it air? Choose, or type dates like 20/12-31/12."), buttons=texts.period_keyboard(turn.lang))
 
 
 def ask_title(turn: Turn) -> None:
     turn.goto("title")
-    turn.say("Type a short title, or press \"No title\".", buttons=texts.title_keyboard(turn.lang))
+    turn.say(N_("Type a short title, or press \"No title\"."), buttons=texts.title_keyboard(turn.lang))
 
 
 def show_summary(turn: Turn, sub: Submission) -> None:
@@ -89,7 +90,7 @@ def offer_duplicate_or_ask(turn: Turn, sub: Submission, previous: intake.Previou
         ask_category(turn, sub)
         return
     turn.goto("duplicate", sub.id)
-    turn.say("You already sent this on %(when)s (code %(code)s). Send it again anyway?",
+    turn.say(N_("You already sent this on %(when)s (code %(code)s). Send it again anyway?"),
              when=texts.when(previous.received_at, turn.lang, turn.rt.settings.tz), code=previous.code or "?",
              buttons=texts.duplicate_keyboard(turn.lang))
 
@@ -119,15 +120,15 @@ def media(turn: Turn, stored: list[tuple[IncomingFile, StoredObject]], large: li
     log_intake(turn.session, channel=str(ev.channel), address=ev.address, officer_id=officer.id, kind="media",
                count=len(stored) + len(large))
     if ev.text and caption is None:
-        turn.say("The caption has no words (only emoji or spaces), so it was left out. You can add a title later.")
+        turn.say(N_("The caption has no words (only emoji or spaces), so it was left out. You can add a title later."))
     elif caption and len(caption) > CAPTION_LIMIT:
-        turn.say("The caption is long (%(n)d characters); it is kept in full and the editors may shorten it.",
+        turn.say(N_("The caption is long (%(n)d characters); it is kept in full and the editors may shorten it."),
                  n=len(caption))
     for item in large:
         link = uploads.open_upload(turn.session, submission=sub, item=item)
         url = f"{turn.rt.settings.public_url}/upload/{link.token}"
-        turn.say("This file is too big for Telegram to pass to me. Please upload it through this personal link "
-                 "(valid for 48 hours, for you only; a broken connection resumes where it stopped): %(url)s",
+        turn.say(N_("This file is too big for Telegram to pass to me. Please upload it through this personal link "
+                 "(valid for 48 hours, for you only; a broken connection resumes where it stopped): %(url)s"),
                  url=url, reply_to=ev.message_ref)
     if sub.state != str(SubmissionState.draft):
         if added or large:
@@ -137,11 +138,11 @@ def media(turn: Turn, stored: list[tuple[IncomingFile, StoredObject]], large: li
         return  # the questions were asked when the first part came
     if extending:
         if stored and not added:
-            turn.say("This file is already in the current submission.", reply_to=ev.message_ref)
+            turn.say(N_("This file is already in the current submission."), reply_to=ev.message_ref)
             return
         files = len(intake.assets_of(turn.session, submission_id=sub.id))  # type: ignore[arg-type]
-        turn.say("Added to the current submission (%(n)d files). Answer the questions above, or send /new to "
-                 "start a separate one.", n=files, reply_to=ev.message_ref)
+        turn.say(N_("Added to the current submission (%(n)d files). Answer the questions above, or send /new to "
+                 "start a separate one."), n=files, reply_to=ev.message_ref)
         return
     previous = intake.find_previous(turn.session, officer_id=officer.id, sha256s=[o.sha256 for _, o in stored],  # type: ignore[arg-type]
                                     source_refs=[i.source_ref for i, _ in stored] + [i.source_ref for i in large],  # type: ignore[misc]
@@ -152,7 +153,7 @@ def media(turn: Turn, stored: list[tuple[IncomingFile, StoredObject]], large: li
 def intake_after_send(turn: Turn, sub: Submission) -> None:
     """A late album part or upload for a sent submission: its media job runs again."""
     turn.rt.queue.defer(turn.session, "media.process", submission_id=sub.id)
-    turn.say("Added to %(code)s.", code=sub.code or "?")
+    turn.say(N_("Added to %(code)s."), code=sub.code or "?")
 
 
 def text(turn: Turn) -> None:
@@ -176,9 +177,9 @@ def text(turn: Turn) -> None:
     elif step == "category" and sub.kind == str(MediaKind.text):
         # Telegram splits a notice over 4,096 characters into several messages: keep them together.
         intake.update_draft(turn.session, submission=sub, actor=turn.actor, body=f"{sub.body}\n{body}")
-        turn.say("Added to your notice. Now choose the category above.")
+        turn.say(N_("Added to your notice. Now choose the category above."))
     else:
-        turn.say("Please answer with the buttons above, or send /cancel to stop.")
+        turn.say(N_("Please answer with the buttons above, or send /cancel to stop."))
 
 
 def parse_period(raw: str, turn: Turn) -> tuple[datetime, datetime] | None:
@@ -195,7 +196,7 @@ def parse_period(raw: str, turn: Turn) -> tuple[datetime, datetime] | None:
         if end <= start or end.date() < today:
             raise ValueError(raw)
     except ValueError:
-        turn.say("I could not read these dates. Type them like 20/12-31/12, or choose a button.")
+        turn.say(N_("I could not read these dates. Type them like 20/12-31/12, or choose a button."))
         return None
     return max(start, utcnow()), end
 
@@ -207,14 +208,14 @@ def choice(turn: Turn) -> None:
     if sub is None or sub.id != turn.ev.ref_id:
         old = turn.session.get(Submission, turn.ev.ref_id) if turn.ev.ref_id else None
         if old is not None and old.code:
-            turn.say("This was already sent as %(code)s.", code=old.code)
+            turn.say(N_("This was already sent as %(code)s."), code=old.code)
         else:
-            turn.say("This button belongs to an earlier message. Send your material again, or /new.")
+            turn.say(N_("This button belongs to an earlier message. Send your material again, or /new."))
         return
     try:
         _apply_choice(turn, sub, action or "", value)
     except (Invalid, NotFound):
-        turn.say("That choice is not possible. Please choose again.")
+        turn.say(N_("That choice is not possible. Please choose again."))
 
 
 def _apply_choice(turn: Turn, sub: Submission, action: str, value: str) -> None:
@@ -225,7 +226,7 @@ def _apply_choice(turn: Turn, sub: Submission, action: str, value: str) -> None:
         else:
             intake.cancel(turn.session, submission=sub, actor=turn.actor)
             turn.goto("idle")
-            turn.say("All right, it was not sent again.")
+            turn.say(N_("All right, it was not sent again."))
     elif action == "cat":
         if value == "sos":
             update(is_emergency=True)
@@ -236,7 +237,7 @@ def _apply_choice(turn: Turn, sub: Submission, action: str, value: str) -> None:
         if value == "cluster":
             turn.goto("cluster")
             clusters = intake.clusters_for(turn.session, unit_id=sub.unit_id)
-            turn.say("Choose the cluster:", buttons=texts.cluster_keyboard(turn.lang, clusters))
+            turn.say(N_("Choose the cluster:"), buttons=texts.cluster_keyboard(turn.lang, clusters))
         elif value == "back":
             ask_target(turn)
         else:
@@ -261,14 +262,14 @@ def summary_choice(turn: Turn, sub: Submission, value: str) -> None:
     elif value == "cancel":
         intake.cancel(turn.session, submission=sub, actor=turn.actor)
         turn.goto("idle")
-        turn.say("Cancelled. Nothing was sent.")
+        turn.say(N_("Cancelled. Nothing was sent."))
     elif value == "send":
         sent = intake.submit(turn.session, submission=sub, actor=turn.actor, queue=turn.rt.queue, tz=turn.rt.settings.tz)
         turn.goto("idle")
-        turn.say("Received, thank you! Your code is %(code)s. I will tell you when it is reviewed; /status shows "
-                 "where it stands.", code=sent.code)
+        turn.say(N_("Received, thank you! Your code is %(code)s. I will tell you when it is reviewed; /status shows "
+                 "where it stands."), code=sent.code)
         if sent.is_emergency:
-            turn.say("EMERGENCY: the editors on duty have been alerted.")
+            turn.say(N_("EMERGENCY: the editors on duty have been alerted."))
 
 
 def new(turn: Turn) -> None:
@@ -276,18 +277,18 @@ def new(turn: Turn) -> None:
     if sub is not None:
         intake.cancel(turn.session, submission=sub, actor=turn.actor)
     turn.goto("idle")
-    turn.say("Ready for a new submission: send a clip, photos, a voice note or type a notice.")
+    turn.say(N_("Ready for a new submission: send a clip, photos, a voice note or type a notice."))
 
 
 def cancel(turn: Turn) -> None:
     sub = turn.draft()
     if sub is None:
         turn.goto("idle")
-        turn.say("There is nothing to cancel.")
+        turn.say(N_("There is nothing to cancel."))
         return
     intake.cancel(turn.session, submission=sub, actor=turn.actor)
     turn.goto("idle")
-    turn.say("Cancelled. Nothing was sent.")
+    turn.say(N_("Cancelled. Nothing was sent."))
 
 
 def refusal_reply(lang: str, exc: IntakeRefused, reply_to: str | None) -> Reply:
@@ -300,7 +301,7 @@ def resume(turn: Turn) -> None:
     step = turn.conv.step
     if sub is None:
         turn.goto("idle")
-        turn.say("Ready for a new submission: send a clip, photos, a voice note or type a notice.")
+        turn.say(N_("Ready for a new submission: send a clip, photos, a voice note or type a notice."))
     elif step == "duplicate":
         previous = intake.find_previous(turn.session, officer_id=sub.officer_id, dedupe_key=sub.dedupe_key,
                                         sha256s=[a.sha256 for a in intake.assets_of(turn.session, submission_id=sub.id)],  # type: ignore[arg-type]
@@ -309,7 +310,7 @@ def resume(turn: Turn) -> None:
     elif step == "target":
         ask_target(turn)
     elif step == "cluster":
-        turn.say("Choose the cluster:", buttons=texts.cluster_keyboard(
+        turn.say(N_("Choose the cluster:"), buttons=texts.cluster_keyboard(
             turn.lang, intake.clusters_for(turn.session, unit_id=sub.unit_id)))
     elif step == "period":
         ask_period(turn)

@@ -9,6 +9,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import ErrorEvent
 
 from bot import texts
+from i18n.labels import N_
 
 log = logging.getLogger("bot.telegram")
 
@@ -20,8 +21,8 @@ async def on_error(event: ErrorEvent, bot: Bot) -> bool:
         update.callback_query.message.chat.id if update.callback_query and update.callback_query.message else None)
     if chat is not None:
         try:
-            await bot.send_message(chat, texts.t("vi", "Sorry, something went wrong and this was not stored. "
-                                                       "Please try again in a minute."))
+            await bot.send_message(chat, texts.t("vi", N_("Sorry, something went wrong and this was not stored. "
+                                                       "Please try again in a minute.")))
         except TelegramAPIError as exc:
             log.warning("telegram.error_reply_failed", extra={"error": str(exc)})
     return True
