@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import defaultdict
 
+import aiohttp
+from aiogram.exceptions import TelegramAPIError
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
+from sqlmodel import select
 
+import i18n
 from bot.conversation import writing
 from bot.web.templating import render
+from bot.web.webhook import telegram_for
 from core.errors import Invalid, NotFound
-from core.models import Officer, Submission
+from core.models import ChannelAccount, Officer, Submission
 from core.models.types import Channel
 from core.runtime import Runtime
 from core.services import uploads
 from core.services.audit import Actor
+from i18n.labels import N_
 
 router = APIRouter()
+log = logging.getLogger("bot.uploads")
 MB = 1024 * 1024
 # One writer per upload in this process; the offset check refuses a second process's overlap.
 _locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
@@ -88,7 +96,10 @@ async def upload_chunk(request: Request, token: str) -> Response:
             return JSONResponse({"error": str(exc)}, status_code=status, headers={"Upload-Offset": str(have)})
         if new_offset < total:
             return Response(status_code=204, headers={"Upload-Offset": str(new_offset)})
-        code, draft = await asyncio.to_thread(_complete, rt, token, request.client.host if request.client else None)
+        code, draft, chat, language = await asyncio.to_thread(
+            _complete, rt, token, request.client.host if request.client else None)
+    if chat is not None and rt.settings.telegram_token:
+        await _tell_officer(request, chat, language, code)
     return JSONResponse({"done": True, "code": code, "draft": draft}, headers={"Upload-Offset": str(new_offset)})
 
 
@@ -103,7 +114,7 @@ def _append(rt: Runtime, token: str, offset: int, total: int, chunk: bytes) -> i
     return new_offset
 
 
-def _complete(rt: Runtime, token: str, address: str | None) -> tuple[str | None, bool]:
+def _complete(rt: Runtime, token: str, address: str | None) -> tuple[str | None, bool, str | None, str]:
     with rt.db.reading() as session:
         row = uploads.find_upload(session, token=token)
     stored = uploads.store_part(data_dir=rt.settings.data_path, upload=row, store=rt.store)
@@ -114,4 +125,19 @@ def _complete(rt: Runtime, token: str, address: str | None) -> tuple[str | None,
                       officer_id=row.officer_id, address=address)
         sub: Submission = uploads.complete_upload(session, upload=row, stored=stored, data_dir=rt.settings.data_path,
                                                   queue=rt.queue, actor=actor)
-        return sub.code, sub.code is None
+        chat = session.exec(select(ChannelAccount.external_id).where(
+            ChannelAccount.officer_id == row.officer_id, ChannelAccount.channel == str(Channel.telegram),
+            ChannelAccount.is_active)).first()
+        return sub.code, sub.code is None, chat, officer.language if officer else "vi"
+
+
+async def _tell_officer(request: Request, chat: str, language: str, code: str | None) -> None:
+    """Say in the chat that the big file arrived (the page says it too, so a failure here is only logged)."""
+    if code:
+        text = i18n.gettext(language, N_("The large file was added to %(code)s. Thank you!"), code=code)
+    else:
+        text = i18n.gettext(language, N_("The large file has arrived. Finish with the buttons above and press Send."))
+    try:
+        await telegram_for(request).engine.port.send_text(chat, text)
+    except (TelegramAPIError, aiohttp.ClientError) as exc:
+        log.warning("intake.upload_notice_failed", extra={"error": str(exc)})

@@ -104,8 +104,10 @@ def test_polling_process_answers_and_stops_cleanly_on_sigterm(tmp_path: Path, te
                 time.sleep(0.1)
             [sent] = control(fake, "/_control/sent?chat_id=42")  # type: ignore[misc]
             assert "chỉ dành cho cán bộ đã đăng ký" in sent["text"]
+            stopping = time.monotonic()
             proc.send_signal(signal.SIGTERM)
             assert proc.wait(timeout=20) == 0, proc.stderr.read().decode()[-2000:] if proc.stderr else ""
+            assert time.monotonic() - stopping < 12  # the long poll is abandoned, not waited out
         finally:
             if proc.poll() is None:
                 proc.kill()

@@ -55,6 +55,7 @@ async def test_big_clip_gets_a_link_and_the_upload_resumes_after_a_drop(h: Harne
                                 headers={**head, "Upload-Offset": str(offset)})
             offset = int(r.headers["Upload-Offset"])
         assert r.status_code == 200 and r.json() == {"done": True, "code": None, "draft": True}
+        assert h.fake.texts(901)[-1] == "Đã nhận tệp lớn. Hãy hoàn tất bằng các nút ở trên rồi bấm Gửi."
         assert (await web.get(path)).status_code == 410  # single use
     await h.answer_all(901)
     with h.rt.db.reading() as s:
@@ -77,6 +78,7 @@ async def test_link_can_be_finished_after_send_and_queues_the_media_job(h: Harne
         r = await web.patch(path + "/data", content=data, headers={"Upload-Offset": "0", "Upload-Length": str(BIG)})
     code = r.json()["code"]
     assert code and code.startswith("BT-") and h.rt.queue.pending() == 1
+    assert h.fake.texts(902)[-1] == f"Tệp lớn đã được bổ sung vào {code}. Cảm ơn bạn!"
 
 
 async def test_undeclared_size_refused_by_getfile_also_gets_a_link(h: Harness) -> None:
