@@ -23,7 +23,6 @@ from core import runtime
 from core.models import MediaAsset, Officer, SubtitleTrack, Submission, Transcript
 from core.models.types import AssetRole, SubmissionState, utcnow
 from core.queue import task
-from i18n import gettext
 from media.errors import MediaRejected, TransientMediaError
 from media.langtag import LanguageTag, tag_audio, tag_text
 
@@ -39,6 +38,13 @@ STEP_MESSAGES = {
     "language": "recognising the language…",
     "done": "ready for the editors",
 }
+
+
+def gettext(language: str | None, message: str, **values: object) -> str:
+    # Imported when a message is made, not when the queue imports this module for registration.
+    from i18n import gettext as translate
+
+    return translate(language, message, **values)
 
 
 def progress_text(step: str | None, percent: int, language: str | None = "vi") -> str:
@@ -64,7 +70,10 @@ def _claim(submission_id: int) -> tuple[list[int], str] | None:
             return None  # a live job refreshed it lately; the sweep will catch it if it dies
         sub.state, sub.progress_step, sub.failure_reason, sub.updated_at = (
             SubmissionState.processing, "probe", None, utcnow())
-        done = select(MediaAsset.derived_from_id).where(MediaAsset.role == AssetRole.normalised)
+        # NOT IN meets no NULL here: only this submission's derived rows, which all name their source.
+        done = select(MediaAsset.derived_from_id).where(
+            MediaAsset.submission_id == submission_id, MediaAsset.role == AssetRole.normalised,
+            col(MediaAsset.derived_from_id).is_not(None))
         originals = session.exec(
             select(MediaAsset.id)
             .where(MediaAsset.submission_id == submission_id, MediaAsset.role == AssetRole.original)

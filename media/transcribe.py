@@ -90,6 +90,8 @@ def _reuse_work(model: Any) -> None:
 
     model.encode = lambda window: remember(encoded, _key(window), lambda: encode(window))
     model.feature_extractor = Extractor()
+    # Forget between recordings: the reuse is within one transcription, never across jobs.
+    model.bangtin_forget = lambda: (encoded.clear(), features.clear())
 
 
 def load_audio(path: Path) -> np.ndarray:
@@ -142,6 +144,7 @@ def transcribe(audio: np.ndarray, *, model_dir: Path | None, vi_model_dir: Path 
         return TranscriptResult(status="unavailable", detail=problem)
     assert model_dir is not None
     model = load_model(str(model_dir))
+    model.bangtin_forget()
     speech, chunks = speech_only(audio)
     if len(speech) < SAMPLE_RATE // 2:
         return TranscriptResult(status="done", model=model_dir.name, text="", detail="no speech found")
@@ -149,6 +152,7 @@ def transcribe(audio: np.ndarray, *, model_dir: Path | None, vi_model_dir: Path 
     chosen, chosen_dir = model, model_dir
     if language == "vi" and vi_model_dir is not None and model_problem(vi_model_dir) is None:
         chosen, chosen_dir = load_model(str(vi_model_dir)), vi_model_dir
+        chosen.bangtin_forget()
     duration = len(audio) / SAMPLE_RATE
     segments: list[dict[str, Any]] = []
     from faster_whisper.transcribe import restore_speech_timestamps
