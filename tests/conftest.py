@@ -46,12 +46,12 @@ def require_service(name: str, host: str, port: int) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # A developer's own BANGTIN_* variables or .env must not leak into tests.
     for key in list(os.environ):
         if key.startswith("BANGTIN_") and not key.startswith("BANGTIN_TEST_"):
             monkeypatch.delenv(key)
-    monkeypatch.chdir(Path(__file__).parent)  # no stray .env in the working directory
+    monkeypatch.chdir(tmp_path)  # no stray .env, and no tests/ package shadowing ours on sys.path
 
 
 @pytest.fixture
