@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
+from contextlib import suppress
 from typing import Any
 
+import aiohttp
 from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand
 
 import i18n
@@ -18,6 +22,7 @@ from i18n.labels import N_
 
 log = logging.getLogger("bot.cli")
 WEBHOOK_PATH = "/webhooks/telegram"
+WATCH_SECONDS = 300.0
 
 
 async def _bot_username(rt: Runtime) -> str:
@@ -56,16 +61,19 @@ async def _set_commands(bot: Bot) -> None:
         await bot.set_my_commands(commands, language_code=None if language == "vi" else language)
 
 
-async def _run(rt: Runtime) -> None:
+async def _run(rt: Runtime, *, keep_watching: bool) -> None:
     tg = build_telegram(rt)
     try:
         await _set_commands(tg.bot)
         used = tg.dispatcher.resolve_used_update_types()
         if rt.settings.telegram_webhook_secret:
-            # Webhook mode: the web process receives updates; here we only tell Telegram where.
+            # Webhook mode: the web processes receive updates; this one registers the webhook and then
+            # keeps it registered (and says when Telegram reports delivery errors) until stopped.
             url = rt.settings.public_url + WEBHOOK_PATH
             await tg.bot.set_webhook(url, secret_token=rt.settings.telegram_webhook_secret, allowed_updates=used)
             log.info("bot.webhook_set", extra={"url": url})
+            if keep_watching:
+                await _watch_webhook(tg.bot, url, rt.settings.telegram_webhook_secret, used)
             return
         await tg.bot.delete_webhook(drop_pending_updates=False)
         await tg.dispatcher.start_polling(tg.bot, allowed_updates=used, handle_signals=True, close_bot_session=False)
@@ -73,6 +81,26 @@ async def _run(rt: Runtime) -> None:
         await tg.close()
 
 
-def run_bot(rt: Runtime) -> None:
-    """Long polling until SIGINT/SIGTERM; in webhook mode, register the webhook and return."""
-    asyncio.run(_run(rt))
+async def _watch_webhook(bot: Bot, url: str, secret: str, used: list[str]) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    while not stop.is_set():
+        try:
+            info = await bot.get_webhook_info()
+            if info.url != url:  # someone ran polling or another deployment took the bot over
+                await bot.set_webhook(url, secret_token=secret, allowed_updates=used)
+                log.warning("bot.webhook_restored", extra={"was": info.url})
+            elif info.last_error_message:
+                log.warning("bot.webhook_errors", extra={"error": info.last_error_message,
+                                                         "pending": info.pending_update_count})
+        except (TelegramAPIError, aiohttp.ClientError) as exc:
+            log.warning("bot.webhook_check_failed", extra={"error": str(exc)})
+        with suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=WATCH_SECONDS)
+
+
+def run_bot(rt: Runtime, *, keep_watching: bool = True) -> None:
+    """Long polling until SIGINT/SIGTERM; in webhook mode, register the webhook and watch it until then."""
+    asyncio.run(_run(rt, keep_watching=keep_watching))

@@ -222,6 +222,10 @@ class FakeTelegram:
         self.webhook = params
         return self._ok(True)
 
+    def _m_getwebhookinfo(self, params: dict[str, Any]) -> web.Response:
+        url = (self.webhook or {}).get("url", "")
+        return self._ok({"url": url, "has_custom_certificate": False, "pending_update_count": len(self.updates)})
+
     def _m_deletewebhook(self, params: dict[str, Any]) -> web.Response:
         self.webhook = None
         return self._ok(True)

@@ -79,11 +79,35 @@ def test_invite_for_an_unknown_unit_fails_clearly(tmp_path: Path, template_db: P
 def test_webhook_mode_registers_the_webhook(tmp_path: Path, template_db: Path) -> None:
     with fake_in_thread() as fake:
         rt = runtime_for(tmp_path, template_db, fake.url, base_url="https://bangtin.laichau.gov.vn")
-        run_bot(rt)
+        run_bot(rt, keep_watching=False)
         rt.close()
     assert fake.webhook is not None
     assert fake.webhook["url"] == "https://bangtin.laichau.gov.vn/webhooks/telegram"
     assert fake.webhook["secret_token"] == SECRET
+
+
+def test_webhook_keeper_process_restores_the_webhook_and_stops_on_sigterm(tmp_path: Path, template_db: Path) -> None:
+    with fake_in_thread() as fake:
+        runtime_for(tmp_path, template_db, fake.url).close()
+        env = {**os.environ, "BANGTIN_DATA_DIR": str(tmp_path / "data"), "BANGTIN_QUEUE_URL": "memory://",
+               "BANGTIN_DEMO": "1", "BANGTIN_TELEGRAM_TOKEN": "123:ABC", "BANGTIN_TELEGRAM_API_BASE": fake.url,
+               "BANGTIN_TELEGRAM_WEBHOOK_SECRET": SECRET, "BANGTIN_BASE_URL": "https://bangtin.example"}
+        code = "import core.runtime, bot.cli; bot.cli.WATCH_SECONDS = 0.2; bot.cli.run_bot(core.runtime.build())"
+        proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, stderr=subprocess.PIPE)
+        try:
+            deadline = time.monotonic() + 20
+            while fake.webhook is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+            fake.webhook = None  # somebody deleted it (e.g. ran the bot in polling mode elsewhere)
+            while fake.webhook is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert fake.webhook is not None and fake.webhook["url"] == "https://bangtin.example/webhooks/telegram"
+            assert proc.poll() is None  # it stays up beside the web process, as `bangtin up` expects
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=10) == 0, proc.stderr.read().decode()[-2000:] if proc.stderr else ""
+        finally:
+            if proc.poll() is None:
+                proc.kill()
 
 
 def test_polling_process_answers_and_stops_cleanly_on_sigterm(tmp_path: Path, template_db: Path) -> None:
