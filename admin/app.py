@@ -54,10 +54,15 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = runtime is None
-        app.state.runtime = runtime or runtime_module.build(settings, install=False)
+        # Installed as the process's runtime: services that enqueue after commit (deliveries,
+        # plan rebuilds) find the queue through it, as they do in the worker.
+        app.state.runtime = runtime or runtime_module.build(settings)
         try:
             yield
         finally:
+            telegram = getattr(app.state, "telegram", None)
+            if telegram is not None:  # built on the first webhook call
+                await telegram.close()
             if own:
                 app.state.runtime.close()
 

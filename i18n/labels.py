@@ -25,6 +25,7 @@ DUTIES = {
     "contributor": N_("information supplier"),
     "emergency_sender": N_("may send emergencies"),
     "translator": N_("translation"),
+    "document_sender": N_("may send documents"),
 }
 
 UNIT_KINDS = {

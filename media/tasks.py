@@ -23,6 +23,7 @@ from core import runtime
 from core.models import MediaAsset, Officer, SubtitleTrack, Submission, Transcript
 from core.models.types import AssetRole, SubmissionState, utcnow
 from core.queue import task
+from core.services import notify, reminders
 from media.errors import MediaRejected, TransientMediaError
 from media.langtag import LanguageTag, tag_audio, tag_text
 
@@ -166,6 +167,23 @@ def _finish(submission_id: int) -> None:
             sub.language, sub.language_confidence, sub.language_needs_review = (
                 tag.language, tag.confidence, tag.needs_review)
         sub.state, sub.progress, sub.progress_step, sub.updated_at = SubmissionState.ready, 100, "done", utcnow()
+        session.add(sub)
+        session.flush()
+        _tell_officer_ready(session, sub)
+        # Its kind is known now (a video?): deadline obligations that wanted one are fulfilled.
+        reminders.fulfil_from_submission(session, submission_id=submission_id, tz=runtime.current().settings.tz)
+
+
+def _tell_officer_ready(session: Session, sub: Submission) -> None:
+    """The officer hears that the item waits for the editors, with the transcript's first lines and language."""
+    first = session.exec(
+        select(Transcript).join(MediaAsset, col(Transcript.asset_id) == col(MediaAsset.id))
+        .where(MediaAsset.submission_id == sub.id, Transcript.status == "done")
+        .order_by(col(MediaAsset.position), col(MediaAsset.id))).first()
+    lines = (first.text or "").strip()[:280] if first is not None else ""
+    notify.notify(session, officer_id=sub.officer_id, event="submission.ready", object_type="submission",
+                  object_id=sub.id, payload={"code": sub.code, "language": sub.language, "transcript": lines,
+                                             "submission_id": sub.id})
 
 
 def _fail(submission_id: int, error: MediaRejected | None) -> None:
@@ -177,6 +195,10 @@ def _fail(submission_id: int, error: MediaRejected | None) -> None:
         sub.failure_reason = (error.reason(language) if error is not None else gettext(
             language, "The file could not be processed; the operators have been told."))
         sub.state, sub.progress_step, sub.updated_at = SubmissionState.failed, "failed", utcnow()
+        session.add(sub)
+        session.flush()
+        notify.notify(session, officer_id=sub.officer_id, event="submission.failed", object_type="submission",
+                      object_id=sub.id, payload={"code": sub.code, "reason": sub.failure_reason})
 
 
 def _mark_retry(submission_id: int) -> None:

@@ -61,6 +61,7 @@ class Duty(StrEnum):
     contributor = "contributor"  # supplies information (Điều 3.4)
     emergency_sender = "emergency_sender"  # may mark submissions as emergencies (2d)
     translator = "translator"  # translates into English and Chinese (Điều 13.4)
+    document_sender = "document_sender"  # may send documents (PDF, Word) besides media
 
 
 class Role(StrEnum):

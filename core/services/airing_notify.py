@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from core.models import Cluster, Notification, Officer
+from core.models import Cluster, Officer
 from core.models.types import Role
+from core.services import notify
 
 
 def operators_of(session: Session, *, cluster: Cluster) -> list[Officer]:
@@ -34,15 +34,7 @@ def notify_once(
     urgent: bool = False,
 ) -> bool:
     """Queue one notification unless this event already told this officer about this object."""
-    key = f"{event}:{object_key}:{officer.id}"
-    if session.exec(select(Notification.id).where(Notification.dedupe_key == key)).first() is not None:
-        return False
     assert officer.id is not None
-    try:
-        with session.begin_nested():  # another process may write the same key at the same moment
-            session.add(Notification(dedupe_key=key, officer_id=officer.id, event=event, object_type=object_type,
-                                     object_id=object_id, language=officer.language, payload=payload, urgent=urgent))
-            session.flush()
-    except IntegrityError:
-        return False
-    return True
+    made = notify.notify(session, officer_id=officer.id, event=event, object_type=object_type, object_id=object_id,
+                         object_key=object_key, payload=payload, urgent=urgent)
+    return made is not None

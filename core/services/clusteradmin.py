@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from core.errors import Invalid, NotFound
 from core.models import Board, BroadcastWindow, Cluster, Unit
 from core.models.types import ClusterKind, Role
-from core.services import access, audit
+from core.services import access, audit, plans
 from core.services.formerrors import FieldInvalid
 
 MINIMUM_MINUTES = 180  # each of morning and afternoon
@@ -84,6 +84,7 @@ def save_windows(session: Session, *, scope: access.Scope, cluster: Cluster, win
     session.flush()
     audit.record(session, actor=actor, action="cluster.windows_changed", object_type="cluster", object_id=cluster.id,
                  before={"windows": before}, after={"windows": [audit.snapshot(w) for w in made]})
+    plans.request_rebuild(session, reason="cluster.windows_changed")
     return made
 
 

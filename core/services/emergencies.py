@@ -61,8 +61,26 @@ def start_emergency(
     session.flush()
     audit.record(session, actor=actor, action="emergency.started", object_type="emergency", object_id=emergency.id,
                  after={**audit.snapshot(emergency), "clusters": sorted(set(cluster_ids))})
+    _tell_operators(session, emergency=emergency, event="emergency.started", at=now)
     push.bump(session)
     return emergency
+
+
+def _tell_operators(session: Session, *, emergency: Emergency, event: str, at: datetime) -> int:
+    """Every operator of the clusters the emergency reaches hears that it started or ended (urgent)."""
+    if emergency.all_clusters:
+        clusters = list(session.exec(select(Cluster).where(col(Cluster.is_active))).all())
+    else:
+        clusters = list(session.exec(select(Cluster).join(EmergencyTarget, col(EmergencyTarget.cluster_id) == Cluster.id)
+                                     .where(EmergencyTarget.emergency_id == emergency.id)).all())
+    item = session.get(ContentItem, emergency.content_item_id) if emergency.content_item_id else None
+    payload = {"title": item.title if item else (emergency.text or "")[:120],
+               "clusters": [c.name for c in clusters], "at": at.isoformat()}
+    sent = 0
+    for officer in {o.id: o for c in clusters for o in operators_of(session, cluster=c)}.values():
+        sent += notify_once(session, event=event, object_key=str(emergency.id), officer=officer,
+                            object_type="emergency", object_id=emergency.id, urgent=True, payload=payload)
+    return sent
 
 
 def may_broadcast_everywhere(session: Session, *, officer: Officer, on: date) -> bool:
@@ -92,6 +110,7 @@ def stop_emergency(session: Session, *, emergency_id: int, officer: Officer, act
     session.flush()
     audit.record(session, actor=actor, action="emergency.stopped", object_type="emergency", object_id=emergency.id,
                  after={"ended_at": emergency.ended_at})
+    _tell_operators(session, emergency=emergency, event="emergency.ended", at=emergency.ended_at)
     push.bump(session)
     return emergency
 

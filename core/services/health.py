@@ -13,7 +13,7 @@ from core.models.types import IncidentStatus
 from core.services import audit
 from core.services.airing_notify import notify_once, operators_of
 
-# Until core/settings.py carries it (BANGTIN_BOARD_OFFLINE_MINUTES).
+# The default of BANGTIN_BOARD_OFFLINE_MINUTES, for callers without settings.
 OFFLINE_AFTER = timedelta(minutes=15)
 OPEN_STATES = (IncidentStatus.open.value, IncidentStatus.acknowledged.value, IncidentStatus.escalated.value)
 OFFLINE = "board_offline"
@@ -63,6 +63,13 @@ def board_returned(session: Session, *, board: Board, now: datetime) -> None:
     session.flush()
     audit.record(session, actor=audit.SYSTEM, action="incident.closed", object_type="incident", object_id=incident.id,
                  after={"board": board.code, "closed_at": now})
+    cluster = session.get(Cluster, board.cluster_id)
+    if cluster is not None:  # its operators heard that it went silent; they hear that it is back
+        for officer in operators_of(session, cluster=cluster):
+            notify_once(session, event="board.online", object_key=str(incident.id), officer=officer,
+                        object_type="incident", object_id=incident.id,
+                        payload={"board": board.code, "board_name": board.name, "cluster": cluster.code,
+                                 "at": now.isoformat()})
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from core.models.types import (
     utcnow,
 )
 from core.queue import Queue
-from core.services import audit, notify
+from core.services import audit, notify, reminders
 from core.services.audit import Actor
 from core.services.intake_rules import may_mark_emergency, unit_has_duty
 from core.storage import StoredObject
@@ -243,6 +243,8 @@ def submit(session: Session, *, submission: Submission, actor: Actor, queue: Que
         queue.defer(session, "media.process", submission_id=submission.id)
     if submission.is_emergency:
         alert_editors(session, submission=submission)
+    # A qualifying submission fulfils its unit's open deadline obligations (Điều 10.1.b/c) at once.
+    reminders.fulfil_from_submission(session, submission_id=submission.id, tz=tz)  # type: ignore[arg-type]
     return submission
 
 

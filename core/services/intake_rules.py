@@ -20,8 +20,7 @@ TITLE_LIMIT = 200
 MIN_NOTICE_LETTERS = 10
 RATE_WINDOW = timedelta(minutes=1)
 RATE_MAX_FILES = 20
-# A duty a unit may hold to send documents (PDF, Word) for airing; to join `core.models.types.Duty`.
-DOCUMENT_SENDER = "document_sender"
+DOCUMENT_SENDER = Duty.document_sender.value  # units that may send documents (PDF, Word) for airing
 
 _VIDEO_EXT = {".mp4", ".mov", ".3gp", ".3g2", ".mkv", ".avi", ".webm", ".m4v", ".mpg", ".mpeg", ".ts", ".wmv", ".flv"}
 _IMAGE_EXT = {".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".bmp", ".gif"}

@@ -22,9 +22,11 @@ from core.models.types import NotificationState, utcnow
 DELIVER_TASK = "notify.deliver"
 
 
-def dedupe_key(*, event: str, object_type: str | None, object_id: int | None, officer_id: int) -> str:
-    """The once-per-event-per-person key of an outbox row."""
-    return f"{event}:{object_type or '-'}:{object_id if object_id is not None else '-'}:{officer_id}"
+def dedupe_key(*, event: str, object_type: str | None, object_id: int | None, officer_id: int,
+               object_key: str | None = None) -> str:
+    """The once-per-event-per-person key of an outbox row (`object_key` names a composite object)."""
+    obj = object_key if object_key is not None else (object_id if object_id is not None else "-")
+    return f"{event}:{object_type or '-'}:{obj}:{officer_id}"
 
 
 def insert_ignoring_duplicates(session: Session, table: Any, values: dict[str, Any]) -> int | None:
@@ -53,10 +55,11 @@ def notify(
     object_id: int | None,
     payload: dict[str, Any],
     urgent: bool = False,
+    object_key: str | None = None,
 ) -> int | None:
     """Queue one message for one officer about one event; returns the new row's id, None if already queued."""
     made = notify_many(session, officer_ids=[officer_id], event=event, object_type=object_type, object_id=object_id,
-                       payload=payload, urgent=urgent)
+                       payload=payload, urgent=urgent, object_key=object_key)
     return made[0] if made else None
 
 
@@ -69,6 +72,7 @@ def notify_many(
     object_id: int | None,
     payload: dict[str, Any],
     urgent: bool = False,
+    object_key: str | None = None,
 ) -> list[int]:
     """`notify` for several officers (e.g. every registered officer of a unit) in one INSERT; the ids of new rows."""
     wanted = list(dict.fromkeys(officer_ids))
@@ -79,7 +83,8 @@ def notify_many(
     if missing:
         raise ValueError(f"no officer {missing[0]}")
     now = utcnow()
-    rows = [{"dedupe_key": dedupe_key(event=event, object_type=object_type, object_id=object_id, officer_id=o),
+    rows = [{"dedupe_key": dedupe_key(event=event, object_type=object_type, object_id=object_id, officer_id=o,
+                                      object_key=object_key),
              "officer_id": o, "event": event, "object_type": object_type, "object_id": object_id,
              "language": languages[o] or "vi", "payload": payload, "urgent": urgent,
              "state": NotificationState.queued.value, "attempts": 0, "created_at": now} for o in wanted]

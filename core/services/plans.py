@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from core import runtime
 from core.models import Board, BroadcastWindow, Cluster, ContentItem, ContentTarget, MediaAsset, Plan, SubtitleTrack
 from core.models.types import ClusterKind
 from core.queue import Queue
@@ -193,6 +194,14 @@ def today(settings: Any) -> date:
     return datetime.now(settings.tz).date()
 
 
-def request_rebuild(session: Session, *, queue: Queue, reason: str) -> None:
+def request_rebuild(session: Session, *, queue: Queue | None = None, reason: str) -> None:
     """Ask a worker to rebuild the plans once this unit of work commits (content or windows changed)."""
+    if session.info.get("plans_rebuild_requested"):
+        return  # one rebuild per unit of work is enough
+    if queue is None:
+        try:
+            queue = runtime.current().queue
+        except RuntimeError:  # a script without a runtime: the hourly rebuild catches up
+            return
+    session.info["plans_rebuild_requested"] = True
     queue.defer(session, "airing.rebuild_plans", reason=reason)

@@ -19,14 +19,13 @@ from core.models import (
     ContentSearch,
     ContentTarget,
     MediaAsset,
-    Notification,
     Officer,
     Review,
     SubtitleTrack,
     Submission,
 )
 from core.models.types import AssetRole, Decision, Priority, SubmissionState, utcnow
-from core.services import access, audit, locks
+from core.services import access, audit, locks, notify, plans
 from core.services.textfold import fold
 
 # A decision may be taken on these states; `processing`/`failed` may still be rejected.
@@ -61,19 +60,15 @@ def _check_state(submission: Submission, allowed: frozenset[str]) -> None:
 
 
 def notify_officer(session: Session, *, submission: Submission, event: str, review: Review,
-                   payload: dict[str, Any]) -> Notification | None:
+                   payload: dict[str, Any]) -> int | None:
     """One outbox row for the submitting officer about a decision (delivery belongs to notifications)."""
-    officer = session.get(Officer, submission.officer_id)
-    if officer is None:
+    if session.get(Officer, submission.officer_id) is None:
         return None
-    note = Notification(
-        dedupe_key=f"{event}:{review.id}:{officer.id}", officer_id=officer.id,  # type: ignore[arg-type]
-        event=event, object_type="submission", object_id=submission.id, language=officer.language,
-        urgent=submission.is_emergency, payload={"code": submission.code, "title": submission.title, **payload},
-    )
-    session.add(note)
-    session.flush()
-    return note
+    # One message per decision: an item approved again after an edit is announced again.
+    return notify.notify(session, officer_id=submission.officer_id, event=event, object_type="submission",
+                         object_id=submission.id, object_key=f"{submission.id}/review/{review.id}",
+                         urgent=submission.is_emergency,
+                         payload={"code": submission.code, "title": submission.title, **payload})
 
 
 def record_review(session: Session, *, submission: Submission, reviewer: Officer, decision: Decision,
@@ -156,12 +151,14 @@ def approve(session: Session, *, scope: access.Scope, submission: Submission, ch
                    payload={"content_item_id": item.id, "valid_from": item.valid_from.isoformat(),
                             "valid_to": item.valid_to.isoformat()})
     locks.release(session, submission_id=submission.id, officer=scope.officer)  # type: ignore[arg-type]
+    plans.request_rebuild(session, reason="review.approved")
     return item
 
 
 def _withdraw_item(session: Session, submission_id: int) -> None:
     item = session.exec(select(ContentItem).where(ContentItem.submission_id == submission_id)).first()
     if item is not None and item.is_active:
+        plans.request_rebuild(session, reason="content.withdrawn")
         item.is_active = False
         session.add(item)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from core.errors import Invalid, NotFound
-from core.models import Notification, Officer, Submission, TranslationRequest
+from core.models import Officer, Submission, TranslationRequest
 from core.models.types import Decision, Role, utcnow
-from core.services import access, audit, corrections, review, vtt
+from core.services import access, audit, corrections, notify, review, vtt
 
 TARGET_LANGUAGES = ("en", "zh", "vi", "hmn", "tai", "dao", "hni")
 
@@ -19,12 +19,10 @@ def translators(session: Session) -> list[Officer]:
 
 
 def _notify(session: Session, *, officer_id: int, event: str, request: TranslationRequest, payload: dict) -> None:
-    officer = session.get(Officer, officer_id)
-    if officer is None:
+    if session.get(Officer, officer_id) is None:
         return
-    session.add(Notification(dedupe_key=f"{event}:{request.id}:{officer_id}", officer_id=officer_id, event=event,
-                             object_type="translation_request", object_id=request.id, language=officer.language,
-                             payload=payload))
+    notify.notify(session, officer_id=officer_id, event=event, object_type="translation_request",
+                  object_id=request.id, payload=payload)
 
 
 def request(session: Session, *, scope: access.Scope, submission: Submission, language: str, translator_id: int,

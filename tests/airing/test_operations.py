@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from core.models import AuditEvent, Board, Heartbeat, Incident, Notification, Play
+from core.models import AuditEvent, Board, Heartbeat, Incident, Notification, Officer, Play
 from core.services import emergencies, health, plans
 from tests.airing.conftest import auth, board_id, build, cluster_id, csrf_of, local, log_in, make_item, token_for
 
@@ -73,6 +73,11 @@ def test_an_emergency_reaches_boards_which_confirm_and_late_ones_are_alerted(cli
     with seeded.db.reading() as session:
         actions = [e.action for e in session.exec(select(AuditEvent).where(AuditEvent.object_type == "emergency")).all()]
     assert actions == ["emergency.started", "emergency.acknowledged", "emergency.stopped"]
+    with seeded.db.reading() as session:  # the border-gate operators heard it start and end, at once
+        told = session.exec(select(Notification, Officer).join(Officer, Officer.id == Notification.officer_id)
+                            .where(Notification.event.in_(["emergency.started", "emergency.ended"]))).all()
+    assert sorted((n.event, o.username) for n, o in told) == [("emergency.ended", "vanhanh"), ("emergency.started", "vanhanh")]
+    assert all(n.urgent and n.payload["clusters"] == ["Cụm TTĐTCC cửa khẩu quốc tế Ma Lù Thàng"] for n, _ in told)
 
 
 def test_an_operator_may_not_start_an_emergency_everywhere_or_on_others_clusters(client, seeded):
@@ -96,7 +101,7 @@ def test_a_silent_board_opens_an_incident_once_and_its_return_closes_it(client, 
         incident = session.exec(select(Incident)).one()
         assert incident.status == "open" and session.get(Board, incident.board_id).code == "UMTK-01"
         notes = session.exec(select(Notification).where(Notification.event == "board.offline")).all()
-    assert notes and all(n.dedupe_key.startswith(f"board.offline:{incident.id}:") for n in notes)
+    assert notes and all(n.dedupe_key.startswith(f"board.offline:incident:{incident.id}:") for n in notes)
     log_in(client, "vanhanh", "vanhanh-demo-2026")
     assert "UMTK-01" in client.get("/airing/boards").text
     with seeded.db.unit_of_work() as session:  # the last heartbeat is old enough for a new one
@@ -106,6 +111,8 @@ def test_a_silent_board_opens_an_incident_once_and_its_return_closes_it(client, 
     assert client.post("/api/player/v1/heartbeat", headers=auth(token), json={}).status_code == 200
     with seeded.db.reading() as session:
         assert session.exec(select(Incident)).one().status == "resolved"
+        back = session.exec(select(Notification).where(Notification.event == "board.online")).all()
+    assert {n.officer_id for n in back} == {n.officer_id for n in notes} and back[0].payload["board"] == "UMTK-01"
 
 
 def test_compliance_counts_real_plays_in_the_windows_and_exports_csv(client, seeded):

@@ -109,7 +109,7 @@ def test_plays_are_stored_once_and_bad_ones_reported_with_the_rest_kept(client, 
     with seeded.db.reading() as session:
         assert len(session.exec(select(Play)).all()) == 2
         first = session.exec(select(Notification).where(Notification.event == "play.first")).all()
-    assert [n.dedupe_key.split(":")[1] for n in first] == [str(item)]  # the officer is told once
+    assert [n.dedupe_key.split(":")[2] for n in first] == [str(item)]  # the officer is told once
 
 
 def test_huge_or_malformed_batches_are_refused_with_a_clear_status(client, seeded):

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from core.models import MediaAsset, Officer, SubtitleTrack, Submission, Transcript, Unit
+from core.models import MediaAsset, Notification, Officer, SubtitleTrack, Submission, Transcript, Unit
 from core.models.types import utcnow
 from media import pipeline, tasks
 
@@ -40,6 +40,12 @@ def _load(rt, submission_id):
         return sub, assets, transcripts
 
 
+def _notes(rt, submission_id):
+    with rt.db.reading() as session:
+        return session.exec(select(Notification).where(Notification.object_id == submission_id,
+                                                       Notification.object_type == "submission")).all()
+
+
 def test_video_submission_becomes_ready(runtime_env, sample):
     rt = runtime_env
     sid = _submission(rt, [sample("android_vfr.mp4")], caption="Thông báo lịch tiêm phòng cho trẻ em trong xã")
@@ -55,6 +61,8 @@ def test_video_submission_becomes_ready(runtime_env, sample):
     (transcript,) = transcripts
     assert transcript.status == "unavailable" and transcript.text is None
     assert sub.language == "vi" and sub.language_confidence and sub.language_confidence > 0.5
+    (note,) = _notes(rt, sid)  # the officer hears it waits for the editors, once
+    assert (note.event, note.payload["language"], note.payload["transcript"]) == ("submission.ready", "vi", "")
 
 
 def test_running_twice_changes_nothing(runtime_env, sample):
@@ -77,6 +85,8 @@ def test_bad_file_fails_with_a_reason_in_the_officers_language(runtime_env, samp
     sub = _load(rt, sid)[0]
     assert (sub.state, sub.failure_reason) == ("failed", reason)
     assert tasks.process(submission_id=sid) == "skipped"
+    (note,) = _notes(rt, sid)  # told why, in their language, once
+    assert (note.event, note.language, note.payload["reason"]) == ("submission.failed", language, reason)
 
 
 def test_killed_worker_job_is_done_again_after_restart(runtime_env, sample, monkeypatch):

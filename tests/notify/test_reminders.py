@@ -174,6 +174,29 @@ def test_a_qualifying_submission_fulfils_and_stops_reminders(rt) -> None:
     assert len(reminded(rt, people["BAO"])) == before
 
 
+def test_sending_through_intake_fulfils_the_obligation_at_once(rt) -> None:
+    """The intake service itself fulfils: the press officer's notice on 'Gửi' closes this month's duty."""
+    from core.models.types import Channel
+    from core.services import audit, intake
+
+    people = build_org(rt)
+    now = datetime.now(TZ)  # intake stamps the real time, so the period is today's
+    run_reminders(rt, now=now)
+    start, end = intake.default_period(now=now)
+    with rt.db.unit_of_work() as s:
+        draft = Submission(officer_id=people["BAO"][0], unit_id=people["BAO_unit"][0], channel="telegram",
+                           state="draft", category="4", target_kind="border_gate", wished_start=start, wished_end=end,
+                           body="Lễ hội Then Kin Pang của người Thái ở Lai Châu")
+        s.add(draft)
+        s.flush()
+        intake.submit(s, submission=draft, actor=audit.Actor(label="bao", channel=Channel.telegram), queue=rt.queue, tz=TZ)
+    with rt.db.reading() as s:
+        duty = s.exec(select(Obligation).where(Obligation.unit_id == people["BAO_unit"][0],
+                                               Obligation.period_start <= now.date(),
+                                               Obligation.period_end >= now.date())).one()
+    assert duty.status == "fulfilled" and duty.fulfilled_by_submission_id == draft.id
+
+
 def test_an_editor_fulfils_a_report_with_a_note(rt) -> None:
     people = build_org(rt)
     run_reminders(rt, now=at(2026, 12, 1))
