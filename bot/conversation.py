@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot.download import fetch_into_store
-from bot.flows import access, drafts
+from bot.flows import access, drafts, language
 from bot.flows.turn import Turn
 from bot.protocol import ChannelPort, DownloadFailed, Inbound, Reply, TooBigForChannel
 from core.models import Conversation, ProcessedUpdate
@@ -238,6 +238,8 @@ def _route(turn: Turn, plan: Plan, stored: list[tuple[IncomingFile, StoredObject
         drafts.media(turn, stored, plan.large)
     elif ev.kind == "choice" and ev.action == "lang":
         access.set_language(turn, ev.value if ev.value in {"vi", "en"} else "vi")
+    elif ev.kind == "choice" and ev.action in language.ACTIONS:
+        language.choice(turn)
     elif ev.kind == "choice":
         drafts.choice(turn)
     else:
