@@ -16,7 +16,8 @@ from core.models.types import Category, Decision, utcnow
 from core.services import access, audit, locks, review, vtt
 
 EDITABLE = ("title", "caption", "body", "category", "language")
-LANGUAGE_CODES = ("vi", "en", "zh", "hmn", "tai", "dao", "hni", "other")  # Mông, Thái, Dao, Hà Nhì …
+# The codes of media/langtag.py: Mông hmn, Thái blt, Dao ium, Hà Nhì hni; und = undetermined.
+LANGUAGE_CODES = ("vi", "en", "zh", "hmn", "blt", "ium", "hni", "th", "lo", "und")
 
 
 def correct(session: Session, *, scope: access.Scope, submission: Submission, values: dict[str, str | None],

@@ -9,7 +9,7 @@ from core.models import Officer, Submission, TranslationRequest
 from core.models.types import Decision, Role, utcnow
 from core.services import access, audit, corrections, notify, review, vtt
 
-TARGET_LANGUAGES = ("en", "zh", "vi", "hmn", "tai", "dao", "hni")
+TARGET_LANGUAGES = ("en", "zh", "vi", "hmn", "blt", "ium", "hni")  # codes of media/langtag.py
 
 
 def translators(session: Session) -> list[Officer]:
