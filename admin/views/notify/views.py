@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated
+from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from sqlmodel import Session
 
 from admin.deps import Csrf, CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for
 from admin.templating import render
 from core.errors import NotFound
 from core.models import DeadlineRule, Obligation
 from core.models.types import Category, MediaKind, NotificationState, Role, UnitKind
-from core.services import access, audit, notify, reminders
+from core.runtime import Runtime
+from core.services import access, audit, notify, reminders, reports
 from i18n.labels import N_
 
 router = APIRouter(tags=["notify"], include_in_schema=False)
@@ -36,13 +39,71 @@ def _require_edit(scope: access.Scope) -> None:
         raise NotFound("not found")
 
 
+def _obligations_page(request: Request, session: Session, scope: access.Scope, runtime: Runtime, *,
+                      error: str | None = None, status: int = 200) -> Response:
+    """Everything for editors and inspectors; an obligated unit's own officers see their unit's rows only."""
+    today = datetime.now(runtime.settings.tz).date()
+    groups = reminders.overview(session, today=today)
+    sees_all = _may_edit(scope) or scope.role == Role.inspector.value
+    if not sees_all:
+        if scope.role not in reports.UPLOAD_ROLES:
+            raise NotFound("not found")
+        groups = [(rule, [(o, u) for o, u in rows if o.unit_id == scope.officer.unit_id]) for rule, rows in groups]
+        groups = [(rule, rows) for rule, rows in groups if rows]
+        if not groups:  # a unit with no duty has nothing to see here
+            raise NotFound("not found")
+    uploadable = {o.id for rule, rows in groups for o, _ in rows
+                  if o.status in reminders.OPEN and reports.may_upload(scope.officer, o, rule)}
+    files = reports.reports_for(session, obligation_ids=[o.id for _, rows in groups for o, _ in rows])  # type: ignore[misc]
+    return render(request, "notify/obligations.html", {
+        "groups": groups, "today": today, "may_edit": _may_edit(scope), "status_labels": STATUS_LABELS,
+        "uploadable": uploadable, "files": files, "unit_only": not sees_all, "error": error, "max_mb": reports.MAX_BYTES // (1024 * 1024)},
+        status_code=status)
+
+
 @router.get("/notify/obligations", response_class=HTMLResponse)
 def obligations(request: Request, session: ReadSession, scope: CurrentScope, runtime: RuntimeDep) -> Response:
-    _require_view(scope)
-    today = datetime.now(runtime.settings.tz).date()
-    return render(request, "notify/obligations.html", {
-        "groups": reminders.overview(session, today=today), "today": today, "may_edit": _may_edit(scope),
-        "status_labels": STATUS_LABELS})
+    return _obligations_page(request, session, scope, runtime)
+
+
+def _report_target(session: Session, scope: access.Scope, obligation_id: int) -> tuple[Obligation, DeadlineRule]:
+    obligation = session.get(Obligation, obligation_id)
+    rule = session.get(DeadlineRule, obligation.rule_id) if obligation else None
+    if obligation is None or rule is None:
+        raise NotFound("not found")
+    return obligation, rule
+
+
+@router.post("/notify/obligations/{obligation_id}/report", dependencies=[Csrf])
+def report_upload(request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep,
+                  obligation_id: int, file: UploadFile) -> Response:
+    obligation, rule = _report_target(session, scope, obligation_id)
+    if not reports.may_upload(scope.officer, obligation, rule):
+        raise NotFound("not found")
+    try:
+        row, asset = reports.upload_report(session, store=runtime.store, obligation_id=obligation_id,
+                                           officer=scope.officer, stream=file.file, filename=file.filename or "")
+    except reports.ReportRefused as refused:
+        return _obligations_page(request, session, scope, runtime, error=refused.reason, status=422)
+    audit.record(session, actor=actor_for(request, scope.officer), action="obligation.fulfilled",
+                 object_type="obligation", object_id=row.id,
+                 after={"note": row.note, "status": row.status, "report_asset_id": asset.id, "sha256": asset.sha256})
+    return RedirectResponse("/notify/obligations", status_code=303)
+
+
+@router.get("/notify/obligations/{obligation_id}/report")
+def report_download(session: ReadSession, scope: CurrentScope, runtime: RuntimeDep, obligation_id: int) -> Response:
+    obligation, _ = _report_target(session, scope, obligation_id)
+    sees_all = _may_edit(scope) or scope.role == Role.inspector.value
+    own = scope.role in reports.UPLOAD_ROLES and scope.officer.unit_id == obligation.unit_id
+    asset = reports.reports_for(session, obligation_ids=[obligation_id]).get(obligation_id)
+    if not (sees_all or own) or asset is None:
+        raise NotFound("not found")
+    name = asset.filename or "report"
+    fallback = name.encode("ascii", "ignore").decode().replace('"', "") or "report"
+    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
+    return StreamingResponse(runtime.store.open(asset.sha256), media_type=asset.mime or "application/octet-stream",
+                             headers={"Content-Disposition": disposition, "X-Content-Type-Options": "nosniff"})
 
 
 @router.post("/notify/obligations/{obligation_id}/fulfil", dependencies=[Csrf])
