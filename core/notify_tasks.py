@@ -1,16 +1,12 @@
-"""Tasks of notifications and reminders. The periodic ones only enqueue; the work runs in ordinary tasks.
+"""Tasks of deadline reminders. The periodic one only enqueues; the work runs in an ordinary task.
 
-`notify.deliver` runs one delivery pass (safe to run in several workers at once: rows are claimed);
-`notify.tick` (every minute) enqueues it so queued rows are delivered even when nobody kicked it;
-`reminders.tick` (every 15 minutes) enqueues `reminders.run`, which leaves a `task_run` row.
+`reminders.tick` (every 15 minutes) enqueues `reminders.run`, which leaves a `task_run` row. The
+delivery tasks live with the channels they send through, in `bot/notify/tasks.py`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import logging
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,10 +16,9 @@ from core import runtime
 from core.models import TaskRun
 from core.queue import task
 from core.runtime import Runtime
-from core.services import delivery, reminders
+from core.services import reminders
 
 log = logging.getLogger("notify.tasks")
-PASS_SECONDS = 240.0  # one delivery task stops after this; the next tick goes on
 
 
 def run_reminders(rt: Runtime, *, now: datetime) -> dict[str, Any]:
@@ -50,53 +45,6 @@ def run_reminders(rt: Runtime, *, now: datetime) -> dict[str, Any]:
         assert done is not None
         done.finished_at, done.ok, done.result = datetime.now(UTC), True, result
     return {"run_id": run_id, **result}
-
-
-def deliver_once(rt: Runtime, *, senders: dict[str, delivery.Sender] | None = None,
-                 limits: delivery.Limits = delivery.Limits(), concurrency: int = 8, linger: float = 2.0,
-                 max_seconds: float | None = PASS_SECONDS) -> dict[str, Any]:
-    """Release stale leases, then one paced delivery pass over everything due (Telegram built from settings)."""
-    from bot.notify.render import render  # the texts live with the bot; core stays free of aiogram
-
-    swept = delivery.sweep(rt.db, now=time.time())
-    settings = rt.settings
-
-    async def go() -> delivery.PassStats:
-        own: list[Any] = []
-        chosen = senders
-        if chosen is None:
-            from bot.notify.sender import TelegramSender
-
-            telegram = TelegramSender.from_settings(settings)
-            own.append(telegram)
-            chosen = {"telegram": telegram}
-        try:
-            return await delivery.deliver_pass(
-                rt.db, senders=chosen, render=functools.partial(render, tz=settings.tz),
-                quiet=(settings.quiet_hours_start, settings.quiet_hours_end), tz=settings.tz, limits=limits,
-                concurrency=concurrency, linger=linger, max_seconds=max_seconds)
-        finally:
-            for sender in own:
-                await sender.close()
-
-    stats = asyncio.run(go())
-    return {"released": swept["released"], **stats.as_dict()}
-
-
-@task("notify.deliver", retries=3, retry_delay=30)
-def deliver() -> dict[str, Any]:
-    """One delivery pass (idempotent: rows are claimed, a second pass finds nothing to send)."""
-    rt = runtime.current()
-    if not rt.settings.telegram_token:
-        log.warning("notify.no_channel", extra={"reason": "BANGTIN_TELEGRAM_TOKEN unset"})
-        return {"skipped": "no telegram token"}
-    return deliver_once(rt)
-
-
-@task("notify.tick", retries=0, schedule=crontab(minute="*"))
-def tick() -> None:
-    """Every minute: enqueue a delivery pass (the periodic task does no work itself)."""
-    runtime.current().queue.enqueue("notify.deliver")
 
 
 @task("reminders.run", retries=2, retry_delay=60)

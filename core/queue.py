@@ -22,7 +22,7 @@ from core.db import after_commit
 from core.settings import Settings
 
 # Modules that define tasks; each later capability adds its own.
-TASK_MODULES: tuple[str, ...] = ("core.tasks", "core.tasks_airing", "core.notify_tasks", "core.tasks_weekly", "media.tasks", "bot.tasks")
+TASK_MODULES: tuple[str, ...] = ("core.tasks", "core.tasks_airing", "core.notify_tasks", "core.tasks_weekly", "media.tasks", "bot.tasks", "bot.notify.tasks")
 
 
 @dataclass(frozen=True, slots=True)
