@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from huey import crontab
@@ -10,7 +12,11 @@ from huey import crontab
 from core import runtime
 from core.models import TaskRun
 from core.queue import task
+from core.services import inbox
 from core.services.intake_rules import purge_bookkeeping
+
+log = logging.getLogger("bot.tasks")
+REPLAY_AFTER = timedelta(seconds=60)  # longer than the webhook's own background work normally takes
 
 
 @task("intake.purge")
@@ -26,3 +32,48 @@ def purge() -> dict[str, Any]:
 @task("intake.daily", retries=0, schedule=crontab(minute="23", hour="20"))  # 03:23 in Lai Châu
 def daily() -> None:
     runtime.current().queue.enqueue("intake.purge")
+
+
+@task("bot.inbox_replay", retries=0)
+def inbox_replay() -> dict[str, Any]:
+    """Feed again every webhook update stored over a minute ago and never handled (the web process died)."""
+    rt = runtime.current()
+    result = asyncio.run(_replay(rt))
+    with rt.db.unit_of_work() as session:
+        session.add(TaskRun(name="bot.inbox_replay", ok=not result["failed"], result=result,
+                            finished_at=datetime.now(UTC)))
+    return result
+
+
+async def _replay(rt: runtime.Runtime) -> dict[str, Any]:
+    # Imported here: the worker builds the bot only when there is something to replay.
+    from aiogram.types import Update
+
+    from bot.telegram.app import build_telegram
+    from bot.web.webhook import handle_stored
+
+    with rt.db.reading() as session:
+        rows = [(row.id, row.key, row.payload)
+                for row in inbox.pending_updates(session, older_than=REPLAY_AFTER)]
+    if not rows:
+        return {"replayed": 0, "failed": []}
+    tg = build_telegram(rt)
+    failed: list[str] = []
+    try:
+        for row_id, key, payload in rows:
+            # Counted before the attempt, so an update that kills the worker stops after MAX_ATTEMPTS.
+            with rt.db.unit_of_work() as session:
+                inbox.count_attempt(session, update_id=row_id)  # type: ignore[arg-type]
+            try:
+                await handle_stored(rt, tg, Update.model_validate(payload, context={"bot": tg.bot}))
+            except Exception:  # one bad update must not hold back the others; the task_run row records it
+                log.exception("inbox.replay_failed", extra={"key": key})
+                failed.append(key)
+    finally:
+        await tg.close()
+    return {"replayed": len(rows) - len(failed), "failed": failed}
+
+
+@task("bot.inbox_tick", retries=0, schedule=crontab(minute="*"))
+def inbox_tick() -> None:
+    runtime.current().queue.enqueue("bot.inbox_replay")

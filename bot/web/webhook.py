@@ -1,16 +1,25 @@
-"""`POST /webhooks/telegram`: check the secret header, answer at once, handle the update after the answer."""
+"""`POST /webhooks/telegram`: check the secret header, store the update, answer at once, handle it after the answer.
+
+The update is written to the inbox (`inbound_update`) before the 200: Telegram never resends an
+answered update, so if this process dies before the work commits, `bot.inbox_replay` feeds it again.
+The conversation's `processed_update` claim keeps a replay from having any effect twice.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
+from typing import Any
 
 from aiogram.types import Update
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
 from pydantic import ValidationError
 
 from bot.telegram.app import TelegramApp, build_telegram
+from core.models.types import Channel
 from core.runtime import Runtime
+from core.services import inbox
 
 router = APIRouter()
 log = logging.getLogger("bot.webhook")
@@ -25,6 +34,27 @@ def telegram_for(request: Request) -> TelegramApp:
     return tg
 
 
+def inbox_key(tg: TelegramApp, update: Update) -> str:
+    """The inbox key of an update: per bot, as the `processed_update` claim keys it."""
+    return f"{tg.bot.id}:{update.update_id}"
+
+
+def _store(rt: Runtime, key: str, payload: dict[str, Any]) -> bool:
+    with rt.db.unit_of_work() as session:
+        return inbox.store(session, channel=str(Channel.telegram), key=key, payload=payload)
+
+
+def _mark_handled(rt: Runtime, key: str) -> None:
+    with rt.db.unit_of_work() as session:
+        inbox.mark_handled(session, channel=str(Channel.telegram), key=key)
+
+
+async def handle_stored(rt: Runtime, tg: TelegramApp, update: Update) -> None:
+    """Feed a stored update to the dispatcher, then mark it handled (left pending if the dispatcher raises)."""
+    await tg.dispatcher.feed_update(tg.bot, update)
+    await asyncio.to_thread(_mark_handled, rt, inbox_key(tg, update))
+
+
 @router.post("/webhooks/telegram", include_in_schema=False)
 async def telegram_webhook(request: Request, background: BackgroundTasks) -> dict[str, bool]:
     runtime: Runtime = request.app.state.runtime
@@ -34,10 +64,14 @@ async def telegram_webhook(request: Request, background: BackgroundTasks) -> dic
         raise HTTPException(status_code=403, detail="bad secret token")
     tg = telegram_for(request)
     try:
-        update = Update.model_validate(await request.json(), context={"bot": tg.bot})
+        payload = await request.json()
+        update = Update.model_validate(payload, context={"bot": tg.bot})
     except (ValidationError, ValueError) as exc:
         log.warning("telegram.bad_update", extra={"error": str(exc)[:200]})
         raise HTTPException(status_code=400, detail="not a Telegram update") from exc
+    # Durable before the answer: once Telegram has its 200 it never resends this update.
+    await asyncio.to_thread(_store, runtime, inbox_key(tg, update), payload)
     # Telegram waits for this answer before sending the next update: answer first, work after.
-    background.add_task(tg.dispatcher.feed_update, tg.bot, update)
+    # A redelivery is fed too: if the first delivery is still pending, the claim decides who acts.
+    background.add_task(handle_stored, runtime, tg, update)
     return {"ok": True}

@@ -24,6 +24,7 @@ from core.models.content import (
     Submission,
     Transcript,
 )
+from core.models.inbox import InboundUpdate  # noqa: F401
 from core.models.intake import Conversation, IntakeLog, ProcessedUpdate, UploadSession  # noqa: F401
 from core.models.deadlines import DeadlineRule, DeadlineRuleUnit, Obligation, Reminder, TaskRun
 from core.models.notify import Notification
