@@ -175,14 +175,16 @@ def log_stranger(session: Session, *, channel: str, address: str, every: timedel
 
 def purge_bookkeeping(session: Session, *, now: datetime, data_dir: Path,
                       keep_updates: timedelta = timedelta(days=7), keep_log: timedelta = timedelta(days=30)) -> dict[str, int]:
-    """Forget old update ids and intake log lines, and the partial files of expired upload links."""
+    """Forget old update ids, handled inbox rows, intake log lines, and partial files of expired upload links."""
     from sqlalchemy import delete
 
-    from core.models import ProcessedUpdate, UploadSession
+    from core.models import InboundUpdate, ProcessedUpdate, UploadSession
 
     # Telegram redelivers for at most a day: a week of update ids is plenty for exactly-once.
     updates = session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < now - keep_updates))
     lines = session.execute(delete(IntakeLog).where(IntakeLog.created_at < now - keep_log))
+    handled = session.execute(delete(InboundUpdate).where(InboundUpdate.handled_at.is_not(None),  # type: ignore[union-attr]
+                                                          InboundUpdate.handled_at < now - keep_updates))
     parts = 0
     expired = session.exec(select(UploadSession.id).where(UploadSession.expires_at < now,
                                                           UploadSession.completed_at.is_(None))).all()  # type: ignore[union-attr]
@@ -191,4 +193,5 @@ def purge_bookkeeping(session: Session, *, now: datetime, data_dir: Path,
         if part.exists():
             part.unlink()
             parts += 1
-    return {"processed_updates": updates.rowcount, "intake_log": lines.rowcount, "upload_parts": parts}  # type: ignore[attr-defined]
+    return {"processed_updates": updates.rowcount, "inbox": handled.rowcount, "intake_log": lines.rowcount,  # type: ignore[attr-defined]
+            "upload_parts": parts}  # type: ignore[attr-defined]

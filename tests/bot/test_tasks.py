@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from bot import tasks
-from core.models import IntakeLog, ProcessedUpdate, Submission, TaskRun, UploadSession
+from core.models import InboundUpdate, IntakeLog, ProcessedUpdate, Submission, TaskRun, UploadSession
 from core.models.types import utcnow
 from core.runtime import Runtime
 from tests.bot.conftest import Seed
@@ -18,7 +18,9 @@ def test_purge_forgets_old_bookkeeping_and_is_safe_twice(rt: Runtime, seeded: Se
     with rt.db.unit_of_work() as s:
         s.add_all([ProcessedUpdate(channel="telegram", key="1:1", processed_at=old),
                    ProcessedUpdate(channel="telegram", key="1:2"),
-                   IntakeLog(channel="telegram", address="9", kind="stranger", created_at=old)])
+                   IntakeLog(channel="telegram", address="9", kind="stranger", created_at=old),
+                   InboundUpdate(channel="telegram", key="1:1", payload={}, received_at=old, handled_at=old),
+                   InboundUpdate(channel="telegram", key="1:3", payload={}, received_at=old)])  # never handled: kept
         from core.models import Officer
         officer = Officer(unit_id=seeded.commune_id, full_name="A")
         s.add(officer)
@@ -33,9 +35,10 @@ def test_purge_forgets_old_bookkeeping_and_is_safe_twice(rt: Runtime, seeded: Se
         part = rt.settings.data_path / "uploads" / f"{upload.id}.part"
         part.parent.mkdir(parents=True, exist_ok=True)
         part.write_bytes(b"half a clip")
-    assert tasks.purge() == {"processed_updates": 1, "intake_log": 1, "upload_parts": 1}
-    assert tasks.purge() == {"processed_updates": 0, "intake_log": 0, "upload_parts": 0}
+    assert tasks.purge() == {"processed_updates": 1, "inbox": 1, "intake_log": 1, "upload_parts": 1}
+    assert tasks.purge() == {"processed_updates": 0, "inbox": 0, "intake_log": 0, "upload_parts": 0}
     with rt.db.reading() as s:
         assert [u.key for u in s.exec(select(ProcessedUpdate))] == ["1:2"]
+        assert [u.key for u in s.exec(select(InboundUpdate))] == ["1:3"]
         assert len(s.exec(select(TaskRun).where(TaskRun.name == "intake.purge")).all()) == 2
     assert not part.exists()
