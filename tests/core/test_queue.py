@@ -74,4 +74,5 @@ def test_worker_consumes_a_message_and_its_task_commits(make_runtime, queue_case
         os.killpg(worker.pid, signal.SIGINT)
         output = worker.communicate(timeout=20)[0].decode(errors="replace")
     assert [r.result for r in runs] == [{"note": "xin chào"}], output
-    assert rt.queue.pending() == 0
+    # Periodic ticks may have queued their own work meanwhile; the ping itself was consumed.
+    assert "core.ping" not in [message.name for message in rt.queue.huey.pending()]
