@@ -65,7 +65,10 @@ def visible_cluster_ids(session: Session, *, officer: Officer, on: date) -> set[
         session, officer=officer, on=on
     ):
         return {c.id for c in clusters if c.id is not None}
-    return {c.id for c in clusters if c.id is not None and may_operate_cluster(session, officer=officer, cluster=c, on=on)}
+    # Not a provincial editor (asked once above): only the clusters its own unit operates.
+    if officer.role not in {Role.operator.value, Role.editor.value}:
+        return set()
+    return {c.id for c in clusters if c.id is not None and c.operator_unit_id == officer.unit_id}
 
 
 def get_cluster_for(session: Session, *, officer: Officer, cluster_id: int, on: date, operate: bool = False) -> Cluster:
