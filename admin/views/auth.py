@@ -56,13 +56,19 @@ def login(
             request, "login.html", {"next": _safe_next(next), "error": failure.reason, "username": username},
             status_code=401 if failure.reason == "invalid" else 423,
         )
-    request.session.clear()  # a fresh session on login: no fixation
-    now = int(datetime.now(UTC).timestamp())
     if officer.totp_secret:  # the password alone is not enough: ask for the second factor
-        request.session.update(pending_officer_id=officer.id, pending_at=now, csrf=secrets.token_urlsafe(32))
+        request.session.clear()
+        request.session.update(pending_officer_id=officer.id, pending_at=int(datetime.now(UTC).timestamp()),
+                               csrf=secrets.token_urlsafe(32))
         return RedirectResponse(f"/login/totp?next={quote(_safe_next(next))}", status_code=303)
-    request.session.update(officer_id=officer.id, seen=now, csrf=secrets.token_urlsafe(32))
-    return RedirectResponse(_safe_next(next), status_code=303)
+    return _signed_in(request, officer, next)
+
+
+def _signed_in(request: Request, officer: Officer, next_url: str) -> Response:
+    """A fresh session for the officer (no fixation), then on to where they were going."""
+    request.session.clear()
+    request.session.update(officer_id=officer.id, seen=int(datetime.now(UTC).timestamp()), csrf=secrets.token_urlsafe(32))
+    return RedirectResponse(_safe_next(next_url), status_code=303)
 
 
 PENDING_SECONDS = 300  # the second factor must follow the password within five minutes
@@ -105,9 +111,7 @@ def totp_check(
         return render(request, "login_totp.html", {"next": _safe_next(next), "error": "invalid"}, status_code=401)
     officer.failed_logins = 0
     session.add(officer)
-    request.session.clear()
-    request.session.update(officer_id=officer.id, seen=int(datetime.now(UTC).timestamp()), csrf=secrets.token_urlsafe(32))
-    return RedirectResponse(_safe_next(next), status_code=303)
+    return _signed_in(request, officer, next)
 
 
 @router.post("/logout", dependencies=[Csrf])
