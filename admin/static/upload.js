@@ -1,0 +1,37 @@
+// Resumable upload by offsets, the protocol of bot/web/uploads.py: HEAD says how much the server
+// has, each PATCH sends the next chunk at that offset. A dropped connection waits and resumes.
+// report(kind, value): "progress" with the percent done, "retry" with the seconds until the next try.
+// Throws "gone" (link used or expired) or "refused:<why>" (the server will not take the file).
+(function () {
+  function sleep(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
+
+  async function offset(url) {
+    var r = await fetch(url, { method: "HEAD", cache: "no-store" });
+    if (r.status === 410 || r.status === 404) throw "gone";
+    return parseInt(r.headers.get("Upload-Offset") || "0", 10);
+  }
+
+  window.bangtinUpload = async function (url, file, chunk, report) {
+    var off = await offset(url), wait = 2, result = null;
+    while (off < file.size) {
+      try {
+        var r = await fetch(url, { method: "PATCH", body: file.slice(off, off + chunk), headers: {
+          "Upload-Offset": String(off), "Upload-Length": String(file.size),
+          "Content-Type": "application/offset+octet-stream" } });
+        if (r.status === 410 || r.status === 404) throw "gone";
+        if (r.status === 413 || r.status === 400) { var e = await r.json(); throw "refused:" + e.error; }
+        off = parseInt(r.headers.get("Upload-Offset") || String(off), 10);
+        if (r.status === 200) result = await r.json();
+        wait = 2;
+        report("progress", Math.floor(100 * off / file.size));
+      } catch (err) {
+        if (err === "gone" || String(err).indexOf("refused:") === 0) throw err;
+        report("retry", wait);
+        await sleep(wait * 1000);
+        wait = Math.min(wait * 2, 60);
+        try { off = await offset(url); } catch (again) { if (again === "gone") throw again; }
+      }
+    }
+    return result;
+  };
+})();
