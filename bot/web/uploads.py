@@ -125,9 +125,11 @@ def _complete(rt: Runtime, token: str, address: str | None) -> tuple[str | None,
                       officer_id=row.officer_id, address=address)
         sub: Submission = uploads.complete_upload(session, upload=row, stored=stored, data_dir=rt.settings.data_path,
                                                   queue=rt.queue, actor=actor)
-        chat = session.exec(select(ChannelAccount.external_id).where(
-            ChannelAccount.officer_id == row.officer_id, ChannelAccount.channel == str(Channel.telegram),
-            ChannelAccount.is_active)).first()
+        chat = None  # the chat hears of it only when the submission came from the chat; the web page reloads itself
+        if sub.channel == str(Channel.telegram):
+            chat = session.exec(select(ChannelAccount.external_id).where(
+                ChannelAccount.officer_id == row.officer_id, ChannelAccount.channel == str(Channel.telegram),
+                ChannelAccount.is_active)).first()
         return sub.code, sub.code is None, chat, officer.language if officer else "vi"
 
 
