@@ -127,7 +127,7 @@ class ConversationEngine:
                 return plan
         limit = self.port.download_limit
         for item in ev.files:
-            (plan.large if limit and item.size and item.size > limit else plan.download).append(item)
+            (plan.large if limit is not None and item.size and item.size > limit else plan.download).append(item)
         return plan
 
     # -- phase 3: one unit of work -------------------------------------------------------

@@ -25,6 +25,7 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     reply_to: str | None = None  # the channel's id of the message this answers
     ref_id: int | None = None  # the draft the buttons belong to: a tap names it, so stale taps are caught
+    upload: str | None = None  # a resumable upload's path, for a page that sends the file itself in chunks
 
 
 class DownloadFailed(Exception):

@@ -10,7 +10,7 @@ from bot.flows.turn import Turn
 from bot.protocol import Reply
 from core.errors import Invalid, NotFound
 from core.models import Cluster, Submission
-from core.models.types import MediaKind, SubmissionState, TargetKind, utcnow
+from core.models.types import Channel, MediaKind, SubmissionState, TargetKind, utcnow
 from core.services import intake, uploads
 from core.services.intake_rules import (
     CAPTION_LIMIT,
@@ -126,10 +126,17 @@ def media(turn: Turn, stored: list[tuple[IncomingFile, StoredObject]], large: li
                  n=len(caption))
     for item in large:
         link = uploads.open_upload(turn.session, submission=sub, item=item)
-        url = f"{turn.rt.settings.public_url}/upload/{link.token}"
-        turn.say(N_("This file is too big for Telegram to pass to me. Please upload it through this personal link "
-                 "(valid for 48 hours, for you only; a broken connection resumes where it stopped): %(url)s"),
-                 url=url, reply_to=ev.message_ref)
+        path = f"/upload/{link.token}"
+        url = turn.rt.settings.public_url + path
+        if ev.channel == Channel.web:  # the page itself sends the file in pieces; the link is the way back
+            text = texts.t(turn.lang, N_("%(name)s is sent in pieces: if the connection breaks, it resumes where it "
+                                         "stopped. If this page closes, this personal link (48 hours) continues: %(url)s"),
+                           name=item.filename or "?", url=url)
+        else:
+            text = texts.t(turn.lang, N_("This file is too big for Telegram to pass to me. Please upload it through this "
+                                         "personal link (valid for 48 hours, for you only; a broken connection resumes "
+                                         "where it stopped): %(url)s"), url=url)
+        turn.add(Reply(text, reply_to=ev.message_ref, upload=path))
     if sub.state != str(SubmissionState.draft):
         if added or large:
             intake_after_send(turn, sub)

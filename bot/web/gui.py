@@ -9,13 +9,15 @@ from pathlib import Path
 from typing import Annotated, BinaryIO
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from admin.deps import CurrentOfficer, csrf_token, require_csrf
 from bot import texts
 from bot.conversation import ConversationEngine
 from bot.protocol import Button, Inbound, Reply
 from bot.web.templating import render
+from core.models import Officer
 from core.models.types import Channel, MediaKind
 from core.runtime import Runtime
 from core.services import intake
@@ -23,6 +25,22 @@ from core.services.intake_rules import IncomingFile
 
 router = APIRouter()
 COMMANDS = {"new", "status", "cancel", "resume"}
+MB = 1024 * 1024
+# With JavaScript, files above this go in resumable 1 MB chunks through personal upload links, so a
+# dropped 3G connection resumes; smaller ones (photos, voice notes) ride in the form itself.
+CHUNKED_ABOVE = 2 * MB
+MAX_FILES = 10
+
+
+class Announced(BaseModel):
+    """A file the page will send in chunks, as the phone describes it."""
+
+    name: str = Field(min_length=1, max_length=255)
+    size: int = Field(gt=0)
+    type: str = Field(default="", max_length=255)
+
+
+ANNOUNCED = TypeAdapter(list[Announced])
 
 
 class WebPort:
@@ -31,8 +49,9 @@ class WebPort:
     channel = Channel.web
     download_limit: int | None = None
 
-    def __init__(self) -> None:
+    def __init__(self, *, download_limit: int | None = None) -> None:
         self.replies: list[Reply] = []
+        self.download_limit = download_limit  # 0: every announced file comes through an upload link
 
     async def send_text(self, address: str, text: str, *, buttons: tuple[tuple[Button, ...], ...] = (),
                         reply_to: str | None = None, ref_id: int | None = None) -> None:
@@ -54,7 +73,7 @@ def _page(request: Request, rt: Runtime, officer_id: int, language: str, replies
         recent = intake.recent(session, officer_id=officer_id)
     return render(request, "gui.html", language, {
         "replies": replies, "nonce": secrets.token_urlsafe(12), "csrf_token": csrf_token(request),
-        "status": texts.status_lines(language, rt.settings.tz, recent),
+        "status": texts.status_lines(language, rt.settings.tz, recent), "chunked_above": CHUNKED_ABOVE, "chunk": MB,
     })
 
 
@@ -70,10 +89,13 @@ async def gui_page(request: Request, officer: CurrentOfficer) -> HTMLResponse:
 @router.post("/gui", response_class=HTMLResponse, include_in_schema=False, dependencies=[Depends(require_csrf)])
 async def gui_post(
     request: Request, officer: CurrentOfficer,
-    nonce: Annotated[str, Form()], text: Annotated[str, Form()] = "", choice: Annotated[str, Form()] = "",
+    nonce: Annotated[str, Form(max_length=64)], text: Annotated[str, Form()] = "", choice: Annotated[str, Form()] = "",
     command: Annotated[str, Form()] = "", files: Annotated[list[UploadFile] | None, File()] = None,
-) -> HTMLResponse:
+    announce: Annotated[str, Form()] = "",
+) -> Response:
     rt: Runtime = request.app.state.runtime
+    if announce:
+        return await _announce(rt, officer, nonce, text, announce)
     folder = rt.settings.data_path / "web-incoming" / secrets.token_hex(8)
     # The form's nonce is the exactly-once key: a double submit or a reload re-sends the same one.
     ev = Inbound(channel=Channel.web, address=f"officer:{officer.id}", kind="text", update_key=f"gui:{nonce}",
@@ -101,6 +123,22 @@ async def gui_post(
     with rt.db.reading() as session:
         language = session.get(type(officer), officer.id).language  # /lang may have changed it
     return _page(request, rt, officer.id, language, port.replies)  # type: ignore[arg-type]
+
+
+async def _announce(rt: Runtime, officer: Officer, nonce: str, text: str, announce: str) -> JSONResponse:
+    """Large files the page will send itself: the draft and one upload link per file, as JSON for the page."""
+    try:
+        announced = ANNOUNCED.validate_json(announce)
+    except ValidationError:
+        return JSONResponse({"error": "announce: a list of {name, size, type}"}, status_code=400)
+    if not 0 < len(announced) <= MAX_FILES:
+        return JSONResponse({"error": f"announce: 1 to {MAX_FILES} files"}, status_code=400)
+    ev = Inbound(channel=Channel.web, address=f"officer:{officer.id}", kind="media", update_key=f"gui:{nonce}",
+                 display_name=officer.full_name, text=text or None, album_id=nonce if len(announced) > 1 else None,
+                 files=[IncomingFile(hint="document", ref="", mime=a.type or None, filename=a.name, size=a.size, order=order)
+                        for order, a in enumerate(announced)])
+    replies = await ConversationEngine(rt, WebPort(download_limit=0)).handle(ev)
+    return JSONResponse({"uploads": [r.upload for r in replies if r.upload], "replies": [r.text for r in replies]})
 
 
 def _save(folder: Path, uploaded: list[UploadFile]) -> list[IncomingFile]:

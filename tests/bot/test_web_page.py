@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from collections.abc import Iterator
 
+import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from admin.app import create_app
+from bot.telegram.app import build_telegram
 from bot.web.routes import router as web_router
-from core.models import MediaAsset, Officer, Submission
+from core.models import ChannelAccount, MediaAsset, Officer, Submission
 from core.runtime import Runtime
 from core.security import hash_password
 from tests.bot.conftest import Seed
+from tests.bot.fake_telegram import FakeTelegram
 
 PASSWORD = "một-mật-khẩu-đủ-dài-2024"
+MB = 1024 * 1024
 
 
 @pytest.fixture
@@ -87,3 +95,64 @@ def test_web_page_refuses_an_executable(client: TestClient) -> None:
     page = client.get("/gui").text
     page = client.post("/gui", data=form(page), files=[("files", ("virus.exe", b"MZ" * 10, "application/x-msdownload"))]).text
     assert "Không nhận được tệp virus.exe" in page
+
+
+def announce(client: TestClient, html: str, files: list[dict[str, object]], text: str = "") -> dict:
+    r = client.post("/gui", data={**form(html), "text": text, "announce": json.dumps(files)},
+                    headers={"Accept": "application/json"})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+async def test_a_large_file_from_the_web_page_goes_in_resumable_chunks(client: TestClient, rt: Runtime, seeded: Seed,
+                                                                        fake: FakeTelegram) -> None:
+    with rt.db.unit_of_work() as s:  # mai also uses Telegram: a submission made on the web is not announced there
+        mai = s.exec(select(Officer).where(Officer.username == "mai")).one()
+        s.add(ChannelAccount(officer_id=mai.id, channel="telegram", external_id="7001"))  # type: ignore[arg-type]
+    data = os.urandom(5 * MB + 123)
+    answer = announce(client, client.get("/gui").text, [{"name": "phong-su.mp4", "size": len(data), "type": "video/mp4"}],
+                      text="Phóng sự cửa khẩu")
+    [path] = answer["uploads"]
+    assert answer["replies"][0].startswith("Tệp phong-su.mp4 được gửi từng phần")
+    assert "thuộc lĩnh vực nào" in answer["replies"][1]
+    # The chunks go to the app as the server runs it, with its bot (on this loop, so the fake can answer).
+    tg = build_telegram(rt)
+    app = FastAPI()
+    app.include_router(web_router)
+    app.state.runtime, app.state.telegram = rt, tg
+    head = {"Upload-Length": str(len(data)), "Content-Type": "application/offset+octet-stream"}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as web:
+        for offset in (0, MB):
+            r = await web.patch(path + "/data", content=data[offset:offset + MB], headers={**head, "Upload-Offset": str(offset)})
+            assert r.status_code == 204
+        offset = int((await web.head(path + "/data")).headers["Upload-Offset"])  # the phone lost its place: it asks
+        assert offset == 2 * MB
+        while offset < len(data):
+            r = await web.patch(path + "/data", content=data[offset:offset + MB], headers={**head, "Upload-Offset": str(offset)})
+            offset = int(r.headers["Upload-Offset"])
+    await tg.bot.session.close()
+    assert r.json() == {"done": True, "code": None, "draft": True}
+    page = client.get("/gui").text  # what the page shows after the upload: the conversation goes on
+    assert "Tin, bài thuộc lĩnh vực nào? (Điều 7)" in page
+    with rt.db.reading() as s:
+        [sub] = s.exec(select(Submission)).all()
+        [asset] = s.exec(select(MediaAsset)).all()
+    assert (sub.channel, sub.caption, sub.state, sub.kind) == ("web", "Phóng sự cửa khẩu", "draft", "video")
+    assert asset.submission_id == sub.id and asset.sha256 == hashlib.sha256(data).hexdigest()
+    assert fake.texts(7001) == []
+
+
+def test_the_web_page_refuses_an_announced_file_over_the_limit_and_stores_nothing(client: TestClient, rt: Runtime) -> None:
+    too_big = (rt.settings.max_upload_mb + 1) * MB
+    answer = announce(client, client.get("/gui").text, [{"name": "ca-ngay.mp4", "size": too_big, "type": "video/mp4"}])
+    assert answer["uploads"] == [] and f"{rt.settings.max_upload_mb} MB" in answer["replies"][0]
+    with rt.db.reading() as s:
+        assert s.exec(select(Submission)).all() == []
+
+
+def test_a_malformed_announcement_is_a_clear_400(client: TestClient) -> None:
+    page = client.get("/gui").text
+    for bad in ("not json", json.dumps([{"name": "", "size": 5}]), json.dumps([{"name": "a.mp4", "size": -1}]),
+                json.dumps([{"name": f"{i}.mp4", "size": 9} for i in range(11)])):
+        r = client.post("/gui", data={**form(page), "announce": bad}, headers={"Accept": "application/json"})
+        assert r.status_code == 400 and r.json()["error"].startswith("announce:")
