@@ -259,15 +259,51 @@ def reminders_run(now: Annotated[str | None, typer.Option(help="ISO time to eval
 
 
 @app.command()
-def backup() -> None:
-    """Back up the database and media (kept apart from the live data)."""
-    raise NotBuiltYet("not built yet: backups arrive with the records capability (not yet filed as an issue)")
+def backup(
+    to: Annotated[Path | None, typer.Option(help="Backup directory (default BANGTIN_BACKUP_DIR, else DATA_DIR/backups).")] = None,
+    keep_days: Annotated[int | None, typer.Option(min=1, help="Drop snapshots older than this, never the newest "
+                                                   "(default BANGTIN_AIRING_RETENTION_DAYS).")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Snapshot every table and media file into the backup directory (only new media is copied)."""
+    from core.services import backup as backups
+
+    rt = _runtime()
+    made = backups.make_backup(engine=rt.db.engine, store=rt.store, media_root=rt.settings.media_path,
+                               data_dir=rt.settings.data_path, backup_dir=to or rt.settings.backup_path,
+                               keep_days=keep_days or rt.settings.airing_retention_days)
+    lines = [f"backup written: {made.path}",
+             f"  {sum(made.rows.values())} rows in {len(made.rows)} tables (schema {made.revision}); "
+             f"{made.media_files} media files, {made.media_new} new, {made.media_bytes / 1e6:.1f} MB"]
+    lines += [f"  dropped, older than the retention: {name}" for name in made.pruned]
+    if made.damaged:
+        lines.append(f"  WARNING: {len(made.damaged)} live media file(s) no longer match their hash and were not "
+                     f"backed up, first {made.damaged[0]}")
+    if not made.apart:
+        lines.append("  WARNING: the backups are on the same disk as the live data; set BANGTIN_BACKUP_DIR "
+                     "to another disk or a mounted share")
+    _print({**made.__dict__, "path": str(made.path)}, as_json, lines)
+    raise typer.Exit(1 if made.damaged else 0)
 
 
 @app.command()
-def restore() -> None:
-    """Restore a backup."""
-    raise NotBuiltYet("not built yet: restore arrives with the records capability (not yet filed as an issue)")
+def restore(
+    snapshot: Annotated[Path, typer.Argument(help="A snapshot folder, e.g. var/backups/20261130T193000Z.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace a database that already holds data.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Load a snapshot into this database and media store (checked whole before anything changes)."""
+    from core.services import backup as backups
+    from core.supervisor import InstanceLock
+
+    rt = _runtime()
+    with InstanceLock(rt.settings.data_path):  # not under a running bangtin
+        done = backups.restore_backup(engine=rt.db.engine, store=rt.store, snapshot=snapshot.resolve(), force=force)
+    lines = [f"restored {done.path.name}: {sum(done.rows.values())} rows in {len(done.rows)} tables, "
+             f"{done.media_files} media files",
+             f"audit log intact: {done.audit_events} events" if done.audit_ok else "audit log BROKEN after restore"]
+    _print({**done.__dict__, "path": str(done.path)}, as_json, lines)
+    raise typer.Exit(0 if done.audit_ok else 1)
 
 
 @audit_app.command("verify")

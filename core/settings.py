@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     database_url: str | None = None
     queue_url: str | None = None
     media_dir: Path | None = None
+    backup_dir: Path | None = None  # put it on another disk or a mounted share: backups live apart from the data
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     secret_key: str = ""
@@ -115,6 +116,10 @@ class Settings(BaseSettings):
     @cached_property
     def media_path(self) -> Path:
         return (self.media_dir or self.data_path / "media").expanduser().resolve()
+
+    @cached_property
+    def backup_path(self) -> Path:
+        return (self.backup_dir or self.data_path / "backups").expanduser().resolve()
 
     @cached_property
     def db_url(self) -> str:

@@ -68,11 +68,27 @@ def test_bad_input_gets_one_clear_line(run) -> None:
     assert no_key.returncode == 2 and "BANGTIN_SECRET_KEY" in no_key.stderr
 
 
-@pytest.mark.parametrize("args", [["backup"], ["restore"]])
-def test_commands_of_later_capabilities_say_not_built_yet(run, args) -> None:
-    result = run(*args)
-    assert result.returncode == 3
-    assert result.stderr.startswith("bangtin: not built yet")
+def test_backup_and_restore_move_the_records_to_another_machine(run, tmp_path: Path) -> None:
+    run("seed", "--demo")
+    made = run("backup", "--json")
+    assert made.returncode == 0, made.stderr
+    report = json.loads(made.stdout)
+    snapshot = Path(report["path"])
+    assert snapshot.parent == tmp_path / "data" / "backups" and report["rows"]["officer"] == 7
+    plain = run("backup")  # the operator is told the backups share the live data's disk
+    assert "backup written:" in plain.stdout and "BANGTIN_BACKUP_DIR" in plain.stdout
+
+    elsewhere = {"BANGTIN_DATA_DIR": str(tmp_path / "elsewhere")}
+    restored = run("restore", str(snapshot), extra=elsewhere)
+    assert restored.returncode == 0, restored.stderr
+    assert f"restored {snapshot.name}" in restored.stdout and "audit log intact" in restored.stdout
+    units = run("units", "list", "--json", extra=elsewhere)
+    assert units.stdout == run("units", "list", "--json").stdout
+    again = run("restore", str(snapshot), extra=elsewhere)
+    assert again.returncode == 2 and again.stderr.count("\n") == 1 and "--force" in again.stderr
+    with InstanceLock(tmp_path / "elsewhere"):  # a running bangtin on that data is never restored under
+        busy = run("restore", str(snapshot), "--force", extra=elsewhere)
+    assert busy.returncode == 2 and "already running" in busy.stderr
 
 
 def test_airing_and_reminder_commands_work_on_the_demo(run) -> None:
