@@ -1,8 +1,7 @@
 """The `bangtin` command line: every command and setting of DESIGN.md's contracts.
 
 Each command builds the runtime it needs, calls one service, and prints (JSON with `--json`).
-A setting or input error ends with one line on stderr and exit status 2; a command whose
-capability is not built yet says so and exits with status 3.
+A setting or input error ends with one line on stderr and exit status 2.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ import typer
 
 from core import migrate
 from core import runtime as runtime_module
-from core.errors import BangtinError, NotBuiltYet
+from core.errors import BangtinError
 from core.models.types import Channel
 from core.runtime import Runtime
 from core.services import audit
@@ -321,9 +320,6 @@ def audit_verify(as_json: JsonFlag = False) -> None:
 def main() -> None:
     try:
         app()
-    except NotBuiltYet as exc:
-        typer.echo(f"bangtin: {exc}", err=True)
-        sys.exit(3)
     except BangtinError as exc:
         typer.echo(f"bangtin: {exc}", err=True)
         sys.exit(2)

@@ -23,7 +23,3 @@ class Invalid(BangtinError):
 
 class AlreadyRunning(BangtinError):
     """Another process holds the lock this one needs."""
-
-
-class NotBuiltYet(BangtinError):
-    """A contract of DESIGN.md whose capability belongs to a later issue."""
