@@ -17,7 +17,8 @@ from i18n import labels
 from admin.deps import Csrf, CurrentOfficer, ReadSession, RuntimeDep, StaffOfficer, WriteSession, actor_for, csrf_token
 from admin.templating import render
 from core.models import Board, Cluster, Officer, Submission, Unit
-from core.services import audit, org, totp
+from core.models.types import Role
+from core.services import audit, backup, org, totp
 from core.services.auth import LoginFailed, authenticate
 
 router = APIRouter(tags=["auth"])
@@ -135,9 +136,11 @@ def home(request: Request, session: ReadSession, officer: StaffOfficer, runtime:
     }
     duties = org.duties_of(session, unit_id=officer.unit_id, on=today)
     language = request.state.language
+    watches_backups = officer.role in {str(Role.administrator), str(Role.inspector)}
     return render(request, "home.html", {
         "unit": unit,
         "counts": counts,
+        "backups": backup.status(session, now=datetime.now(UTC)) if watches_backups else None,
         "role_label": i18n.gettext(language, labels.ROLES[officer.role]),
         "duty_labels": [i18n.gettext(language, labels.DUTIES[d]) for d in duties],
     })

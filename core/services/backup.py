@@ -29,6 +29,7 @@ from sqlmodel import Session
 
 from core import migrate
 from core.errors import BangtinError, Invalid
+from core.models import TaskRun
 from core.services import audit
 from core.storage import LocalMediaStore, MediaStore
 
@@ -188,6 +189,27 @@ def prune(backup_dir: Path, *, keep_days: int, now: datetime) -> list[str]:
 
 def list_snapshots(backup_dir: Path) -> list[Path]:
     return sorted(p for p in backup_dir.iterdir() if p.is_dir() and STAMP.match(p.name)) if backup_dir.is_dir() else []
+
+
+@dataclass
+class BackupStatus:
+    """What an administrator needs to see: when the last good snapshot was made, and what went wrong since."""
+
+    last_ok: datetime | None
+    failed_since: str | None  # the error of a failed run after the last good one
+    overdue: bool  # no good snapshot in the last two days
+    apart: bool | None  # whether the last good one went to another disk
+
+
+def status(session: Session, *, now: datetime) -> BackupStatus:
+    runs = session.scalars(select(TaskRun).where(TaskRun.name == "records.backup", TaskRun.finished_at.is_not(None))  # type: ignore[union-attr]
+                           .order_by(TaskRun.finished_at.desc()).limit(30)).all()  # type: ignore[union-attr]
+    good = next((run for run in runs if run.ok), None)
+    failed = next((run for run in runs if run.ok is False and (good is None or run.finished_at > good.finished_at)), None)
+    last_ok = good.finished_at if good else None
+    return BackupStatus(last_ok=last_ok, failed_since=failed.error if failed else None,
+                        overdue=last_ok is None or now - last_ok > timedelta(days=2),
+                        apart=bool(good.result.get("apart")) if good and good.result else None)
 
 
 # -- restoring one -------------------------------------------------------------------------------

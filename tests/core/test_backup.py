@@ -144,3 +144,35 @@ def test_the_worker_backs_up_every_night_and_leaves_a_record(seeded):  # noqa: F
     with seeded.db.reading() as s:
         [run] = s.exec(select(TaskRun).where(TaskRun.name == "records.backup")).all()
     assert run.ok and run.finished_at is not None and run.result == result
+
+
+def test_the_inspector_sees_on_the_home_page_whether_backups_run(seeded, monkeypatch):  # noqa: F811
+    from fastapi.testclient import TestClient
+
+    import i18n
+    from admin.app import create_app
+    from core.tasks import nightly_backup
+    from tests.admin.conftest import log_in
+
+    with TestClient(create_app(runtime=seeded), base_url="http://127.0.0.1:8765") as client:
+        log_in(client, "thanhtra", "thanhtra-demo-2026")
+        assert "Hai ngày qua không có bản sao lưu nào." in client.get("/home").text
+
+        monkeypatch.setattr(backup, "_dump_tables", lambda *a: (_ for _ in ()).throw(OSError(28, "No space left on device")))
+        with pytest.raises(OSError):
+            nightly_backup()
+        page = client.get("/home").text
+        assert "Lần sao lưu gần nhất bị lỗi: OSError: [Errno 28] No space left on device" in page
+
+        monkeypatch.undo()
+        nightly_backup()
+        with seeded.db.reading() as s:
+            finished = s.exec(select(TaskRun).where(TaskRun.ok)).one().finished_at
+        page = client.get("/home").text
+        assert f"Lần sao lưu gần nhất: {i18n.format_datetime(finished, 'vi', seeded.settings.tz)}" in page
+        assert "bị lỗi" not in page and "Hai ngày qua" not in page
+        assert "cùng ổ đĩa với dữ liệu" in page  # this test's backups share the data's disk
+
+    with TestClient(create_app(runtime=seeded), base_url="http://127.0.0.1:8765") as client:
+        log_in(client, "bientap", "bientap-demo-2026")
+        assert "Sao lưu dữ liệu" not in client.get("/home").text  # editors are not asked to watch backups
