@@ -93,11 +93,16 @@ def test_nightly_snapshots_copy_only_new_media_and_drop_what_is_past_retention(s
     assert len(backup.list_snapshots(tmp_path / "one")) == 1  # the newest is never dropped, however old
 
 
-def test_a_damaged_snapshot_or_a_database_in_use_is_refused_and_nothing_changes(seeded, make_runtime, tmp_path):  # noqa: F811
+@pytest.mark.parametrize("target", ["sqlite", "postgresql"])
+def test_a_damaged_snapshot_or_a_database_in_use_is_refused_and_nothing_changes(seeded, make_runtime, tmp_path, request,  # noqa: F811
+                                                                                target):
     make_item(seeded, kind="image", payload=b"an image")
     made = _backup(seeded, tmp_path / "backups")
 
-    busy = make_runtime(data_dir=tmp_path / "busy")
+    url = request.getfixturevalue("postgres_url") if target == "postgresql" else None
+    busy = make_runtime(data_dir=tmp_path / "busy", **({"database_url": url} if url else {}))
+    with busy.db.unit_of_work() as s:  # a record written through a service: the audit log has it too
+        audit.record(s, actor=audit.SYSTEM, action="unit.note")
     with busy.db.unit_of_work() as s:
         s.add(Unit(name="Xã Đang Dùng", code="DANGDUNG", kind="commune"))
     with pytest.raises(Invalid, match="--force"):
