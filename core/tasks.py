@@ -38,6 +38,12 @@ def nightly_backup() -> dict[str, object]:
         made = backup.make_backup(engine=rt.db.engine, store=rt.store, media_root=rt.settings.media_path,
                                   data_dir=rt.settings.data_path, backup_dir=rt.settings.backup_path,
                                   keep_days=rt.settings.airing_retention_days)
+    except backup.BackupBusy as busy:  # another worker's nightly run got there first: neither good nor failed
+        with rt.db.unit_of_work() as session:
+            skipped = session.get(TaskRun, run_id)
+            assert skipped is not None
+            skipped.finished_at, skipped.result = datetime.now(UTC), {"skipped": str(busy)}
+        return {"skipped": str(busy)}
     except BaseException as exc:
         with rt.db.unit_of_work() as session:
             failed = session.get(TaskRun, run_id)

@@ -11,12 +11,15 @@ the database itself, so a snapshot of an older schema restores at its own revisi
 from __future__ import annotations
 
 import base64
+import fcntl
 import gzip
 import hashlib
 import json
 import os
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -43,6 +46,10 @@ RECORDS = ("audit_event", "unit", "officer")
 
 class BackupError(BangtinError):
     """A snapshot that cannot be made or trusted; the message says which and why."""
+
+
+class BackupBusy(BackupError):
+    """Another process is writing a snapshot into the same backup directory."""
 
 
 @dataclass
@@ -74,6 +81,13 @@ def make_backup(*, engine: Engine, store: MediaStore, media_root: Path, data_dir
     """Write a complete snapshot under `backup_dir`, then drop snapshots older than `keep_days` (never the newest)."""
     now = (now or datetime.now(UTC)).astimezone(UTC)
     backup_dir.mkdir(parents=True, exist_ok=True)
+    with _exclusive(backup_dir):  # two workers' nightly runs, or a night run and an operator's
+        return _make_backup(engine=engine, store=store, media_root=media_root, data_dir=data_dir,
+                            backup_dir=backup_dir, keep_days=keep_days, now=now)
+
+
+def _make_backup(*, engine: Engine, store: MediaStore, media_root: Path, data_dir: Path, backup_dir: Path,
+                 keep_days: int, now: datetime) -> BackupReport:
     for stale in backup_dir.glob(".partial-*"):  # what a crash left behind
         shutil.rmtree(stale, ignore_errors=True)
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
@@ -387,6 +401,19 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+@contextmanager
+def _exclusive(backup_dir: Path) -> Iterator[None]:
+    with (backup_dir / ".lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BackupBusy(f"another backup is being written into {backup_dir}; try again when it ends") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _device(path: Path) -> int:

@@ -181,3 +181,17 @@ def test_the_inspector_sees_on_the_home_page_whether_backups_run(seeded, monkeyp
     with TestClient(create_app(runtime=seeded), base_url="http://127.0.0.1:8765") as client:
         log_in(client, "bientap", "bientap-demo-2026")
         assert "Sao lưu dữ liệu" not in client.get("/home").text  # editors are not asked to watch backups
+
+
+def test_a_second_backup_into_the_same_directory_waits_its_turn(seeded, tmp_path):  # noqa: F811
+    from core.tasks import nightly_backup
+
+    seeded.settings.backup_path.mkdir(parents=True)
+    with backup._exclusive(seeded.settings.backup_path):  # another worker's nightly run is writing
+        with pytest.raises(backup.BackupBusy, match="another backup is being written"):
+            _backup(seeded, seeded.settings.backup_path)
+        assert "skipped" in nightly_backup()
+    assert backup.list_snapshots(seeded.settings.backup_path) == []
+    with seeded.db.reading() as s:
+        assert backup.status(s, now=datetime.now(UTC)).failed_since is None  # a skip is not a failure
+    assert nightly_backup()["media_files"] == 0
