@@ -163,7 +163,6 @@ class _Snapshot:
         self.conn.close()
 
 
-
 def _copy_media(store: MediaStore, media_root: Path, pool: LocalMediaStore) -> tuple[list[str], int, int, list[str]]:
     listed, new, size, damaged = [], 0, 0, []
     for path in sorted(media_root.glob("??/??/*")):
@@ -184,7 +183,7 @@ def _copy_media(store: MediaStore, media_root: Path, pool: LocalMediaStore) -> t
 
 def prune(backup_dir: Path, *, keep_days: int, now: datetime) -> list[str]:
     """Drop snapshots older than `keep_days` except the newest, then pool files no snapshot lists."""
-    snapshots = sorted(p for p in backup_dir.iterdir() if p.is_dir() and STAMP.match(p.name))
+    snapshots = list_snapshots(backup_dir)
     cutoff = now - timedelta(days=keep_days)
     dropped = [p for p in snapshots[:-1]
                if datetime.strptime(p.name, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC) < cutoff]
