@@ -59,12 +59,14 @@ def deliver() -> dict[str, Any]:
     """One delivery pass (idempotent: rows are claimed, a second pass finds nothing to send)."""
     rt = runtime.current()
     if not rt.settings.telegram_token:
-        log.warning("notify.no_channel", extra={"reason": "BANGTIN_TELEGRAM_TOKEN unset"})
+        log.warning("notify.no_channel: BANGTIN_TELEGRAM_TOKEN is not set; notifications wait in the outbox")
         return {"skipped": "no telegram token"}
     return deliver_once(rt)
 
 
 @task("notify.tick", retries=0, schedule=crontab(minute="*"))
 def tick() -> None:
-    """Every minute: enqueue a delivery pass (the periodic task does no work itself)."""
-    runtime.current().queue.enqueue("notify.deliver")
+    """Every minute: enqueue a delivery pass (the periodic task does no work itself); none without a channel."""
+    rt = runtime.current()
+    if rt.settings.telegram_token:
+        rt.queue.enqueue("notify.deliver")

@@ -159,3 +159,16 @@ async def test_a_second_pass_finds_nothing_to_send(nrt, tg) -> None:
     await deliver(nrt)
     stats = await deliver(nrt)
     assert stats.counts["sent"] == 0 and len(tg.delivered()) == 3
+
+
+def test_without_a_bot_the_minute_tick_queues_no_delivery_and_the_outbox_waits(make_runtime) -> None:
+    from bot.notify.tasks import deliver as deliver_task
+    from bot.notify.tasks import tick
+
+    rt = make_runtime()  # the demo without BANGTIN_TELEGRAM_TOKEN
+    tick()
+    assert rt.queue.pending() == 0
+    assert deliver_task() == {"skipped": "no telegram token"}
+    with_bot = make_runtime(telegram_token="123:abc")
+    tick()
+    assert with_bot.queue.pending() == 1
