@@ -13,10 +13,10 @@ from typing import Any
 from huey import crontab
 
 from core import runtime
-from core.models import TaskRun
 from core.queue import task
 from core.runtime import Runtime
 from core.services import reminders
+from core.taskrun import recorded
 
 log = logging.getLogger("notify.tasks")
 
@@ -25,26 +25,11 @@ def run_reminders(rt: Runtime, *, now: datetime) -> dict[str, Any]:
     """Evaluate every rule at `now` (obligations, fulfilment, reminders, escalations); leaves a TaskRun row."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    with rt.db.unit_of_work() as session:
-        run = TaskRun(name="reminders.run", started_at=datetime.now(UTC), result={"now": now.isoformat()})
-        session.add(run)
-        session.flush()
-        run_id = run.id
-    try:
+    with recorded(rt, "reminders.run", result={"now": now.isoformat()}) as run:
         with rt.db.unit_of_work() as session:
-            counts = reminders.evaluate(session, now=now, tz=rt.settings.tz, run_id=run_id)
-    except BaseException as exc:
-        with rt.db.unit_of_work() as session:
-            failed = session.get(TaskRun, run_id)
-            assert failed is not None
-            failed.finished_at, failed.ok, failed.error = datetime.now(UTC), False, f"{type(exc).__name__}: {exc}"[:2000]
-        raise
-    result = {"now": now.isoformat(), **counts}
-    with rt.db.unit_of_work() as session:
-        done = session.get(TaskRun, run_id)
-        assert done is not None
-        done.finished_at, done.ok, done.result = datetime.now(UTC), True, result
-    return {"run_id": run_id, **result}
+            counts = reminders.evaluate(session, now=now, tz=rt.settings.tz, run_id=run.id)
+        run.result = {"now": now.isoformat(), **counts}
+    return {"run_id": run.id, **run.result}
 
 
 @task("reminders.run", retries=2, retry_delay=60)

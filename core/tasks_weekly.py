@@ -8,35 +8,19 @@ from typing import Any
 from huey import crontab
 
 from core import runtime
-from core.models import TaskRun
 from core.queue import task
 from core.runtime import Runtime
 from core.services import weekly
+from core.taskrun import recorded
 
 
 def run_weekly(rt: Runtime, *, week_start: date) -> dict[str, Any]:
     """Queue the summaries of the local week starting `week_start`; leaves a TaskRun row (ok or failed)."""
-    with rt.db.unit_of_work() as session:
-        run = TaskRun(name="airing.weekly_summary", started_at=datetime.now(UTC),
-                      result={"week_start": week_start.isoformat()})
-        session.add(run)
-        session.flush()
-        run_id = run.id
-    try:
+    with recorded(rt, "airing.weekly_summary", result={"week_start": week_start.isoformat()}) as run:
         with rt.db.unit_of_work() as session:
             made = weekly.weekly_summaries(session, week_start=week_start, tz=rt.settings.tz)
-    except BaseException as exc:
-        with rt.db.unit_of_work() as session:
-            failed = session.get(TaskRun, run_id)
-            assert failed is not None
-            failed.finished_at, failed.ok, failed.error = datetime.now(UTC), False, f"{type(exc).__name__}: {exc}"[:2000]
-        raise
-    result = {"week_start": week_start.isoformat(), "queued": made}
-    with rt.db.unit_of_work() as session:
-        done = session.get(TaskRun, run_id)
-        assert done is not None
-        done.finished_at, done.ok, done.result = datetime.now(UTC), True, result
-    return {"run_id": run_id, **result}
+        run.result = {"week_start": week_start.isoformat(), "queued": made}
+    return {"run_id": run.id, **run.result}
 
 
 @task("airing.weekly_summary", retries=2, retry_delay=300)
