@@ -36,9 +36,15 @@ class MediaStore(Protocol):
 
     def local_path(self, sha256: str) -> Path: ...
 
+    def digests(self) -> Iterator[str]: ...
+
+
+def _is_digest(text: str) -> bool:
+    return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
+
 
 def _valid_digest(sha256: str) -> str:
-    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+    if not _is_digest(sha256):
         raise ValueError(f"not a sha256 hex digest: {sha256!r}")
     return sha256
 
@@ -60,6 +66,12 @@ class LocalMediaStore:
 
     def open(self, sha256: str) -> BinaryIO:
         return self.local_path(sha256).open("rb")
+
+    def digests(self) -> Iterator[str]:
+        """Every stored file's sha256, in order (temporary files are not listed)."""
+        for path in sorted(self.root.glob("??/??/*")):
+            if _is_digest(path.name):
+                yield path.name
 
     def put_bytes(self, data: bytes) -> StoredObject:
         with self._temp_file() as (tmp, handle):
