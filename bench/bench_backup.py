@@ -26,7 +26,7 @@ from bench_admin import build  # noqa: E402
 
 from core import migrate  # noqa: E402
 from core import runtime as runtime_module  # noqa: E402
-from core.services import backup  # noqa: E402
+from core.services import backup, restore  # noqa: E402
 from core.settings import Settings  # noqa: E402
 
 MEDIA_FILES, MEDIA_BYTES = 300, 1024 * 1024
@@ -42,8 +42,7 @@ def runtime(data_dir: Path, database_url: str | None = None) -> runtime_module.R
 
 def snapshot(rt: runtime_module.Runtime, folder: Path, now: datetime) -> tuple[float, backup.BackupReport]:
     started = time.perf_counter()
-    made = backup.make_backup(engine=rt.db.engine, store=rt.store, media_root=rt.settings.media_path,
-                              data_dir=rt.settings.data_path, backup_dir=folder, keep_days=183, now=now)
+    made = backup.make_backup(rt, backup_dir=folder, keep_days=183, now=now)
     return time.perf_counter() - started, made
 
 
@@ -64,7 +63,7 @@ def main() -> None:
     next_s, nightly = snapshot(rt, work / "backups", now)
     target = runtime(work / "restored", args.database_url)
     started = time.perf_counter()
-    done = backup.restore_backup(engine=target.db.engine, store=target.store, snapshot=nightly.path, force=True)
+    done = restore.restore_backup(target, snapshot=nightly.path, force=True)
     restore_s = time.perf_counter() - started
     tables = sum(p.stat().st_size for p in (nightly.path / "tables").iterdir())
     print(json.dumps({

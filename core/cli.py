@@ -267,10 +267,7 @@ def backup(
     """Snapshot every table and media file into the backup directory (only new media is copied)."""
     from core.services import backup as backups
 
-    rt = _runtime()
-    made = backups.make_backup(engine=rt.db.engine, store=rt.store, media_root=rt.settings.media_path,
-                               data_dir=rt.settings.data_path, backup_dir=to or rt.settings.backup_path,
-                               keep_days=keep_days or rt.settings.airing_retention_days)
+    made = backups.make_backup(_runtime(), backup_dir=to, keep_days=keep_days)
     lines = [f"backup written: {made.path}",
              f"  {sum(made.rows.values())} rows in {len(made.rows)} tables (schema {made.revision}); "
              f"{made.media_files} media files, {made.media_new} new, {made.media_bytes / 1e6:.1f} MB"]
@@ -281,7 +278,7 @@ def backup(
     if not made.apart:
         lines.append("  WARNING: the backups are on the same disk as the live data; set BANGTIN_BACKUP_DIR "
                      "to another disk or a mounted share")
-    _print({**made.__dict__, "path": str(made.path)}, as_json, lines)
+    _print(made.as_dict(), as_json, lines)
     raise typer.Exit(1 if made.damaged else 0)
 
 
@@ -292,16 +289,16 @@ def restore(
     as_json: JsonFlag = False,
 ) -> None:
     """Load a snapshot into this database and media store (checked whole before anything changes)."""
-    from core.services import backup as backups
+    from core.services.restore import restore_backup
     from core.supervisor import InstanceLock
 
     rt = _runtime()
     with InstanceLock(rt.settings.data_path):  # not under a running bangtin
-        done = backups.restore_backup(engine=rt.db.engine, store=rt.store, snapshot=snapshot.resolve(), force=force)
+        done = restore_backup(rt, snapshot=snapshot.resolve(), force=force)
     lines = [f"restored {done.path.name}: {sum(done.rows.values())} rows in {len(done.rows)} tables, "
              f"{done.media_files} media files",
              f"audit log intact: {done.audit_events} events" if done.audit_ok else "audit log BROKEN after restore"]
-    _print({**done.__dict__, "path": str(done.path)}, as_json, lines)
+    _print(done.as_dict(), as_json, lines)
     raise typer.Exit(0 if done.audit_ok else 1)
 
 

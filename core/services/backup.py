@@ -4,8 +4,7 @@ A snapshot is a folder `<backup dir>/<UTC stamp>/`: `manifest.json` plus one gzi
 table, written under a temporary name and renamed once complete, so a crash never leaves a snapshot that
 looks whole. Media files go once into the backup's own content-addressed pool (`<backup dir>/media/`):
 a nightly snapshot copies only what is new. The table files do not depend on the database engine, so a
-SQLite snapshot restores into PostgreSQL (and back). Tables are read and written through reflection of
-the database itself, so a snapshot of an older schema restores at its own revision and is then migrated.
+SQLite snapshot restores into PostgreSQL (and back); `core/services/restore.py` loads them.
 """
 
 from __future__ import annotations
@@ -20,28 +19,22 @@ import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, MetaData, Table, func, select, text, update
-from sqlalchemy.types import Date, DateTime, LargeBinary, Time
-
+from sqlalchemy import Connection, Engine, MetaData, Table, select, text
 from sqlmodel import Session
 
-from core import migrate
-from core.errors import BangtinError, Invalid
+from core.errors import BangtinError
 from core.models import TaskRun
-from core.services import audit
-from core.storage import LocalMediaStore, MediaStore
+from core.runtime import Runtime
+from core.storage import LocalMediaStore
 
 FORMAT = 1
 VERSION_TABLE = "alembic_version"
-BATCH = 1000
 STAMP = re.compile(r"^\d{8}T\d{6}Z$")
-DIGEST = re.compile(r"^[0-9a-f]{64}$")
-RECORDS = ("audit_event", "unit", "officer")
 
 
 class BackupError(BangtinError):
@@ -64,30 +57,26 @@ class BackupReport:
     pruned: list[str] = field(default_factory=list)
     apart: bool = True  # False: on the same filesystem as the live data, which a disk failure takes with it
 
-
-@dataclass
-class RestoreReport:
-    path: Path
-    revision: str | None
-    rows: dict[str, int]
-    media_files: int
-    audit_ok: bool
-    audit_events: int
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "path": str(self.path)}
 
 
 # -- making one ----------------------------------------------------------------------------------
-def make_backup(*, engine: Engine, store: MediaStore, media_root: Path, data_dir: Path, backup_dir: Path,
-                keep_days: int, now: datetime | None = None) -> BackupReport:
-    """Write a complete snapshot under `backup_dir`, then drop snapshots older than `keep_days` (never the newest)."""
+def make_backup(rt: Runtime, *, backup_dir: Path | None = None, keep_days: int | None = None,
+                now: datetime | None = None) -> BackupReport:
+    """Write a complete snapshot (default: into BACKUP_DIR), then drop snapshots older than `keep_days`
+    (default: AIRING_RETENTION_DAYS), never the newest."""
+    backup_dir = backup_dir or rt.settings.backup_path
     now = (now or datetime.now(UTC)).astimezone(UTC)
     backup_dir.mkdir(parents=True, exist_ok=True)
     with _exclusive(backup_dir):  # two workers' nightly runs, or a night run and an operator's
-        return _make_backup(engine=engine, store=store, media_root=media_root, data_dir=data_dir,
-                            backup_dir=backup_dir, keep_days=keep_days, now=now)
+        report = _write_snapshot(rt, backup_dir, now)
+        report.pruned = prune(backup_dir, keep_days=keep_days or rt.settings.airing_retention_days, now=now)
+    report.apart = _device(backup_dir) not in {_device(rt.settings.data_path), _device(rt.settings.media_path)}
+    return report
 
 
-def _make_backup(*, engine: Engine, store: MediaStore, media_root: Path, data_dir: Path, backup_dir: Path,
-                 keep_days: int, now: datetime) -> BackupReport:
+def _write_snapshot(rt: Runtime, backup_dir: Path, now: datetime) -> BackupReport:
     for stale in backup_dir.glob(".partial-*"):  # what a crash left behind
         shutil.rmtree(stale, ignore_errors=True)
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
@@ -97,12 +86,11 @@ def _make_backup(*, engine: Engine, store: MediaStore, media_root: Path, data_di
     partial = backup_dir / f".partial-{stamp}-{os.getpid()}"
     (partial / "tables").mkdir(parents=True)
     try:
-        revision, rows, files = _dump_tables(engine, partial / "tables")
-        pool = LocalMediaStore(backup_dir / "media")
-        media, new, size, damaged = _copy_media(store, media_root, pool)
+        revision, rows, files = _dump_tables(rt.db.engine, partial)
+        media, new, size, damaged = _copy_media(rt, pool(backup_dir))
         manifest = {"format": FORMAT, "created_at": now.isoformat(), "revision": revision,
-                    "database": engine.dialect.name, "tables": {name: {"rows": rows[name], "sha256": files[name]}
-                                                                for name in rows},
+                    "database": rt.db.dialect, "tables": {name: {"rows": rows[name], "sha256": files[name]}
+                                                          for name in rows},
                     "media": media}
         _write_json(partial / "manifest.json", manifest)
         _fsync_dir(partial / "tables")
@@ -112,24 +100,22 @@ def _make_backup(*, engine: Engine, store: MediaStore, media_root: Path, data_di
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
-    pruned = prune(backup_dir, keep_days=keep_days, now=now)
     return BackupReport(path=final, revision=revision, rows=rows, media_files=len(media), media_new=new,
-                        media_bytes=size, damaged=damaged, pruned=pruned,
-                        apart=_device(backup_dir) not in {_device(data_dir), _device(media_root)})
+                        media_bytes=size, damaged=damaged)
 
 
-def _dump_tables(engine: Engine, folder: Path) -> tuple[str | None, dict[str, int], dict[str, str]]:
+def _dump_tables(engine: Engine, snapshot: Path) -> tuple[str | None, dict[str, int], dict[str, str]]:
     rows: dict[str, int] = {}
     files: dict[str, str] = {}
-    with _Snapshot(engine) as conn:
+    with _consistent_read(engine) as conn:
         revision = conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar_one_or_none() \
             if engine.dialect.has_table(conn, VERSION_TABLE) else None
         if revision is None:
             raise BackupError("the database has no schema yet: run `bangtin db upgrade` (or `bangtin up`) first")
-        for table in _tables(conn):
-            path = folder / f"{table.name}.jsonl.gz"
+        for table in database_tables(conn):
+            path = table_file(snapshot, table.name)
             rows[table.name] = _dump_table(conn, table, path)
-            files[table.name] = _sha256(path)
+            files[table.name] = sha256_of(path)
     return revision, rows, files
 
 
@@ -147,40 +133,45 @@ def _dump_table(conn: Connection, table: Table, path: Path) -> int:
     return count
 
 
-class _Snapshot:
+@contextmanager
+def _consistent_read(engine: Engine) -> Iterator[Connection]:
     """One consistent read of every table: a repeatable-read transaction (on SQLite, one read transaction)."""
-
-    def __init__(self, engine: Engine) -> None:
-        options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
-        self.conn = engine.connect().execution_options(**options)
-
-    def __enter__(self) -> Connection:
-        self.conn.begin()
-        return self.conn
-
-    def __exit__(self, *exc: object) -> None:
-        self.conn.rollback()
-        self.conn.close()
+    options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
+    with engine.connect().execution_options(**options) as conn:
+        conn.begin()
+        try:
+            yield conn
+        finally:
+            conn.rollback()
 
 
-def _copy_media(store: MediaStore, media_root: Path, pool: LocalMediaStore) -> tuple[list[str], int, int, list[str]]:
+def _copy_media(rt: Runtime, into: LocalMediaStore) -> tuple[list[str], int, int, list[str]]:
     listed, new, size, damaged = [], 0, 0, []
-    for path in sorted(media_root.glob("??/??/*")):
-        if not DIGEST.match(path.name):
-            continue
-        if not pool.exists(path.name):
-            with store.open(path.name) as stream:
-                copied = pool.put_stream(stream)  # hashed on the way: bit rot on the live disk is caught here
-            if copied.sha256 != path.name:
-                pool.local_path(copied.sha256).unlink(missing_ok=True)
-                damaged.append(path.name)
+    for digest in rt.store.digests():
+        if not into.exists(digest):
+            with rt.store.open(digest) as stream:
+                copied = into.put_stream(stream)  # hashed on the way: bit rot on the live disk is caught here
+            if copied.sha256 != digest:
+                into.local_path(copied.sha256).unlink(missing_ok=True)
+                damaged.append(digest)
                 continue
             new += 1
-        listed.append(path.name)
-        size += pool.local_path(path.name).stat().st_size
+        listed.append(digest)
+        size += into.local_path(digest).stat().st_size
     return listed, new, size, damaged
 
 
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):  # every datetime column holds UTC; SQLite gives it back without a zone
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, bytes | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    return value
+
+
+# -- keeping them --------------------------------------------------------------------------------
 def prune(backup_dir: Path, *, keep_days: int, now: datetime) -> list[str]:
     """Drop snapshots older than `keep_days` except the newest, then pool files no snapshot lists."""
     snapshots = list_snapshots(backup_dir)
@@ -193,10 +184,11 @@ def prune(backup_dir: Path, *, keep_days: int, now: datetime) -> list[str]:
         wanted: set[str] = set()
         for path in snapshots:
             if path not in dropped:
-                wanted.update(_read_manifest(path)["media"])
-        for file in (backup_dir / "media").glob("??/??/*"):
-            if DIGEST.match(file.name) and file.name not in wanted:
-                file.unlink()
+                wanted.update(read_manifest(path)["media"])
+        media = pool(backup_dir)
+        for digest in list(media.digests()):
+            if digest not in wanted:
+                media.local_path(digest).unlink()
     return [p.name for p in dropped]
 
 
@@ -225,153 +217,24 @@ def status(session: Session, *, now: datetime) -> BackupStatus:
                         apart=bool(good.result.get("apart")) if good and good.result else None)
 
 
-# -- restoring one -------------------------------------------------------------------------------
-def restore_backup(*, engine: Engine, store: MediaStore, snapshot: Path, force: bool = False) -> RestoreReport:
-    """Load a snapshot into this database and media store; refuses a database that holds data unless `force`.
-
-    Everything is checked before anything is changed: the manifest, every table file's checksum, every
-    media file the snapshot lists. The tables are loaded at the snapshot's schema revision, then migrated.
-    """
-    manifest = verify_snapshot(snapshot)
-    revision = manifest["revision"]
-    if revision not in migrate.revisions(engine):
-        raise BackupError(f"the snapshot's schema {revision} is unknown to this version of bangtin: restore it "
-                          "with the version that made it, or a newer one")
-    holding = _holding(engine)
-    if holding and not force:
-        raise Invalid(f"the database already holds data ({', '.join(holding[:5])}{'…' if len(holding) > 5 else ''}); "
-                      "restore into an empty database, or add --force to replace everything in it")
-    # Media first: content-addressed, so a second try after a failure just finds the files there.
-    pool = LocalMediaStore(snapshot.parent / "media")
-    for digest in manifest["media"]:
-        if not store.exists(digest):
-            with pool.open(digest) as stream:
-                put = store.put_stream(stream)
-            if put.sha256 != digest:
-                raise BackupError(f"media file {digest} changed in the backup since it was checked; nothing was restored")
-    if migrate.current(engine) is not None:
-        migrate.downgrade(engine, "base")  # empty, or --force: the schema is rebuilt at the snapshot's revision
-    migrate.upgrade(engine, revision)
-    with engine.begin() as conn:
-        tables = {t.name: t for t in _tables(conn)}
-        missing = set(manifest["tables"]) - set(tables)
-        if missing:
-            raise BackupError(f"the snapshot has tables this schema lacks: {', '.join(sorted(missing))}")
-        for table in reversed(list(tables.values())):  # the bookkeeping rows the migrations made are in the snapshot too
-            conn.execute(table.delete())
-        rows = {}
-        for name in manifest["tables"]:  # the dump wrote them parents first
-            rows[name] = _load_table(conn, tables[name], snapshot / "tables" / f"{name}.jsonl.gz")
-        if engine.dialect.name == "postgresql":
-            _reset_sequences(conn, [tables[name] for name in manifest["tables"]])
-    migrate.upgrade(engine)
-    with Session(engine) as session:
-        chain = audit.verify(session)
-    return RestoreReport(path=snapshot, revision=revision, rows=rows, media_files=len(manifest["media"]),
-                         audit_ok=chain.ok, audit_events=chain.events)
+# -- the snapshot format, shared with restore ----------------------------------------------------
+def pool(backup_dir: Path) -> LocalMediaStore:
+    """The media every snapshot in `backup_dir` shares, content-addressed like the live store."""
+    return LocalMediaStore(backup_dir / "media")
 
 
-def verify_snapshot(snapshot: Path) -> dict[str, Any]:
-    """The manifest of a snapshot whose every file is present and unchanged; BackupError otherwise."""
-    if not (snapshot / "manifest.json").is_file():
-        raise BackupError(f"{snapshot} is not a bangtin snapshot (no manifest.json); snapshots are folders named "
-                          "like 20261130T193000Z inside the backup directory")
-    manifest = _read_manifest(snapshot)
-    if manifest.get("format") != FORMAT:
-        raise BackupError(f"{snapshot}: snapshot format {manifest.get('format')} is not {FORMAT}")
-    for name, table in manifest["tables"].items():
-        path = snapshot / "tables" / f"{name}.jsonl.gz"
-        if not path.is_file() or _sha256(path) != table["sha256"]:
-            raise BackupError(f"{snapshot}: the table file of {name} is missing or damaged; nothing was restored")
-    pool = LocalMediaStore(snapshot.parent / "media")
-    lost = [digest for digest in manifest["media"] if not pool.exists(digest)]
-    if lost:
-        raise BackupError(f"{snapshot}: {len(lost)} media file(s) are missing from {pool.root}, first {lost[0]}; "
-                          "nothing was restored")
-    return manifest
+def table_file(snapshot: Path, name: str) -> Path:
+    return snapshot / "tables" / f"{name}.jsonl.gz"
 
 
-def _holding(engine: Engine) -> list[str]:
-    """The record tables that hold rows. Every change goes through a service that writes the audit log, so a
-    database anyone has used has audit events; the migrations themselves only fill bookkeeping rows."""
-    with engine.connect() as conn:
-        return [t.name for t in _tables(conn) if t.name in RECORDS
-                and conn.execute(select(func.count()).select_from(t)).scalar_one()]
-
-
-def _load_table(conn: Connection, table: Table, path: Path) -> int:
-    # A row may point at a later row of its own table (a merged unit's successor): those columns are
-    # filled in a second pass, once every row exists.
-    own = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
-    decoders = {column.name: _decoder(column.type, conn.dialect.name) for column in table.columns}
-    later: list[dict[str, Any]] = []
-    batch: list[dict[str, Any]] = []
-    count = 0
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            raw = json.loads(line)
-            row = {key: decoders[key](value) if value is not None else None for key, value in raw.items()}
-            if own and any(row.get(name) is not None for name in own):
-                later.append({name: row[name] for name in [*own, *[c.name for c in table.primary_key.columns]]})
-                row.update({name: None for name in own})
-            batch.append(row)
-            count += 1
-            if len(batch) == BATCH:
-                conn.execute(table.insert(), batch)
-                batch = []
-    if batch:
-        conn.execute(table.insert(), batch)
-    keys = list(table.primary_key.columns)
-    for row in later:
-        conn.execute(update(table).where(*[key == row[key.name] for key in keys]).values({n: row[n] for n in own}))
-    return count
-
-
-def _reset_sequences(conn: Connection, tables: list[Table]) -> None:
-    """Explicit ids were inserted: move each serial sequence past them, or the next insert collides."""
-    for table in tables:
-        for column in table.primary_key.columns:
-            sequence = conn.execute(text("SELECT pg_get_serial_sequence(:t, :c)"),
-                                    {"t": table.name, "c": column.name}).scalar_one()
-            if sequence:
-                conn.execute(text(f'SELECT setval(:s, COALESCE((SELECT MAX("{column.name}") FROM "{table.name}"), 1), '
-                                  f'(SELECT COUNT(*) > 0 FROM "{table.name}"))'), {"s": sequence})
-
-
-# -- values --------------------------------------------------------------------------------------
-def _encode(value: Any) -> Any:
-    if isinstance(value, datetime):  # every datetime column holds UTC; SQLite gives it back without a zone
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, bytes | memoryview):
-        return base64.b64encode(bytes(value)).decode("ascii")
-    return value
-
-
-def _decoder(kind: Any, dialect: str) -> Any:
-    if isinstance(kind, DateTime):
-        if dialect == "sqlite":
-            return lambda v: datetime.fromisoformat(v).astimezone(UTC).replace(tzinfo=None)
-        return lambda v: datetime.fromisoformat(v).astimezone(UTC)
-    if isinstance(kind, Date):
-        return date.fromisoformat
-    if isinstance(kind, Time):
-        return time.fromisoformat
-    if isinstance(kind, LargeBinary):
-        return base64.b64decode
-    return lambda v: v
-
-
-# -- small helpers -------------------------------------------------------------------------------
-def _tables(conn: Connection) -> list[Table]:
-    """The database's own tables, parents before children, without Alembic's bookkeeping."""
+def database_tables(conn: Connection) -> list[Table]:
+    """The database's own tables (reflected, so any schema revision), parents first, without Alembic's."""
     metadata = MetaData()
     metadata.reflect(conn)
     return [t for t in metadata.sorted_tables if t.name != VERSION_TABLE]
 
 
-def _read_manifest(snapshot: Path) -> dict[str, Any]:
+def read_manifest(snapshot: Path) -> dict[str, Any]:
     try:
         manifest: dict[str, Any] = json.loads((snapshot / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -379,19 +242,17 @@ def _read_manifest(snapshot: Path) -> dict[str, Any]:
     return manifest
 
 
+def sha256_of(path: Path) -> str:
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+# -- files ---------------------------------------------------------------------------------------
 def _write_json(path: Path, data: dict[str, Any]) -> None:
     with path.open("w", encoding="utf-8") as out:
         json.dump(data, out, ensure_ascii=False, indent=1)
         out.flush()
         os.fsync(out.fileno())
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while chunk := stream.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _fsync_dir(path: Path) -> None:
@@ -417,4 +278,3 @@ def _exclusive(backup_dir: Path) -> Iterator[None]:
 
 def _device(path: Path) -> int:
     return path.stat().st_dev
-

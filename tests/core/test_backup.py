@@ -13,7 +13,7 @@ from sqlmodel import select
 from core import migrate
 from core.errors import Invalid
 from core.models import TaskRun, Unit
-from core.services import audit, backup
+from core.services import audit, backup, restore
 from tests.airing.conftest import build, make_item
 from tests.admin.conftest import seeded, seeded_template  # noqa: F401  (fixtures)
 
@@ -28,12 +28,11 @@ def _rows(snapshot: Path) -> dict[str, list[dict]]:
 
 
 def _backup(rt, folder: Path, *, now: datetime | None = None, keep_days: int = 183) -> backup.BackupReport:
-    return backup.make_backup(engine=rt.db.engine, store=rt.store, media_root=rt.settings.media_path,
-                              data_dir=rt.settings.data_path, backup_dir=folder, keep_days=keep_days, now=now)
+    return backup.make_backup(rt, backup_dir=folder, keep_days=keep_days, now=now)
 
 
-def _restore(rt, snapshot: Path, **options) -> backup.RestoreReport:
-    return backup.restore_backup(engine=rt.db.engine, store=rt.store, snapshot=snapshot, **options)
+def _restore(rt, snapshot: Path, **options) -> restore.RestoreReport:
+    return restore.restore_backup(rt, snapshot=snapshot, **options)
 
 
 @pytest.mark.parametrize("target", ["sqlite", "postgresql"])
@@ -118,7 +117,7 @@ def test_a_damaged_snapshot_or_a_database_in_use_is_refused_and_nothing_changes(
     empty = make_runtime(data_dir=tmp_path / "empty")
     with pytest.raises(backup.BackupError, match="unit is missing or damaged"):
         _restore(empty, made.path)
-    assert migrate.current(empty.db.engine) is not None and not backup._holding(empty.db.engine)
+    assert migrate.current(empty.db.engine) is not None and not restore._holding(empty.db.engine)
     assert not list(empty.settings.media_path.glob("??/??/*"))
 
     with pytest.raises(backup.BackupError, match="not a bangtin snapshot"):
