@@ -34,4 +34,18 @@
     }
     return result;
   };
+
+  // A page's report(kind, value) for bangtinUpload: the bar and the state line in the page's words T
+  // (bot/web/templates/upload_texts.html), each line after `prefix`.
+  window.bangtinUpload.show = function (bar, state, T, prefix) {
+    return function (kind, value) {
+      if (kind === "progress") { bar.style.width = value + "%"; state.textContent = prefix + T.sending.replace("__P__", value); }
+      else state.textContent = prefix + T.retry.replace("__S__", value);
+    };
+  };
+
+  // What a thrown "gone" or "refused:<why>" means, in the page's words T.
+  window.bangtinUpload.explain = function (err, T) {
+    return err === "gone" ? T.gone : T.failed.replace("__W__", String(err).slice(8));
+  };
 })();
