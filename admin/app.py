@@ -19,13 +19,14 @@ from admin.language import LanguageMiddleware
 from admin.templating import make_templates, render
 from core import runtime as runtime_module
 from core.errors import NotFound
+from core.records import audit
 from core.runtime import Runtime
-from core.services import audit
 from core.settings import Settings, load_settings
 
 STATIC_DIR = Path(__file__).parent / "static"
 
-# "module:attribute" of every APIRouter; each capability adds its own line.
+# "module:attribute" of every APIRouter of the admin pages; each capability adds its own line. The bot's
+# web routes are added by the composition root (`bangtin/webapp.py`), so admin never imports bot.
 ROUTERS: list[str] = [
     "admin.views.health:router",
     "admin.views.auth:router",
@@ -40,7 +41,6 @@ ROUTERS: list[str] = [
     "admin.views.units:router",
     "admin.views.airing:router",
     "admin.views.notify:router",
-    "bot.web.routes:router",
 ]
 
 

@@ -11,11 +11,12 @@ from fastapi import Depends, Form, HTTPException, Request
 from sqlmodel import Session
 
 import i18n
+from core.accounts import access
 from core.errors import Invalid
-from core.models import Officer
+from core.org.models import Officer
+from core.records import audit
 from core.runtime import Runtime
-from core.services import access, audit
-from core.models.types import Channel
+from core.types import Channel
 
 
 class LoginRequired(Exception):
@@ -109,7 +110,7 @@ _MFA_SETUP_PATHS = ("/account/totp", "/logout", "/static/")
 
 def staff_officer(request: Request, officer: CurrentOfficer) -> Officer:
     """The logged-in officer, sent to enrol TOTP first when their role requires it."""
-    from core.services import totp
+    from core.accounts import totp
 
     if totp.required_for(officer) and not officer.totp_secret and not request.url.path.startswith(_MFA_SETUP_PATHS):
         raise Redirect("/account/totp")
@@ -121,7 +122,7 @@ StaffOfficer = Annotated[Officer, Depends(staff_officer)]
 
 def current_scope(request: Request, session: ReadSession, officer: StaffOfficer, runtime: RuntimeDep) -> access.Scope:
     """What the logged-in officer may see and decide today, computed once per request."""
-    today = datetime.now(runtime.settings.tz).date()
+    today = runtime.settings.today()
     return access.scope_of(session, officer=officer, on=today)
 
 

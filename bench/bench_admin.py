@@ -31,10 +31,13 @@ sys.path.insert(0, str(ROOT))
 
 from core import migrate  # noqa: E402
 from core import runtime as runtime_module  # noqa: E402
-from core.models import Cluster, ContentItem, ContentSearch, ContentTarget, Officer, Submission, Unit  # noqa: E402
-from core.services import audit  # noqa: E402
-from core.services.seed import load_organisation, read_organisation  # noqa: E402
-from core.services.textfold import fold  # noqa: E402
+from core.airing.models import Cluster  # noqa: E402
+from core.intake.models import Submission  # noqa: E402
+from core.org.models import Officer, Unit  # noqa: E402
+from core.org.seed import load_organisation, read_organisation  # noqa: E402
+from core.records import audit  # noqa: E402
+from core.review.models import ContentItem, ContentSearch, ContentTarget  # noqa: E402
+from core.review.textfold import fold  # noqa: E402
 from core.settings import Settings  # noqa: E402
 
 SUBMISSIONS, ITEMS, WAITING_SHARE = 100_000, 20_000, 0.03

@@ -19,7 +19,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, time as clock, timedelta
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
 
 import httpx
@@ -27,9 +28,18 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core import migrate, runtime as runtime_module  # noqa: E402
-from core.models import Board, BroadcastWindow, Cluster, ContentItem, ContentTarget, MediaAsset, Officer, Unit  # noqa: E402
-from core.services import audit, boards, emergencies, plans  # noqa: E402
+from core import migrate  # noqa: E402
+from core import runtime as runtime_module
+from core.airing import (
+    boards,  # noqa: E402
+    emergencies,  # noqa: E402
+    plans,  # noqa: E402
+)
+from core.airing.models import Board, BroadcastWindow, Cluster  # noqa: E402
+from core.intake.models import MediaAsset  # noqa: E402
+from core.org.models import Officer, Unit  # noqa: E402
+from core.records import audit  # noqa: E402
+from core.review.models import ContentItem, ContentTarget  # noqa: E402
 from core.settings import Settings  # noqa: E402
 
 SECRET = "bench-secret-key-0123456789-abcdefghijklmnop"
@@ -159,7 +169,7 @@ def main() -> None:
     t0 = time.perf_counter()
     tokens = seed(rt, args.boards, args.items)
     print(f"seeded {len(tokens)} boards, {args.items} items in {time.perf_counter() - t0:.1f} s", flush=True)
-    today = plans.today(settings)
+    today = settings.today()
     t0 = time.perf_counter()
     with rt.db.unit_of_work() as session:
         report = plans.build_plans(session, days=[today, today + timedelta(days=1)], settings=settings)

@@ -26,7 +26,10 @@ from bench_admin import build  # noqa: E402
 
 from core import migrate  # noqa: E402
 from core import runtime as runtime_module  # noqa: E402
-from core.services import backup, restore  # noqa: E402
+from core.records import (
+    backup,  # noqa: E402
+    restore,  # noqa: E402
+)
 from core.settings import Settings  # noqa: E402
 
 MEDIA_FILES, MEDIA_BYTES = 300, 1024 * 1024

@@ -37,11 +37,11 @@ sys.path.insert(0, str(ROOT))
 import core.migrate
 import core.runtime
 from bot.telegram.app import build_telegram
-from core.models import Unit
-from core.models.types import Channel, UnitKind
-from core.services import invites
-from core.services.audit import SYSTEM
+from core.org import invites
+from core.org.models import Unit
+from core.records.audit import SYSTEM
 from core.settings import Settings
+from core.types import Channel, UnitKind
 
 TOKEN = "123:ABC"
 MB = 1024 * 1024

@@ -135,11 +135,10 @@ def bench_normalise(work: Path, seconds: int, repeat: int) -> dict[str, float]:
 
 def bench_transcribe(work: Path, seconds: int, tokens: int, repeat: int) -> dict[str, float]:
     import ctranslate2
+    import tiny_whisper
     from faster_whisper.audio import pad_or_trim
     from faster_whisper.feature_extractor import FeatureExtractor
     from faster_whisper.vad import collect_chunks, get_speech_timestamps
-
-    import tiny_whisper
     from speechlike import speechlike
 
     model_dir = tiny_whisper.build_model(work / "small-random", ROOT / "var" / "whisper-assets",

@@ -28,9 +28,10 @@ sys.path[:0] = [str(ROOT)]
 from sqlmodel import select  # noqa: E402
 
 from core import migrate, runtime  # noqa: E402
-from core.models import ChannelAccount, DeadlineRule, Notification, Officer, Unit  # noqa: E402
-from core.notify_tasks import run_reminders  # noqa: E402
-from core.services.notify import notify  # noqa: E402
+from core.notify.models import DeadlineRule, Notification  # noqa: E402
+from core.notify.outbox import notify  # noqa: E402
+from core.notify.tasks import run_reminders  # noqa: E402
+from core.org.models import ChannelAccount, Officer, Unit  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from tests.notify.conftest import deliver  # noqa: E402
 from tests.notify.limited_telegram import LimitedTelegram  # noqa: E402

@@ -15,9 +15,9 @@ from aiogram.types import BotCommand
 
 import i18n
 from bot.telegram.app import build_bot, build_telegram
+from core.org import invites
+from core.records.audit import Actor
 from core.runtime import Runtime
-from core.services import invites
-from core.services.audit import Actor
 from i18n.labels import N_
 
 log = logging.getLogger("bot.cli")

@@ -26,11 +26,8 @@ from bot.download import fetch_into_store
 from bot.flows import access, drafts, language
 from bot.flows.turn import Turn
 from bot.protocol import ChannelPort, DownloadFailed, Inbound, Reply, TooBigForChannel
-from core.models import Conversation, ProcessedUpdate
-from core.models.types import utcnow
-from core.runtime import Runtime
-from core.services import invites
-from core.services.intake_rules import (
+from core.intake.models import Conversation, ProcessedUpdate
+from core.intake.rules import (
     IncomingFile,
     IntakeRefused,
     check_file,
@@ -39,7 +36,10 @@ from core.services.intake_rules import (
     may_send_documents,
     throttle_wait,
 )
+from core.org import invites
+from core.runtime import Runtime
 from core.storage import StoredObject
+from core.types import utcnow
 from i18n.labels import N_
 
 log = logging.getLogger("bot.conversation")

@@ -8,7 +8,7 @@ import queue
 from contextlib import suppress
 
 from bot.protocol import ChannelPort, DownloadFailed
-from core.services.intake_rules import IncomingFile
+from core.intake.rules import IncomingFile
 from core.storage import MediaStore, StoredObject
 
 log = logging.getLogger("bot.download")

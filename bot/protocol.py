@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from core.models.types import Channel, MediaKind
-from core.services.intake_rules import IncomingFile
+from core.intake.rules import IncomingFile
+from core.types import Channel, MediaKind
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,10 @@ from typing import Any
 from huey import crontab
 
 from core import runtime
-from core.models import TaskRun
+from core.intake import inbox
+from core.intake.rules import purge_bookkeeping
 from core.queue import task
-from core.services import inbox
-from core.services.intake_rules import purge_bookkeeping
+from core.records.taskrun import recorded
 
 log = logging.getLogger("bot.tasks")
 REPLAY_AFTER = timedelta(seconds=60)  # longer than the webhook's own background work normally takes
@@ -23,10 +23,11 @@ REPLAY_AFTER = timedelta(seconds=60)  # longer than the webhook's own background
 def purge() -> dict[str, Any]:
     """Forget old update ids and log lines and the files of expired upload links (safe to run twice)."""
     rt = runtime.current()
-    with rt.db.unit_of_work() as session:
-        result = purge_bookkeeping(session, now=datetime.now(UTC), data_dir=rt.settings.data_path)
-        session.add(TaskRun(name="intake.purge", ok=True, result=result, finished_at=datetime.now(UTC)))
-    return result
+    with recorded(rt, "intake.purge") as run:
+        with rt.db.unit_of_work() as session:
+            run.result = purge_bookkeeping(session, now=datetime.now(UTC), data_dir=rt.settings.data_path)
+    assert run.result is not None
+    return run.result
 
 
 @task("intake.daily", retries=0, schedule=crontab(minute="23", hour="20"))  # 03:23 in Lai Châu
@@ -38,10 +39,9 @@ def daily() -> None:
 def inbox_replay() -> dict[str, Any]:
     """Feed again every webhook update stored over a minute ago and never handled (the web process died)."""
     rt = runtime.current()
-    result = asyncio.run(_replay(rt))
-    with rt.db.unit_of_work() as session:
-        session.add(TaskRun(name="bot.inbox_replay", ok=not result["failed"], result=result,
-                            finished_at=datetime.now(UTC)))
+    with recorded(rt, "bot.inbox_replay") as run:
+        result = asyncio.run(_replay(rt))
+        run.ok, run.result = not result["failed"], result
     return result
 
 
@@ -50,7 +50,7 @@ async def _replay(rt: runtime.Runtime) -> dict[str, Any]:
     from aiogram.types import Update
 
     from bot.telegram.app import build_telegram
-    from bot.web.webhook import handle_stored
+    from bot.telegram.stored import handle_stored
 
     with rt.db.reading() as session:
         rows = [(row.id, row.key, row.payload)

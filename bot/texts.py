@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 import i18n
 from bot.protocol import Button, Reply
-from core.models import Cluster, Submission
-from core.models.types import Category, MediaKind, SubmissionState, TargetKind
+from core.airing.models import Cluster
+from core.intake.models import Submission
+from core.types import Category, MediaKind, SubmissionState, TargetKind
 from i18n.labels import N_
 
 CATEGORY_LABELS: dict[str, str] = {

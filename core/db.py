@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -46,16 +46,28 @@ def make_engine(settings: Settings) -> Engine:
     return engine
 
 
-class Database:
-    """The engine plus units of work; built once per process at start-up."""
+class JobQueue(Protocol):
+    """What a unit of work needs of the task queue: send a named job once the work has committed."""
 
-    def __init__(self, engine: Engine) -> None:
+    def defer(self, session: Session, name: str, **kwargs: Any) -> None: ...
+
+
+class Database:
+    """The engine plus units of work; built once per process at start-up.
+
+    `queue` is wired in by the runtime at start-up: every unit of work carries it, so a service
+    queues follow-up jobs on the session it was given (`queue_of(session)`) instead of reaching
+    for a process-wide global.
+    """
+
+    def __init__(self, engine: Engine, queue: JobQueue | None = None) -> None:
         self.engine = engine
+        self.queue = queue
         self._writer = engine.execution_options(sqlite_immediate=True)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Database:
-        return cls(make_engine(settings))
+    def from_settings(cls, settings: Settings, *, queue: JobQueue | None = None) -> Database:
+        return cls(make_engine(settings), queue)
 
     @property
     def dialect(self) -> str:
@@ -66,6 +78,7 @@ class Database:
         """A writing session: commit on success, roll back on error, then run after-commit hooks."""
         session = Session(self._writer, expire_on_commit=False)
         session.info["after_commit"] = []
+        session.info["queue"] = self.queue
         try:
             yield session
             session.commit()
@@ -93,6 +106,14 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def queue_of(session: Session) -> JobQueue:
+    """The task queue of `session`'s unit of work; raises when the process was built without one."""
+    queue = session.info.get("queue")
+    if queue is None:
+        raise RuntimeError("this unit of work has no task queue: build the process with core.runtime.build()")
+    return queue  # type: ignore[no-any-return]  # session.info is untyped; only Database puts it there
 
 
 def after_commit(session: Session, hook: AfterCommit) -> None:

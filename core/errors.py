@@ -23,3 +23,14 @@ class Invalid(BangtinError):
 
 class AlreadyRunning(BangtinError):
     """Another process holds the lock this one needs."""
+
+
+class FieldInvalid(Invalid):
+    """`message` is an English catalog id with `%(name)s` placeholders filled from `values`."""
+
+    def __init__(self, message: str, *, field: str, **values: object) -> None:
+        super().__init__(message, field=field)
+        self.values = values
+
+    def __str__(self) -> str:
+        return str(self.args[0]) % self.values if self.values else str(self.args[0])

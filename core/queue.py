@@ -1,18 +1,20 @@
 """The task queue: Huey on SQLite under DATA_DIR by default, on Redis when QUEUE_URL says so.
 
 Tasks are plain functions registered by name with `@task("domain.verb")`; the Huey instance is
-built at start-up (never at import time) and every registered task is attached to it. Messages
+built at start-up (never at import time) and every registered task is attached to it. Which
+modules define tasks is the composition root's knowledge (`bangtin/tasks.py` imports them before
+any runtime is built); this module names none of them. Messages
 carry ids and paths, never objects. Services enqueue through `Queue.defer`, which sends the
 message only after the unit of work has committed.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 from huey.api import Result, TaskWrapper
@@ -20,9 +22,6 @@ from sqlmodel import Session
 
 from core.db import after_commit
 from core.settings import Settings
-
-# Modules that define tasks; each later capability adds its own.
-TASK_MODULES: tuple[str, ...] = ("core.tasks", "core.tasks_airing", "core.notify_tasks", "core.tasks_weekly", "media.tasks", "bot.tasks", "bot.notify.tasks")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +59,11 @@ def task(
 def make_huey(settings: Settings) -> Huey:
     url = settings.queue
     if url.startswith(("redis://", "rediss://")):
-        return RedisHuey("bangtin", url=url)
+        # `?name=` keeps the queues of several instances (or tests) apart on one Redis database.
+        parts = urlsplit(url)
+        query = parse_qs(parts.query)
+        name = query.pop("name", ["bangtin"])[0]
+        return RedisHuey(name, url=urlunsplit(parts._replace(query=urlencode(query, doseq=True))))
     if url.startswith("memory://"):
         return MemoryHuey("bangtin")
     path = Path(url.removeprefix("sqlite:///"))
@@ -74,8 +77,6 @@ class Queue:
     def __init__(self, huey: Huey) -> None:
         self.huey = huey
         self._wrappers: dict[str, TaskWrapper] = {}
-        for module in TASK_MODULES:
-            importlib.import_module(module)
         for spec in _REGISTRY.values():
             options = {
                 "name": spec.name,

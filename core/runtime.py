@@ -34,10 +34,11 @@ def build(settings: Settings | None = None, *, install: bool = True) -> Runtime:
     settings = settings or load_settings()
     settings.prepare_dirs()
     settings.check_secret()
+    queue = Queue.from_settings(settings)
     runtime = Runtime(
         settings=settings,
-        db=Database.from_settings(settings),
-        queue=Queue.from_settings(settings),
+        db=Database.from_settings(settings, queue=queue),
+        queue=queue,
         store=LocalMediaStore(settings.media_path),
     )
     if install:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import time
+from datetime import UTC, date, datetime, time
 from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -132,6 +132,10 @@ class Settings(BaseSettings):
     @cached_property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def today(self, now: datetime | None = None) -> date:
+        """The calendar day in the configured zone at `now` (default: this instant), never the server's."""
+        return (now or datetime.now(UTC)).astimezone(self.tz).date()
 
     @property
     def public_url(self) -> str:

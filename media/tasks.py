@@ -20,10 +20,12 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from core import runtime
-from core.models import MediaAsset, Officer, SubtitleTrack, Submission, Transcript
-from core.models.types import AssetRole, SubmissionState, utcnow
+from core.intake.models import MediaAsset, Submission, SubtitleTrack, Transcript
+from core.notify import outbox as notify
+from core.notify import reminders
+from core.org.models import Officer
 from core.queue import task
-from core.services import notify, reminders
+from core.types import AssetRole, SubmissionState, utcnow
 from media.errors import MediaRejected, TransientMediaError
 from media.langtag import LanguageTag, tag_audio, tag_text
 

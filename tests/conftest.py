@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from bangtin import tasks
 from core import migrate
 from core import runtime as runtime_module
 from core.runtime import Runtime
@@ -25,6 +26,8 @@ PG_ADMIN_URL = os.environ.get("BANGTIN_TEST_POSTGRES_URL", "postgresql+psycopg:/
 REDIS_URL = os.environ.get("BANGTIN_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 ON_CI = os.environ.get("CI", "").lower() == "true"
 TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
+
+tasks.load()  # every test's runtime knows every task, as the composition root's processes do
 
 
 def _reachable(host: str, port: int) -> bool:

@@ -11,9 +11,9 @@ from markupsafe import Markup
 
 from admin.deps import Csrf, ReadSession, StaffOfficer, WriteSession, actor_for, error_text
 from admin.templating import render
+from core.accounts import tokens, totp
 from core.errors import Invalid
-from core.models import Officer
-from core.services import tokens, totp
+from core.org.models import Officer
 
 router = APIRouter(tags=["account"], include_in_schema=False)
 

@@ -16,10 +16,16 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from admin.deps import ReadSession, RuntimeDep
+from core.accounts import access, tokens
+from core.accounts.models import ApiToken
+from core.airing.models import Board, Cluster
 from core.errors import NotFound
-from core.models import ApiToken, Board, Cluster, ContentItem, Submission
-from core.models.types import utcnow
-from core.services import access, library, org, reviewqueue, tokens
+from core.intake.models import Submission
+from core.org import service as org
+from core.review import library
+from core.review import queue as reviewqueue
+from core.review.models import ContentItem
+from core.types import utcnow
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 bearer = HTTPBearer(auto_error=False, description="A personal API token made on the account page (bt_…)")
@@ -34,7 +40,7 @@ def api_scope(request: Request, session: ReadSession, runtime: RuntimeDep,
                             headers={"WWW-Authenticate": "Bearer"})
     request.state.officer = officer
     _touch(runtime, credentials.credentials)  # type: ignore[union-attr]
-    return access.scope_of(session, officer=officer, on=datetime.now(runtime.settings.tz).date())
+    return access.scope_of(session, officer=officer, on=runtime.settings.today())
 
 
 def _touch(runtime, token: str) -> None:

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from admin.deps import CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for
 from admin.templating import render
-from core.services import auditlog
+from core.records import auditlog
 
 router = APIRouter(tags=["audit"], include_in_schema=False)
 

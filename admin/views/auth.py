@@ -7,19 +7,32 @@ from datetime import UTC, datetime
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 import i18n
-from i18n import labels
-from admin.deps import Csrf, CurrentOfficer, ReadSession, RuntimeDep, StaffOfficer, WriteSession, actor_for, csrf_token
+from admin.deps import (
+    Csrf,
+    CurrentOfficer,
+    ReadSession,
+    RuntimeDep,
+    StaffOfficer,
+    WriteSession,
+    actor_for,
+    csrf_token,
+)
 from admin.templating import render
-from core.models import Board, Cluster, Officer, Submission, Unit
-from core.models.types import Role
-from core.services import audit, backup, org, totp
-from core.services.auth import LoginFailed, authenticate
+from core.accounts import totp
+from core.accounts.login import LoginFailed, authenticate
+from core.airing.models import Board, Cluster
+from core.intake.models import Submission
+from core.org import service as org
+from core.org.models import Officer, Unit
+from core.records import audit, backup
+from core.types import Role
+from i18n import labels
 
 router = APIRouter(tags=["auth"])
 
@@ -124,7 +137,7 @@ def logout(request: Request, session: WriteSession, officer: CurrentOfficer) -> 
 
 @router.get("/home", response_class=HTMLResponse)
 def home(request: Request, session: ReadSession, officer: StaffOfficer, runtime: RuntimeDep) -> Response:
-    today = datetime.now(runtime.settings.tz).date()
+    today = runtime.settings.today()
     unit = session.get(Unit, officer.unit_id)
     counts = {
         "units": len(org.list_units(session, on=today)),

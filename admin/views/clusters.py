@@ -11,17 +11,19 @@ from sqlmodel import Session, col, select
 
 from admin.deps import Csrf, CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for, error_text
 from admin.templating import render
+from core.accounts import access
+from core.airing import clusters as clusteradmin
+from core.airing.models import Board, Cluster
 from core.errors import Invalid, NotFound
-from core.models import Board, Cluster
-from core.models.types import ClusterKind, Role
-from core.services import access, clusteradmin, org
+from core.org import service as org
+from core.types import ClusterKind, Role
 
 router = APIRouter(tags=["clusters"], include_in_schema=False)
 VIEWERS = (Role.administrator, Role.editor, Role.operator, Role.inspector)
 
 
 def _today(runtime) -> datetime:
-    return datetime.now(runtime.settings.tz).date()
+    return runtime.settings.today()
 
 
 @router.get("/clusters", response_class=HTMLResponse)

@@ -11,10 +11,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from admin.deps import Csrf, CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for, error_text
 from admin.templating import render
 from admin.views.review import _local_day
+from core.accounts import access
+from core.airing.models import Cluster
 from core.errors import Invalid
-from core.models import Cluster
-from core.models.types import Role
-from core.services import access, corrections, library, org
+from core.org import service as org
+from core.review import corrections, library
+from core.types import Role
 from i18n import labels
 
 router = APIRouter(tags=["library"], include_in_schema=False)
@@ -38,7 +40,7 @@ def search(request: Request, session: ReadSession, scope: CurrentScope, runtime:
                           cluster_id=int(cluster) if cluster.isdigit() else None,
                           start=_day(start), end=_day(end), page=max(page, 1))
     rows, total = library.search(session, scope=scope, query=query, tz=runtime.settings.tz)
-    on = date.today()
+    on = runtime.settings.today()
     clusters = [session.get(Cluster, cid) for cid in sorted(access.visible_cluster_ids(session, officer=scope.officer, on=on))]
     return render(request, "library.html", {
         "rows": rows, "total": total, "query": query, "q": q, "categories": labels.CATEGORIES,

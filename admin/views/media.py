@@ -6,9 +6,9 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse, Response
 
 from admin.deps import CurrentScope, ReadSession, RuntimeDep
+from core.accounts import access
 from core.errors import NotFound
-from core.models import MediaAsset
-from core.services import access
+from core.intake.models import MediaAsset
 
 router = APIRouter(tags=["media"], include_in_schema=False)
 

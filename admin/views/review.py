@@ -11,11 +11,15 @@ from sqlmodel import Session
 
 from admin.deps import Csrf, CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for, error_text
 from admin.templating import render
-from core.errors import Invalid, NotFound
-from core.models import SubtitleTrack
-from core.models.types import Channel, Priority
-from core.services import access, corrections, itemdetail, locks, org, review, reviewqueue, translations, vtt
-from core.services.formerrors import FieldInvalid
+from core.accounts import access
+from core.errors import FieldInvalid, Invalid, NotFound
+from core.intake.models import SubtitleTrack
+from core.org import service as org
+from core.review import corrections, locks, translations, vtt
+from core.review import detail as itemdetail
+from core.review import queue as reviewqueue
+from core.review import service as review
+from core.types import Channel, Priority
 from i18n import labels
 
 router = APIRouter(tags=["review"], include_in_schema=False)

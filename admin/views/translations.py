@@ -9,9 +9,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from admin.deps import Csrf, CurrentScope, ReadSession, WriteSession, actor_for, error_text
 from admin.templating import render
+from core.accounts import access
 from core.errors import Invalid
-from core.models.types import Role
-from core.services import access, translations
+from core.review import translations
+from core.types import Role
 
 router = APIRouter(tags=["translations"], include_in_schema=False)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 import segno
@@ -13,10 +13,12 @@ from sqlmodel import Session
 
 from admin.deps import Csrf, CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for, error_text
 from admin.templating import render
+from core.accounts import access
 from core.errors import Invalid, NotFound
-from core.models import Officer, Unit
-from core.models.types import Role, UnitKind
-from core.services import access, org, unitadmin
+from core.org import service as org
+from core.org import units as unitadmin
+from core.org.models import Officer, Unit
+from core.types import Role, UnitKind
 
 router = APIRouter(tags=["units"], include_in_schema=False)
 VIEWERS = (Role.administrator, Role.editor, Role.operator, Role.inspector)
@@ -25,7 +27,7 @@ VIEWERS = (Role.administrator, Role.editor, Role.operator, Role.inspector)
 @router.get("/units", response_class=HTMLResponse)
 def units(request: Request, session: ReadSession, scope: CurrentScope, runtime: RuntimeDep) -> Response:
     access.require_role(scope.officer, *VIEWERS)
-    today = datetime.now(runtime.settings.tz).date()
+    today = runtime.settings.today()
     rows = org.list_units(session)
     names = {u.id: u.name for u in rows}
     return render(request, "units.html", {"rows": rows, "names": names, "today": today,

@@ -7,9 +7,10 @@ import re
 
 from bot import texts
 from bot.flows.turn import Turn
-from core.models import Officer
-from core.services import intake, invites
-from core.services.intake_rules import log_stranger
+from core.intake import service as intake
+from core.intake.rules import log_stranger
+from core.org import invites
+from core.org.models import Officer
 from i18n.labels import N_
 
 log = logging.getLogger("bot.access")

@@ -8,11 +8,12 @@ from datetime import datetime, timedelta
 from bot import texts
 from bot.flows.turn import Turn
 from bot.protocol import Reply
+from core.airing.models import Cluster
 from core.errors import Invalid, NotFound
-from core.models import Cluster, Submission
-from core.models.types import Channel, MediaKind, SubmissionState, TargetKind, utcnow
-from core.services import intake, uploads
-from core.services.intake_rules import (
+from core.intake import service as intake
+from core.intake import uploads
+from core.intake.models import Submission
+from core.intake.rules import (
     CAPTION_LIMIT,
     IncomingFile,
     IntakeRefused,
@@ -23,6 +24,7 @@ from core.services.intake_rules import (
     may_mark_emergency,
 )
 from core.storage import StoredObject
+from core.types import Channel, MediaKind, SubmissionState, TargetKind, utcnow
 from i18n.labels import N_
 
 REFUSALS = {

@@ -6,7 +6,7 @@ from bot import texts
 from bot.flows.turn import Turn
 from bot.protocol import Button
 from core.errors import Invalid, NotFound
-from core.services import language_feedback
+from core.intake import language_feedback
 from i18n.labels import N_
 
 ACTIONS = frozenset({"language.confirm", "language.correct", "language.set"})

@@ -9,11 +9,12 @@ from sqlmodel import Session
 
 from bot import texts
 from bot.protocol import Button, Inbound, Reply
-from core.models import Conversation, Officer, Submission
-from core.models.types import SubmissionState
+from core.intake.models import Conversation, Submission
+from core.org.invites import Sender
+from core.org.models import Officer
+from core.records.audit import Actor
 from core.runtime import Runtime
-from core.services.audit import Actor
-from core.services.invites import Sender
+from core.types import SubmissionState
 
 
 @dataclass(slots=True)

@@ -12,9 +12,9 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from i18n import format_date, format_datetime, gettext, ngettext
 from bot.protocol import Button
-from core.services.delivery import RenderError
+from core.notify.delivery import RenderError
+from i18n import format_date, format_datetime, gettext, ngettext
 
 DEFAULT_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TRANSCRIPT_LINES = 3

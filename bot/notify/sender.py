@@ -1,7 +1,7 @@
 """The Telegram side of outbound delivery: one send, its answer mapped to a typed result.
 
 Unlike the conversation's port, this never sleeps or retries by itself: pacing, 429 waits and
-back-off are decided by `core.services.delivery` with state shared by every worker process.
+back-off are decided by `core.notify.delivery` with state shared by every worker process.
 """
 
 from __future__ import annotations
@@ -13,21 +13,21 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.exceptions import (
     ClientDecodeError,
+    TelegramAPIError,
     TelegramForbiddenError,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
     TelegramUnauthorizedError,
-    TelegramAPIError,
 )
 
 from bot.notify.render import Message
 from bot.protocol import Button
 from bot.telegram.app import api_server
 from bot.telegram.port import keyboard
-from core.models.types import Channel
-from core.services.delivery import SendResult
+from core.notify.delivery import SendResult
 from core.settings import Settings
+from core.types import Channel
 
 SEND_TIMEOUT = 15  # seconds for one sendMessage; a slower answer counts as a network failure
 

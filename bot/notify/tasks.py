@@ -17,9 +17,9 @@ from huey import crontab
 
 from bot.notify.render import render
 from core import runtime
+from core.notify import delivery
 from core.queue import task
 from core.runtime import Runtime
-from core.services import delivery
 
 log = logging.getLogger("notify.tasks")
 PASS_SECONDS = 240.0  # one delivery task stops after this; the next tick goes on

@@ -6,8 +6,8 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.protocol import Inbound
 from bot.telegram.callbacks import ChoiceData
-from core.models.types import Channel
-from core.services.intake_rules import IncomingFile
+from core.intake.rules import IncomingFile
+from core.types import Channel
 
 UNSUPPORTED_FIELDS = ("sticker", "location", "venue", "contact", "poll", "dice", "game", "story")
 

@@ -21,8 +21,8 @@ from aiogram.types import FSInputFile, InlineKeyboardButton, InlineKeyboardMarku
 
 from bot.protocol import Button, DownloadFailed, TooBigForChannel
 from bot.telegram.callbacks import ChoiceData
-from core.models.types import Channel, MediaKind
-from core.services.intake_rules import IncomingFile
+from core.intake.rules import IncomingFile
+from core.types import Channel, MediaKind
 
 log = logging.getLogger("bot.telegram")
 CHUNK = 1024 * 1024

@@ -17,11 +17,11 @@ from bot import texts
 from bot.conversation import ConversationEngine
 from bot.protocol import Button, Inbound, Reply
 from bot.web.templating import render
-from core.models import Officer
-from core.models.types import Channel, MediaKind
+from core.intake import service as intake
+from core.intake.rules import IncomingFile
+from core.org.models import Officer
 from core.runtime import Runtime
-from core.services import intake
-from core.services.intake_rules import IncomingFile
+from core.types import Channel, MediaKind
 
 router = APIRouter()
 COMMANDS = {"new", "status", "cancel", "resume"}

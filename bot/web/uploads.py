@@ -17,11 +17,12 @@ from bot.conversation import writing
 from bot.web.templating import render
 from bot.web.webhook import telegram_for
 from core.errors import Invalid, NotFound
-from core.models import ChannelAccount, Officer, Submission
-from core.models.types import Channel
+from core.intake import uploads
+from core.intake.models import Submission
+from core.org.models import ChannelAccount, Officer
+from core.records.audit import Actor
 from core.runtime import Runtime
-from core.services import uploads
-from core.services.audit import Actor
+from core.types import Channel
 from i18n.labels import N_
 
 router = APIRouter()

@@ -17,9 +17,10 @@ from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
 from pydantic import ValidationError
 
 from bot.telegram.app import TelegramApp, build_telegram
-from core.models.types import Channel
+from bot.telegram.stored import handle_stored, inbox_key
+from core.intake import inbox
 from core.runtime import Runtime
-from core.services import inbox
+from core.types import Channel
 
 router = APIRouter()
 log = logging.getLogger("bot.webhook")
@@ -34,25 +35,9 @@ def telegram_for(request: Request) -> TelegramApp:
     return tg
 
 
-def inbox_key(tg: TelegramApp, update: Update) -> str:
-    """The inbox key of an update: per bot, as the `processed_update` claim keys it."""
-    return f"{tg.bot.id}:{update.update_id}"
-
-
 def _store(rt: Runtime, key: str, payload: dict[str, Any]) -> bool:
     with rt.db.unit_of_work() as session:
         return inbox.store(session, channel=str(Channel.telegram), key=key, payload=payload)
-
-
-def _mark_handled(rt: Runtime, key: str) -> None:
-    with rt.db.unit_of_work() as session:
-        inbox.mark_handled(session, channel=str(Channel.telegram), key=key)
-
-
-async def handle_stored(rt: Runtime, tg: TelegramApp, update: Update) -> None:
-    """Feed a stored update to the dispatcher, then mark it handled (left pending if the dispatcher raises)."""
-    await tg.dispatcher.feed_update(tg.bot, update)
-    await asyncio.to_thread(_mark_handled, rt, inbox_key(tg, update))
 
 
 @router.post("/webhooks/telegram", include_in_schema=False)

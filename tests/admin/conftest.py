@@ -10,25 +10,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from admin.app import create_app
+from bangtin.webapp import create_app
 from core import migrate
 from core import runtime as runtime_module
-from core.services import audit
-from core.services.seed import load_organisation, read_organisation
+from core.org.seed import load_organisation, read_organisation
+from core.records import audit
 from core.settings import Settings
 from tests.conftest import TEST_SECRET
-
-
-@pytest.fixture(scope="session")
-def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo organisation seeded once per session (argon2 hashing is slow on purpose)."""
-    data_dir = tmp_path_factory.mktemp("seeded")
-    rt = runtime_module.build(Settings(data_dir=data_dir, queue_url="memory://", secret_key=TEST_SECRET), install=False)
-    migrate.upgrade(rt.db.engine)
-    with rt.db.unit_of_work() as session:
-        load_organisation(session, data=read_organisation(), actor=audit.SYSTEM)
-    rt.close()  # the last connection checkpoints the WAL into the file
-    return data_dir / "bangtin.sqlite3"
 
 
 @pytest.fixture
@@ -62,18 +50,15 @@ def log_in(client: TestClient, username: str, password: str, next_url: str = "/h
 # per test would dominate the suite), officers logged in with TOTP, rows made directly. ----------
 
 import itertools  # noqa: E402
-import shutil  # noqa: E402
 import time as _time  # noqa: E402
 from datetime import UTC, datetime, timedelta  # noqa: E402
 
 import pyotp  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
-from core import migrate  # noqa: E402
-from core import runtime as runtime_module  # noqa: E402
-from core.models import Cluster, MediaAsset, Officer, Submission, Unit  # noqa: E402
-from core.settings import Settings  # noqa: E402
-from tests.conftest import TEST_SECRET  # noqa: E402
+from core.airing.models import Cluster  # noqa: E402
+from core.intake.models import MediaAsset, Submission  # noqa: E402
+from core.org.models import Officer, Unit  # noqa: E402
 
 PASSWORDS = {"quantri": "quantri-demo-2026", "bientap": "bientap-demo-2026", "vanhanh": "vanhanh-demo-2026",
              "vanhanh.tanphong": "tanphong-demo-2026", "dichthuat": "dichthuat-demo-2026",

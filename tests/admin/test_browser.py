@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from admin.app import create_app
+from bangtin.webapp import create_app
 from tests.browser import browser, serve
 
 pytestmark = pytest.mark.browser

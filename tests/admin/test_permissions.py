@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from core.models import AuditEvent, Cluster, MediaAsset, Unit
+from core.airing.models import Cluster
+from core.intake.models import MediaAsset
+from core.org.models import Unit
+from core.records.models import AuditEvent
 from tests.admin.conftest import ids, make_submission, sign_in
 
 USERS = ["quantri", "bientap", "vanhanh", "vanhanh.tanphong", "dichthuat", "thanhtra", "congtacvien"]

@@ -6,7 +6,10 @@ import re
 
 from sqlmodel import select
 
-from core.models import AuditEvent, BroadcastWindow, Cluster, ContentItem, Invite, Officer, Unit
+from core.airing.models import Cluster
+from core.org.models import Invite, Officer, Unit
+from core.records.models import AuditEvent
+from core.review.models import ContentItem
 from tests.admin.conftest import csrf_of, ids, make_submission, sign_in
 
 

@@ -6,8 +6,9 @@ import pyotp
 import pytest
 from sqlmodel import select
 
-from admin.app import create_app
-from core.models import Review, SubtitleTrack, Submission
+from bangtin.webapp import create_app
+from core.intake.models import Submission, SubtitleTrack
+from core.review.models import Review
 from tests.admin.conftest import ADMIN_TOTP_SECRET, PASSWORDS, make_submission
 from tests.browser import browser, serve
 

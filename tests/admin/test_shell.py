@@ -8,8 +8,8 @@ from sqlalchemy import create_engine
 from sqlmodel import select
 
 from core.db import Database
-
-from core.models import AuditEvent, Officer
+from core.org.models import Officer
+from core.records.models import AuditEvent
 from tests.admin.conftest import csrf_of, log_in
 
 

@@ -7,7 +7,8 @@ import re
 import pyotp
 from sqlmodel import select
 
-from core.models import AuditEvent, Officer
+from core.org.models import Officer
+from core.records.models import AuditEvent
 from tests.admin.conftest import ADMIN_TOTP_SECRET, PASSWORDS, csrf_of, log_in, sign_in, totp_code
 
 

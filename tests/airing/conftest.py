@@ -9,9 +9,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from admin.app import create_app
-from core.models import Board, Cluster, ContentItem, ContentTarget, MediaAsset, Officer, Submission
-from core.services import audit, boards, plans
+from bangtin.webapp import create_app
+from core.airing import boards, plans
+from core.airing.models import Board, Cluster
+from core.intake.models import MediaAsset, Submission
+from core.org.models import Officer
+from core.records import audit
+from core.review.models import ContentItem, ContentTarget
 from tests.admin.conftest import csrf_of, log_in, seeded, seeded_template  # noqa: F401  (fixtures and helpers)
 
 TZ_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh has no daylight saving time
@@ -78,7 +82,7 @@ def token_for(rt, code: str) -> str:
 
 def build(rt, day: date | None = None) -> dict:
     with rt.db.unit_of_work() as session:
-        return plans.build_all_plans(session, day=day or plans.today(rt.settings), settings=rt.settings)
+        return plans.build_all_plans(session, day=day or rt.settings.today(), settings=rt.settings)
 
 
 @pytest.fixture

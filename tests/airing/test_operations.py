@@ -6,9 +6,21 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from core.models import AuditEvent, Board, Heartbeat, Incident, Notification, Officer, Play
-from core.services import emergencies, health, plans
-from tests.airing.conftest import auth, board_id, build, cluster_id, csrf_of, local, log_in, make_item, token_for
+from core.airing import emergencies, health, plans
+from core.airing.models import Board, Heartbeat, Incident, Play
+from core.notify.models import Notification
+from core.org.models import Officer
+from core.records.models import AuditEvent
+from tests.airing.conftest import (
+    auth,
+    board_id,
+    cluster_id,
+    csrf_of,
+    local,
+    log_in,
+    make_item,
+    token_for,
+)
 
 
 def _form_token(client, path: str) -> str:
@@ -116,7 +128,7 @@ def test_a_silent_board_opens_an_incident_once_and_its_return_closes_it(client, 
 
 
 def test_compliance_counts_real_plays_in_the_windows_and_exports_csv(client, seeded):
-    day = plans.today(seeded.settings) - timedelta(days=1)
+    day = seeded.settings.today() - timedelta(days=1)
     item = make_item(seeded, seconds=60, valid_from=local(day, 0))
     ad = make_item(seeded, title="QC", category="5", seconds=60, valid_from=local(day, 0))
     with seeded.db.unit_of_work() as session:

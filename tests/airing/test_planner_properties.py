@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.services.planner import CYCLE_NORMAL_MS, HOUR_MS, Candidate, Window, plan_day
+from core.airing.planner import CYCLE_NORMAL_MS, HOUR_MS, Candidate, Window, plan_day
 
 DAY0 = 1_780_000_000_000  # some UTC midnight-ish origin in ms
 MIN = 60_000

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from core.models import BroadcastWindow, Plan, TaskRun
-from core.services import plans
+from core.airing import plans
+from core.airing.models import BroadcastWindow, Plan
+from core.records.models import TaskRun
 from tests.airing.conftest import board_id, build, cluster_id, local, make_item
 
 
@@ -23,7 +24,7 @@ def _items(plan: Plan) -> list[int]:
 
 def test_a_board_gets_the_items_targeted_at_it_inside_its_windows(seeded):
     rt = seeded
-    day = plans.today(rt.settings)
+    day = rt.settings.today()
     everywhere = make_item(rt, title="Pháp luật", seconds=60)
     mlt_only = make_item(rt, title="Cửa khẩu", targets=[{"target_kind": "cluster", "cluster_id": cluster_id(rt, "MLT")}])
     public_only = make_item(rt, title="Xã", targets=[{"target_kind": "cluster_kind", "cluster_kind": "public"}])
@@ -45,7 +46,7 @@ def test_a_board_gets_the_items_targeted_at_it_inside_its_windows(seeded):
 
 def test_border_gates_favour_foreign_information_and_bilingual_items(seeded):
     rt = seeded
-    day = plans.today(rt.settings)
+    day = rt.settings.today()
     plain = [make_item(rt, title=f"Tin {n}", seconds=40) for n in range(3)]
     foreign = make_item(rt, title="Quảng bá Lai Châu", category="4", seconds=40)
     bilingual = make_item(rt, title="Song ngữ", languages=["vi", "zh"], seconds=40)
@@ -59,7 +60,7 @@ def test_border_gates_favour_foreign_information_and_bilingual_items(seeded):
 
 def test_advertising_stays_under_the_cluster_cap(seeded):
     rt = seeded
-    day = plans.today(rt.settings)
+    day = rt.settings.today()
     make_item(rt, title="Chính sách", seconds=120)
     ad = make_item(rt, title="Quảng cáo", category="5", seconds=20)
     build(rt)
@@ -71,7 +72,7 @@ def test_advertising_stays_under_the_cluster_cap(seeded):
 
 def test_an_item_airs_only_inside_its_period(seeded):
     rt = seeded
-    day = plans.today(rt.settings)
+    day = rt.settings.today()
     make_item(rt, title="Cả ngày", seconds=30)
     short = make_item(rt, title="Chỉ 8 giờ", seconds=30, valid_from=local(day, 8), valid_to=local(day, 8, 30))
     build(rt)
@@ -86,7 +87,7 @@ def test_an_item_airs_only_inside_its_period(seeded):
 
 def test_nothing_approved_flags_the_plan_and_a_short_window_is_flagged(seeded):
     rt = seeded
-    day = plans.today(rt.settings)
+    day = rt.settings.today()
     with rt.db.unit_of_work() as session:
         window = session.exec(select(BroadcastWindow).where(BroadcastWindow.cluster_id == cluster_id(rt, "DOANKET"),
                                                             BroadcastWindow.part == "afternoon")).one()
@@ -100,7 +101,7 @@ def test_nothing_approved_flags_the_plan_and_a_short_window_is_flagged(seeded):
 
 def test_rebuilding_unchanged_inputs_keeps_the_version_and_a_change_makes_a_new_one(seeded):
     rt = seeded
-    day = plans.today(rt.settings)
+    day = rt.settings.today()
     make_item(rt, title="Một", seconds=30)
     first = build(rt)
     again = build(rt)
@@ -116,9 +117,9 @@ def test_the_rebuild_task_is_idempotent_and_leaves_a_run_row(seeded):
     make_item(rt, title="Một", seconds=30)
     rt.queue.huey.immediate = True
     with rt.db.unit_of_work() as session:
-        plans.request_rebuild(session, queue=rt.queue, reason="test")
+        plans.request_rebuild(session, reason="test")
     with rt.db.unit_of_work() as session:
-        plans.request_rebuild(session, queue=rt.queue, reason="test again")
+        plans.request_rebuild(session, reason="test again")
     with rt.db.reading() as session:
         runs = session.exec(select(TaskRun).where(TaskRun.name == "airing.rebuild_plans").order_by(TaskRun.id)).all()
     assert [r.result["built"] > 0 for r in runs] == [True, False]

@@ -6,8 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from core.models import AuditEvent, Heartbeat, Notification, Play
-from core.services import audit, boards, plans
+from core.airing import boards
+from core.airing.models import Heartbeat, Play
+from core.notify.models import Notification
+from core.records import audit
+from core.records.models import AuditEvent
 from tests.airing.conftest import auth, build, cluster_id, make_item, token_for
 
 
@@ -54,7 +57,7 @@ def test_manifest_has_plans_media_and_subtitles_with_an_etag(client, seeded):
     first = client.get("/api/player/v1/manifest", headers=auth(token))
     assert first.status_code == 200
     body = first.json()
-    assert [d["day"] for d in body["days"]] == [(plans.today(seeded.settings) + timedelta(days=n)).isoformat() for n in range(3)]
+    assert [d["day"] for d in body["days"]] == [(seeded.settings.today() + timedelta(days=n)).isoformat() for n in range(3)]
     media = body["items"][str(item)]["media"]
     assert media["sha256"] and media["size"] > 0 and media["url"].endswith(media["sha256"])
     assert body["emergency"] is None and body["timezone"] == "Asia/Ho_Chi_Minh"

@@ -10,9 +10,11 @@ import pytest
 from PIL import Image
 from sqlmodel import select
 
-from admin.app import create_app
-from core.models import BroadcastWindow, EmergencyAck, Officer, Play
-from core.services import audit, boards, emergencies, plans
+from bangtin.webapp import create_app
+from core.airing import boards, emergencies
+from core.airing.models import BroadcastWindow, EmergencyAck, Play
+from core.org.models import Officer
+from core.records import audit
 from tests.airing.conftest import board_id, build, cluster_id, make_item
 from tests.browser import browser, serve
 
@@ -96,7 +98,7 @@ def test_a_board_pairs_plays_keeps_playing_offline_and_obeys_an_emergency(seeded
         with rt.db.unit_of_work() as session:
             editor = session.exec(select(Officer).where(Officer.username == "bientap")).one()
             emergency = emergencies.start_emergency(
-                session, officer=editor, actor=audit.SYSTEM, on=plans.today(rt.settings), cluster_ids=[cluster_id(rt, "DOANKET")],
+                session, officer=editor, actor=audit.SYSTEM, on=rt.settings.today(), cluster_ids=[cluster_id(rt, "DOANKET")],
                 all_clusters=False, content_item_id=None, text="Cháy rừng ở bản Nậm Loỏng: không vào rừng", ends_at=None)
             emergency_id = emergency.id
         started = time.monotonic()
@@ -106,7 +108,7 @@ def test_a_board_pairs_plays_keeps_playing_offline_and_obeys_an_emergency(seeded
         _wait(lambda: _acked(rt, emergency_id), 5, "the board's confirmation")
         with rt.db.unit_of_work() as session:
             emergencies.stop_emergency(session, emergency_id=emergency_id, officer=editor, actor=audit.SYSTEM,
-                                       on=plans.today(rt.settings))
+                                       on=rt.settings.today())
         page.wait_for_selector("#emergency", state="hidden", timeout=5_000)
         page.wait_for_selector("body[data-state=playing]", timeout=5_000)
         context.close()

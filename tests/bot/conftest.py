@@ -19,12 +19,13 @@ import core.queue
 import core.runtime
 from bot.telegram.app import TelegramApp, build_telegram
 from bot.web.routes import router as web_router
-from core.models import Cluster, Officer, Unit, UnitDuty
-from core.models.types import ClusterKind, Duty, Role, UnitKind
+from core.airing.models import Cluster
+from core.org import invites
+from core.org.models import Officer, Unit, UnitDuty
+from core.records.audit import SYSTEM
 from core.runtime import Runtime
-from core.services import invites
-from core.services.audit import SYSTEM
 from core.settings import Settings
+from core.types import ClusterKind, Duty, Role, UnitKind
 from tests.bot import updates as U
 from tests.bot.fake_telegram import FakeTelegram
 

@@ -7,7 +7,7 @@ import os
 import pytest
 from sqlmodel import select
 
-from core.models import IntakeLog, MediaAsset, Submission
+from core.intake.models import IntakeLog, MediaAsset, Submission
 from tests.bot import updates as U
 from tests.bot.conftest import Harness
 

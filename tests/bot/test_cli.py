@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import create_invite, run_bot
-from core.services.audit import SYSTEM
+from core.records.audit import SYSTEM
 from tests.bot.conftest import SECRET, runtime_for, seed
 from tests.bot.fake_telegram import FakeTelegram
 

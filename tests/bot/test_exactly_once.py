@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from bot.telegram.app import build_telegram
 from bot.web.routes import router as web_router
-from core.models import MediaAsset, ProcessedUpdate, Submission
+from core.intake.models import MediaAsset, ProcessedUpdate, Submission
 from tests.bot import updates as U
 from tests.bot.conftest import Harness
 

@@ -8,10 +8,11 @@ import os
 import pytest
 from sqlmodel import select
 
-from admin.app import create_app
-from core.models import MediaAsset, Officer, Submission
+from bangtin.webapp import create_app
+from core.accounts.passwords import hash_password
+from core.intake.models import MediaAsset, Submission
+from core.org.models import Officer
 from core.runtime import Runtime
-from core.security import hash_password
 from tests.bot.conftest import Seed
 from tests.browser import browser, serve
 

@@ -11,10 +11,10 @@ from sqlalchemy import update as sql_update
 from sqlmodel import select
 
 from bot import tasks
-from core.models import MediaAsset, TaskRun
-from core.models.inbox import InboundUpdate
-from core.models.types import utcnow
-from core.services import inbox
+from core.intake import inbox
+from core.intake.models import InboundUpdate, MediaAsset
+from core.records.models import TaskRun
+from core.types import utcnow
 from tests.bot import updates as U
 from tests.bot.conftest import Harness
 

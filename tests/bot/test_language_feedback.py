@@ -7,7 +7,9 @@ from sqlmodel import select
 from bot.notify.render import render
 from bot.telegram.callbacks import ChoiceData
 from bot.telegram.port import keyboard
-from core.models import AuditEvent, Review, Submission
+from core.intake.models import Submission
+from core.records.models import AuditEvent
+from core.review.models import Review
 from tests.bot import updates as U
 from tests.bot.conftest import Harness, Seed
 

@@ -12,8 +12,8 @@ from pathlib import Path
 from sqlmodel import select
 
 from bot.telegram.app import build_telegram
-from core.models import MediaAsset, Submission, UploadSession
-from core.models.types import utcnow
+from core.intake.models import MediaAsset, Submission, UploadSession
+from core.types import utcnow
 from tests.bot import updates as U
 from tests.bot.conftest import Harness, runtime_for, seed
 from tests.bot.fake_telegram import FakeTelegram

@@ -6,10 +6,11 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from core.models import ChannelAccount, IntakeLog, Invite, Submission
-from core.models.types import utcnow
-from core.services import invites
-from core.services.audit import SYSTEM
+from core.intake.models import IntakeLog, Submission
+from core.org import invites
+from core.org.models import ChannelAccount, Invite
+from core.records.audit import SYSTEM
+from core.types import utcnow
 from tests.bot import updates as U
 from tests.bot.conftest import Harness
 

@@ -12,7 +12,7 @@ from sqlmodel import select
 import core.migrate
 import core.runtime
 from bot.telegram.app import build_telegram
-from core.models import MediaAsset, Submission
+from core.intake.models import MediaAsset, Submission
 from tests.bot import updates as U
 from tests.bot.conftest import Harness, seed, settings_for
 from tests.bot.fake_telegram import FakeTelegram

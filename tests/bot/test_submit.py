@@ -7,8 +7,9 @@ import asyncio
 import pytest
 from sqlmodel import select
 
-from core.models import MediaAsset, Notification, Submission
-from core.models.types import SubmissionState
+from core.intake.models import MediaAsset, Submission
+from core.notify.models import Notification
+from core.types import SubmissionState
 from tests.bot import updates as U
 from tests.bot.conftest import Harness, Seed
 

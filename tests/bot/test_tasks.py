@@ -7,9 +7,10 @@ from datetime import timedelta
 from sqlmodel import select
 
 from bot import tasks
-from core.models import InboundUpdate, IntakeLog, ProcessedUpdate, Submission, TaskRun, UploadSession
-from core.models.types import utcnow
+from core.intake.models import InboundUpdate, IntakeLog, ProcessedUpdate, Submission, UploadSession
+from core.records.models import TaskRun
 from core.runtime import Runtime
+from core.types import utcnow
 from tests.bot.conftest import Seed
 
 
@@ -21,7 +22,7 @@ def test_purge_forgets_old_bookkeeping_and_is_safe_twice(rt: Runtime, seeded: Se
                    IntakeLog(channel="telegram", address="9", kind="stranger", created_at=old),
                    InboundUpdate(channel="telegram", key="1:1", payload={}, received_at=old, handled_at=old),
                    InboundUpdate(channel="telegram", key="1:3", payload={}, received_at=old)])  # never handled: kept
-        from core.models import Officer
+        from core.org.models import Officer
         officer = Officer(unit_id=seeded.commune_id, full_name="A")
         s.add(officer)
         s.flush()

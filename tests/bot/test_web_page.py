@@ -14,12 +14,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from admin.app import create_app
+from bangtin.webapp import create_app
 from bot.telegram.app import build_telegram
 from bot.web.routes import router as web_router
-from core.models import ChannelAccount, MediaAsset, Officer, Submission
+from core.accounts.passwords import hash_password
+from core.intake.models import MediaAsset, Submission
+from core.org.models import ChannelAccount, Officer
 from core.runtime import Runtime
-from core.security import hash_password
 from tests.bot.conftest import Seed
 from tests.bot.fake_telegram import FakeTelegram
 

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from sqlmodel import select
 
 from bot.web.routes import router as web_router
-from core.models import MediaAsset
+from core.intake.models import MediaAsset
 from tests.bot import updates as U
 from tests.bot.conftest import SECRET, Harness
 

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from core.models.types import Channel
-from core.services import audit
+from core.records import audit
+from core.types import Channel
 
 EDITOR = audit.Actor(label="bientap", channel=Channel.web, officer_id=None, address="10.0.0.5")
 

@@ -12,10 +12,11 @@ from sqlmodel import select
 
 from core import migrate
 from core.errors import Invalid
-from core.models import TaskRun, Unit
-from core.services import audit, backup, restore
-from tests.airing.conftest import build, make_item
+from core.org.models import Unit
+from core.records import audit, backup, restore
+from core.records.models import TaskRun
 from tests.admin.conftest import seeded, seeded_template  # noqa: F401  (fixtures)
+from tests.airing.conftest import build, make_item
 
 
 def _rows(snapshot: Path) -> dict[str, list[dict]]:
@@ -139,7 +140,7 @@ def test_a_crash_mid_backup_leaves_no_snapshot_that_looks_whole(seeded, tmp_path
 
 def test_the_worker_backs_up_every_night_and_leaves_a_record(seeded):  # noqa: F811
     from core.queue import _REGISTRY
-    from core.tasks import nightly_backup
+    from core.records.tasks import nightly_backup
 
     schedule = _REGISTRY["records.backup"].schedule
     assert schedule is not None and schedule(datetime(2026, 11, 30, 19, 30)) and not schedule(datetime(2026, 11, 30, 7, 30))
@@ -154,8 +155,8 @@ def test_the_inspector_sees_on_the_home_page_whether_backups_run(seeded, monkeyp
     from fastapi.testclient import TestClient
 
     import i18n
-    from admin.app import create_app
-    from core.tasks import nightly_backup
+    from bangtin.webapp import create_app
+    from core.records.tasks import nightly_backup
     from tests.admin.conftest import log_in
 
     with TestClient(create_app(runtime=seeded), base_url="http://127.0.0.1:8765") as client:
@@ -183,7 +184,7 @@ def test_the_inspector_sees_on_the_home_page_whether_backups_run(seeded, monkeyp
 
 
 def test_a_second_backup_into_the_same_directory_waits_its_turn(seeded, tmp_path):  # noqa: F811
-    from core.tasks import nightly_backup
+    from core.records.tasks import nightly_backup
 
     seeded.settings.backup_path.mkdir(parents=True)
     with backup._exclusive(seeded.settings.backup_path):  # another worker's nightly run is writing

@@ -7,11 +7,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import StatementError
-
-from core.db import after_commit
 from sqlmodel import select
 
-from core.models import TaskRun
+from core.db import after_commit
+from core.records.models import TaskRun
 
 
 def test_times_come_back_timezone_aware_in_utc(rt_any) -> None:

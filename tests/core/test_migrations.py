@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
-import core.models  # noqa: F401
+import core.tables  # noqa: F401  (registers every table)
 from core import migrate
 from core.db import make_engine
 from core.settings import Settings

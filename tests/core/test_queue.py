@@ -7,12 +7,13 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
-from core.models import TaskRun
+from core.records.models import TaskRun
 from tests.conftest import TEST_SECRET
 
 
@@ -41,11 +42,19 @@ def queue_case(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, str
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'data' / 'bangtin.sqlite3'}", f"sqlite:///{tmp_path / 'data' / 'queue.sqlite3'}"
     database = request.getfixturevalue("postgres_url")
-    queue = request.getfixturevalue("redis_url")
+    # A queue name of this test's own: other bangtin instances may share the Redis database.
+    name = f"bangtin-test-{uuid.uuid4().hex[:12]}"
+    queue = f"{request.getfixturevalue('redis_url')}?name={name}"
+    request.addfinalizer(lambda: _drop_keys(queue, name))
+    return database, queue
+
+
+def _drop_keys(queue_url: str, name: str) -> None:
     import redis
 
-    redis.Redis.from_url(queue).flushdb()
-    return database, queue
+    client = redis.Redis.from_url(queue_url.split("?")[0])
+    for key in client.scan_iter(match=f"*{name}*"):
+        client.delete(key)
 
 
 def test_worker_consumes_a_message_and_its_task_commits(make_runtime, queue_case, tmp_path: Path) -> None:
@@ -59,7 +68,7 @@ def test_worker_consumes_a_message_and_its_task_commits(make_runtime, queue_case
         "BANGTIN_SECRET_KEY": TEST_SECRET,
         "BANGTIN_WORKER_PROCESSES": "1",
     }
-    worker = subprocess.Popen([sys.executable, "-m", "core.cli", "worker"], env=env,
+    worker = subprocess.Popen([sys.executable, "-m", "bangtin.cli", "worker"], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         with rt.db.unit_of_work() as session:

@@ -7,10 +7,13 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import select
 
-from core.models import Board, BroadcastWindow, Cluster, DeadlineRule, Officer, Unit
-from core.models.types import Duty, Role
-from core.services import audit, org
-from core.services.seed import load_organisation, read_organisation
+from core.airing.models import Board, BroadcastWindow, Cluster
+from core.notify.models import DeadlineRule
+from core.org import service as org
+from core.org.models import Officer, Unit
+from core.org.seed import load_organisation, read_organisation
+from core.records import audit
+from core.types import Duty, Role
 
 
 def _seed(rt) -> dict[str, int]:

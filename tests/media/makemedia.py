@@ -7,7 +7,6 @@ from pathlib import Path
 
 import av
 import numpy as np
-
 from speechlike import speechlike
 
 QUIET_X265 = {"x265-params": "log-level=none"}

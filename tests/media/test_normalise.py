@@ -7,10 +7,10 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from makemedia import decode_all
 from PIL import Image
 
 from core.settings import Settings
-from makemedia import decode_all
 from media import pipeline
 
 VIDEOS = ["iphone_hevc.mov", "android_vfr.mp4", "feature_phone.3gp", "video_note.mp4", "clip.webm",

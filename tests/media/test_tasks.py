@@ -8,8 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from core.models import MediaAsset, Notification, Officer, SubtitleTrack, Submission, Transcript, Unit
-from core.models.types import utcnow
+from core.intake.models import MediaAsset, Submission, SubtitleTrack, Transcript
+from core.notify.models import Notification
+from core.org.models import Officer, Unit
+from core.types import utcnow
 from media import pipeline, tasks
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
+from speechlike import speechlike
 
 from core.settings import Settings
 from media import pipeline, transcribe
-from speechlike import speechlike
 
 
 def test_no_model_means_unavailable_not_fake_text():

@@ -11,10 +11,10 @@ import pytest
 
 from bot.notify.render import render
 from bot.notify.sender import TelegramSender
-from core.models import ChannelAccount, Officer, Unit
-from core.models.types import Role
+from core.notify import delivery
+from core.org.models import ChannelAccount, Officer, Unit
 from core.runtime import Runtime
-from core.services import delivery
+from core.types import Role
 from tests.notify.limited_telegram import LimitedTelegram
 
 TOKEN = "123:ABC"

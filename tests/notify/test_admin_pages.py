@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 
 from sqlmodel import col, select
 
-from core.models import AuditEvent, DeadlineRule, Notification, Obligation, Officer
-from core.models.notify_extra import DeadlineRuleVersion
-from core.notify_tasks import run_reminders
-from core.services.notify import notify
+from core.notify.models import DeadlineRule, DeadlineRuleVersion, Notification, Obligation
+from core.notify.outbox import notify
+from core.notify.tasks import run_reminders
+from core.org.models import Officer
+from core.records.models import AuditEvent
 from tests.admin.conftest import csrf_of, ids, org, seeded_template, sign_in, web  # noqa: F401
 
 

@@ -8,11 +8,13 @@ import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
 
+import pytest
 from sqlmodel import select
 
-from core.models import ChannelAccount, Notification
-from core.services import delivery
-from core.services.notify import notify
+from core.notify import delivery
+from core.notify.models import Notification
+from core.notify.outbox import notify
+from core.org.models import ChannelAccount
 from tests.notify.conftest import add_people, deliver
 
 FAST = delivery.Limits(backoff_base=0.2, backoff_cap=0.5)
@@ -34,6 +36,7 @@ def _codes(calls) -> list[str]:
     return [c["text"].split()[0] for c in calls]
 
 
+@pytest.mark.slow
 async def test_1000_officers_and_50_to_one_arrive_complete_paced_and_once_with_two_workers(nrt, tg) -> None:
     people = add_people(nrt, 1000, first_chat=100_000)
     [(busy, busy_chat)] = add_people(nrt, 1, first_chat=900_000)
@@ -57,7 +60,9 @@ async def test_1000_officers_and_50_to_one_arrive_complete_paced_and_once_with_t
     per_chat = Counter(int(c["chat_id"]) for c in delivered)
     assert len(delivered) == 1050 and set(per_chat.values()) == {1, 50} and per_chat[busy_chat] == 50
     assert _codes(tg.sent(busy_chat)) == [f"BT-{5000 + i:05d}" for i in range(50)]  # in order
-    assert elapsed < 1050 / 28 * 1.25 + 50
+    # Paced, not fast: 1,050 messages at 30/s cannot take less than the rate floor (a loaded machine can
+    # only make it slower, so this bound never flakes). How close to the floor it gets is bench_notify's job.
+    assert elapsed >= (1050 - 30) / 30
 
 
 async def test_429_waits_retry_after_for_that_chat_then_delivers_once(nrt, tg) -> None:

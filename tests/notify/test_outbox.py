@@ -6,8 +6,8 @@ import threading
 
 from sqlmodel import select
 
-from core.models import Notification
-from core.services.notify import dedupe_key, notify, notify_many
+from core.notify.models import Notification
+from core.notify.outbox import dedupe_key, notify, notify_many
 from tests.notify.conftest import add_people
 
 

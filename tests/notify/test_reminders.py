@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
-from core.models import ChannelAccount, DeadlineRule, Notification, Obligation, Officer, Reminder, Submission, TaskRun, Unit, UnitDuty
-from core.models.notify_extra import DeadlineRuleVersion
-from core.notify_tasks import run_reminders
-from core.services import deadlines, reminders
+from core.intake.models import Submission
+from core.notify import deadlines, reminders
+from core.notify.models import DeadlineRule, DeadlineRuleVersion, Notification, Obligation, Reminder
+from core.notify.tasks import run_reminders
+from core.org.models import ChannelAccount, Officer, Unit, UnitDuty
+from core.records.models import TaskRun
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -176,8 +178,9 @@ def test_a_qualifying_submission_fulfils_and_stops_reminders(rt) -> None:
 
 def test_sending_through_intake_fulfils_the_obligation_at_once(rt) -> None:
     """The intake service itself fulfils: the press officer's notice on 'Gửi' closes this month's duty."""
-    from core.models.types import Channel
-    from core.services import audit, intake
+    from core.intake import service as intake
+    from core.records import audit
+    from core.types import Channel
 
     people = build_org(rt)
     now = datetime.now(TZ)  # intake stamps the real time, so the period is today's
@@ -257,7 +260,7 @@ def test_two_runs_at_once_on_postgresql_send_each_reminder_once(make_runtime, po
 
 
 def test_the_worker_tasks_are_registered_and_the_run_task_leaves_a_record(rt) -> None:
-    from core.notify_tasks import reminders_run
+    from core.notify.tasks import reminders_run
 
     assert {"notify.deliver", "notify.tick", "reminders.run", "reminders.tick"} <= set(rt.queue.names)
     build_org(rt)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.notify.render import EVENTS, render
-from core.services.delivery import RenderError
+from core.notify.delivery import RenderError
 
 AT = "2026-11-28T01:30:00+00:00"  # 08:30 in Lai Châu
 SAMPLES = {

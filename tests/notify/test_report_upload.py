@@ -8,9 +8,13 @@ from datetime import UTC, datetime
 
 from sqlmodel import select
 
-from core.models import AuditEvent, MediaAsset, Obligation, Officer
-from core.notify_tasks import run_reminders
-from core.services import reminders, reports
+from core.intake.models import MediaAsset
+from core.notify import reminders
+from core.notify.models import Obligation
+from core.notify.tasks import run_reminders
+from core.org.models import Officer
+from core.records import report_files as reports
+from core.records.models import AuditEvent
 from tests.admin.conftest import csrf_of, org, seeded_template, sign_in, web  # noqa: F401
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"

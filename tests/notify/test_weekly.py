@@ -7,10 +7,15 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import select
 
-from core.models import Board, Cluster, ContentItem, Notification, Officer, Play, Submission, TaskRun, Unit
+from core.airing.models import Board, Cluster, Play
+from core.intake.models import Submission
+from core.notify import weekly
+from core.notify.models import Notification
+from core.notify.tasks import run_weekly
+from core.org.models import Officer, Unit
+from core.records.models import TaskRun
+from core.review.models import ContentItem
 from core.runtime import Runtime
-from core.services import weekly
-from core.tasks_weekly import run_weekly
 
 WEEK = date(2026, 11, 23)  # a Monday
 _uids = itertools.count(1)

@@ -11,17 +11,19 @@ from sqlmodel import Session
 
 from admin.deps import Csrf, CurrentOfficer, ReadSession, RuntimeDep, WriteSession, actor_for
 from admin.templating import render
+from core.accounts import access
+from core.airing import boards, health
+from core.airing.models import Board
 from core.errors import NotFound
-from core.models import Board, Officer
-from core.models.types import Role
-from core.services import access, boards, health
+from core.org.models import Officer
+from core.types import Role
 
 router = APIRouter(tags=["airing"], include_in_schema=False)
 VIEWERS = (Role.administrator, Role.editor, Role.operator, Role.inspector)
 
 
 def _today(runtime) -> date:  # type: ignore[no-untyped-def]
-    return datetime.now(runtime.settings.tz).date()
+    return runtime.settings.today()
 
 
 def _page(request: Request, session: Session, officer: Officer, runtime, *, message: str | None = None,  # type: ignore[no-untyped-def]

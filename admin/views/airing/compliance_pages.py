@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from admin.deps import CurrentOfficer, ReadSession, RuntimeDep
 from admin.templating import render
-from core.models.types import Role
-from core.services import access, compliance
+from core.accounts import access
+from core.airing import compliance
+from core.types import Role
 from i18n.labels import N_
 
 router = APIRouter(tags=["airing"], include_in_schema=False)
@@ -19,7 +18,7 @@ NAV_LABEL = N_("Airing log")  # the entry in admin/nav.py; translated in this do
 
 
 def _figures(session, officer, runtime, day: str | None, to: str | None):  # type: ignore[no-untyped-def]
-    today = datetime.now(runtime.settings.tz).date()
+    today = runtime.settings.today()
     try:
         first, last = compliance.parse_range(day, to, today=today)
         rows = compliance.figures(session, cluster_ids=access.visible_cluster_ids(session, officer=officer, on=today),

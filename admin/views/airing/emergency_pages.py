@@ -11,10 +11,13 @@ from sqlmodel import Session, col, select
 
 from admin.deps import Csrf, CurrentOfficer, ReadSession, RuntimeDep, WriteSession, actor_for
 from admin.templating import render
+from core.accounts import access
+from core.airing import emergencies
+from core.airing.models import Cluster, Emergency, EmergencyTarget
 from core.errors import Invalid
-from core.models import Cluster, ContentItem, Emergency, EmergencyTarget, Officer
-from core.models.types import Role
-from core.services import access, emergencies
+from core.org.models import Officer
+from core.review.models import ContentItem
+from core.types import Role
 from i18n.labels import N_
 
 router = APIRouter(tags=["airing"], include_in_schema=False)
@@ -26,7 +29,7 @@ ERRORS = {"text": N_("Choose an item or write a text (at most 2,000 characters).
 
 
 def _today(runtime) -> date:  # type: ignore[no-untyped-def]
-    return datetime.now(runtime.settings.tz).date()
+    return runtime.settings.today()
 
 
 def _list(request: Request, session: Session, officer: Officer, runtime, *, error: str | None = None,  # type: ignore[no-untyped-def]

@@ -8,13 +8,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
-from starlette.concurrency import run_in_threadpool
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from admin.deps import ReadSession, RuntimeDep, WriteSession
+from core.airing import boards, emergencies, manifest
+from core.airing import plays as airing
+from core.airing.models import Board
 from core.errors import Invalid, NotFound
-from core.models import Board
-from core.services import airing, boards, emergencies, manifest
 
 router = APIRouter(prefix="/api/player/v1", tags=["player"])
 MAX_BODY = 1_000_000  # a batch of 500 plays is far below this

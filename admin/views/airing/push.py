@@ -18,15 +18,15 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
-from starlette.concurrency import run_in_threadpool
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col, select
+from starlette.concurrency import run_in_threadpool
 
 from admin.deps import RuntimeDep
 from admin.views.airing.player_api import Token, board_of
-from core.models import Board
+from core.airing import emergencies, manifest, push
+from core.airing.models import Board
 from core.runtime import Runtime
-from core.services import emergencies, manifest, push
 
 router = APIRouter(prefix="/api/player/v1", tags=["player"])
 log = logging.getLogger("bangtin.airing")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 from urllib.parse import quote
 
@@ -12,11 +11,15 @@ from sqlmodel import Session
 
 from admin.deps import Csrf, CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for
 from admin.templating import render
+from core.accounts import access
 from core.errors import NotFound
-from core.models import DeadlineRule, Obligation
-from core.models.types import Category, MediaKind, NotificationState, Role, UnitKind
+from core.notify import outbox as notify
+from core.notify import reminders
+from core.notify.models import DeadlineRule, Obligation
+from core.records import audit
+from core.records import report_files as reports
 from core.runtime import Runtime
-from core.services import access, audit, notify, reminders, reports
+from core.types import Category, MediaKind, NotificationState, Role, UnitKind
 from i18n.labels import N_
 
 router = APIRouter(tags=["notify"], include_in_schema=False)
@@ -42,7 +45,7 @@ def _require_edit(scope: access.Scope) -> None:
 def _obligations_page(request: Request, session: Session, scope: access.Scope, runtime: Runtime, *,
                       error: str | None = None, status: int = 200) -> Response:
     """Everything for editors and inspectors; an obligated unit's own officers see their unit's rows only."""
-    today = datetime.now(runtime.settings.tz).date()
+    today = runtime.settings.today()
     groups = reminders.overview(session, today=today)
     sees_all = _may_edit(scope) or scope.role == Role.inspector.value
     if not sees_all:
@@ -175,7 +178,7 @@ def rule_save(request: Request, session: WriteSession, scope: CurrentScope, runt
                "due_exclusive": due_exclusive, "is_active": is_active, "reminder_offsets": offsets,
                "min_count": min_count, "applies_to_kinds": sorted(applies_to_kinds or []),
                "fulfil_categories": sorted(fulfil_categories or []), "fulfil_kinds": sorted(fulfil_kinds or [])}
-    today = datetime.now(runtime.settings.tz).date()
+    today = runtime.settings.today()
     reminders.update_rule(session, rule_id=rule_id, changes=changes, officer_id=scope.officer.id, today=today,
                           note=note.strip() or None)
     audit.record(session, actor=actor_for(request, scope.officer), action="deadline_rule.updated",

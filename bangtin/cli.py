@@ -1,0 +1,328 @@
+"""The `bangtin` command line: every command and setting of DESIGN.md's contracts.
+
+Each command builds the runtime it needs, calls one service, and prints (JSON with `--json`).
+A setting or input error ends with one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from bangtin import tasks
+from core import migrate
+from core import runtime as runtime_module
+from core.errors import BangtinError
+from core.records import audit
+from core.runtime import Runtime
+from core.types import Channel
+
+app = typer.Typer(help="bangtin: public electronic information boards of Lai Châu.", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+units_app = typer.Typer(help="Units of the organisation.", no_args_is_help=True)
+user_app = typer.Typer(help="Web accounts.", no_args_is_help=True)
+media_app = typer.Typer(help="The media pipeline.", no_args_is_help=True)
+plans_app = typer.Typer(help="Daily airing plans.", no_args_is_help=True)
+boards_app = typer.Typer(help="Boards and their tokens.", no_args_is_help=True)
+reminders_app = typer.Typer(help="Deadline reminders.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
+for sub, name in ((db_app, "db"), (units_app, "units"), (user_app, "user"), (media_app, "media"),
+                  (plans_app, "plans"), (boards_app, "boards"), (reminders_app, "reminders"), (audit_app, "audit")):
+    app.add_typer(sub, name=name)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+CLI_ACTOR = audit.Actor(label=f"cli:{getpass.getuser()}", channel=Channel.cli)
+
+
+def _runtime() -> Runtime:
+    tasks.load()
+    return runtime_module.build()
+
+
+def _print(data: Any, as_json: bool, lines: list[str]) -> None:
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        for line in lines:
+            typer.echo(line)
+
+
+# -- running -----------------------------------------------------------------------------------
+@app.command()
+def up() -> None:
+    """Web app + worker (+ the bot when a token is set) on one machine; Ctrl-C stops them all."""
+    from bangtin.supervisor import InstanceLock, run_together
+    from core.org.seed import demo_logins
+
+    rt = _runtime()
+    settings = rt.settings
+    with InstanceLock(settings.data_path):
+        migrate.upgrade(rt.db.engine)
+        commands = ["web", "worker"] + (["bot"] if settings.telegram_token else [])
+
+        def announce() -> None:
+            typer.echo(f"bangtin đang chạy / is running: {settings.public_url}")
+            typer.echo(f"  data: {settings.data_path}   (Ctrl-C để dừng / to stop)")
+            if settings.demo:
+                typer.echo("  Tài khoản demo / demo logins:")
+                for login in demo_logins():
+                    typer.echo(f"    {login['role']:<14} {login['username']:<18} {login['password']}")
+            if not settings.telegram_token:
+                typer.echo("  Bot: BANGTIN_TELEGRAM_TOKEN chưa đặt / not set — the bot is not started")
+
+        rt.close()
+        raise typer.Exit(run_together(commands=commands, public_url=settings.public_url, on_ready=announce))
+
+
+@app.command()
+def web(workers: Annotated[int, typer.Option(help="Web processes.")] = 1) -> None:
+    """The web app (admin pages, player API, webhooks) with uvicorn."""
+    import uvicorn
+
+    settings = _runtime().settings  # fail here, with one clear line, on bad settings
+    uvicorn.run("bangtin.webapp:create_app", factory=True, host=settings.host, port=settings.port,
+                workers=workers, proxy_headers=True, log_level="info")
+
+
+@app.command()
+def worker() -> None:
+    """The task consumer (media jobs, deliveries, reminders, periodic sweeps)."""
+    import os
+
+    rt = _runtime()
+    # Forked worker processes must not reuse the parent's database connections.
+    os.register_at_fork(after_in_child=lambda: rt.db.engine.dispose(close=False))
+    consumer = rt.queue.huey.create_consumer(workers=rt.settings.worker_processes, worker_type="process",
+                                             periodic=True, check_worker_health=True)
+    consumer.run()
+
+
+@app.command()
+def bot() -> None:
+    """The Telegram bot in long-polling mode (webhook mode runs inside `bangtin web`)."""
+    from bot.cli import run_bot
+
+    run_bot(_runtime())
+
+
+# -- schema and organisation ---------------------------------------------------------------------
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Bring the database schema up to date (safe to repeat)."""
+    rt = _runtime()
+    migrate.upgrade(rt.db.engine, revision)
+    typer.echo(f"database at revision {migrate.current(rt.db.engine)}")
+
+
+@app.command()
+def seed(
+    demo: Annotated[bool, typer.Option("--demo", help="The Lai Châu demo organisation and logins.")] = False,
+    file: Annotated[Path | None, typer.Option(help="An organisation file of your own (TOML).")] = None,
+) -> None:
+    """Load an organisation; loading it again changes nothing."""
+    from core.org.seed import DEMO_FILE, load_organisation, read_organisation
+
+    if not demo and file is None:
+        raise typer.BadParameter("give --demo or --file PATH")
+    rt = _runtime()
+    migrate.upgrade(rt.db.engine)
+    data = read_organisation(DEMO_FILE if demo else file)  # type: ignore[arg-type]
+    with rt.db.unit_of_work() as session:
+        counts = load_organisation(session, data=data, actor=CLI_ACTOR)
+    typer.echo(json.dumps(counts or {"unchanged": True}, ensure_ascii=False))
+
+
+@units_app.command("list")
+def units_list(as_json: JsonFlag = False, all_: Annotated[bool, typer.Option("--all", help="Include ended units.")] = False) -> None:
+    """Units in force today (code, kind, name, duties)."""
+    from core.org import service as org
+
+    rt = _runtime()
+    today = rt.settings.today()
+    with rt.db.reading() as session:
+        units = org.list_units(session, on=None if all_ else today)
+        rows = [{"code": u.code, "name": u.name, "kind": u.kind, "valid_from": u.valid_from, "valid_to": u.valid_to,
+                 "duties": org.duties_of(session, unit_id=u.id, on=today)} for u in units]  # type: ignore[arg-type]
+    _print(rows, as_json, [f"{r['code']:<12} {r['kind']:<14} {r['name']}  [{', '.join(r['duties'])}]" for r in rows])
+
+
+@user_app.command("create")
+def user_create(
+    username: Annotated[str, typer.Option()],
+    password: Annotated[str, typer.Option()],
+    role: Annotated[str, typer.Option()],
+    unit: Annotated[str, typer.Option(help="Unit code or exact name.")],
+    name: Annotated[str | None, typer.Option(help="Full name.")] = None,
+) -> None:
+    """Create a personal web account."""
+    from core.org import service as org
+
+    rt = _runtime()
+    with rt.db.unit_of_work() as session:
+        officer = org.create_user(session, settings=rt.settings, actor=CLI_ACTOR, username=username,
+                                  password=password, role=role, unit_ref=unit, full_name=name)
+    typer.echo(f"created {officer.username} ({officer.role}) id={officer.id}")
+
+
+@app.command()
+def invite(
+    unit: Annotated[str, typer.Option(help="Unit code or exact name.")],
+    name: Annotated[str, typer.Option(help="The officer's full name.")],
+    phone: Annotated[str | None, typer.Option()] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Invite an officer to the bot: prints the deep link and a short code."""
+    from bot.cli import create_invite
+
+    result = create_invite(_runtime(), unit=unit, name=name, phone=phone, actor=CLI_ACTOR)
+    _print(result, as_json, [f"{k}: {v}" for k, v in result.items()])
+
+
+# -- media -----------------------------------------------------------------------------------------
+@media_app.command("process")
+def media_process(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+                  out: Annotated[Path, typer.Option("--out")]) -> None:
+    """Run the whole media pipeline on one file; prints a JSON report."""
+    from media.cli import process_file
+
+    settings = runtime_module.build(install=False).settings
+    typer.echo(json.dumps(process_file(file, out, settings), ensure_ascii=False, indent=2, default=str))
+
+
+@app.command()
+def lang(text: Annotated[str, typer.Argument()]) -> None:
+    """Tag the language of a text; prints JSON."""
+    from media.cli import tag_text
+
+    typer.echo(json.dumps(tag_text(text), ensure_ascii=False))
+
+
+# -- airing, reminders, records ----------------------------------------------------------------
+@plans_app.command("build")
+def plans_build(day: Annotated[str | None, typer.Option(help="YYYY-MM-DD, local (default: today).")] = None,
+                as_json: JsonFlag = False) -> None:
+    """Build every board's plans for DAY and the two days after it."""
+    from core.airing import plans
+
+    rt = _runtime()
+    start = date.fromisoformat(day) if day else rt.settings.today()
+    with rt.db.unit_of_work() as session:
+        report = plans.build_all_plans(session, day=start, settings=rt.settings)
+    _print(report, as_json, [json.dumps(report, ensure_ascii=False, default=str)])
+
+
+@boards_app.command("list")
+def boards_list(as_json: JsonFlag = False) -> None:
+    """Boards with their cluster and state."""
+    from sqlmodel import select
+
+    from core.airing.models import Board, Cluster
+
+    rt = _runtime()
+    with rt.db.reading() as session:
+        rows = [{"code": b.code, "name": b.name, "cluster": c.code, "status": b.status, "last_seen_at": b.last_seen_at}
+                for b, c in session.exec(select(Board, Cluster).join(Cluster).order_by(Cluster.code, Board.code)).all()]
+    _print(rows, as_json, [f"{r['code']:<14} {r['cluster']:<10} {r['status']:<9} {r['name']}" for r in rows])
+
+
+@boards_app.command("token")
+def boards_token(board: Annotated[str, typer.Argument(help="Board code or exact name.")]) -> None:
+    """Issue a new token for a board (the old one is revoked at once)."""
+    from core.airing import boards
+
+    rt = _runtime()
+    with rt.db.unit_of_work() as session:
+        token = boards.issue_board_token(session, board_ref=board, actor=CLI_ACTOR)
+    typer.echo(token)
+
+
+@reminders_app.command("run")
+def reminders_run(now: Annotated[str | None, typer.Option(help="ISO time to evaluate at (local if no zone).")] = None,
+                  as_json: JsonFlag = False) -> None:
+    """Evaluate every deadline rule at that moment: obligations, fulfilment, reminders, escalations."""
+    from datetime import datetime
+
+    from core.notify.tasks import run_reminders
+
+    rt = _runtime()
+    moment = datetime.fromisoformat(now) if now else datetime.now(rt.settings.tz)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=rt.settings.tz)
+    report = run_reminders(rt, now=moment)
+    _print(report, as_json, [json.dumps(report, ensure_ascii=False, default=str)])
+
+
+@app.command()
+def backup(
+    to: Annotated[Path | None, typer.Option(help="Backup directory (default BANGTIN_BACKUP_DIR, else DATA_DIR/backups).")] = None,
+    keep_days: Annotated[int | None, typer.Option(min=1, help="Drop snapshots older than this, never the newest "
+                                                   "(default BANGTIN_AIRING_RETENTION_DAYS).")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Snapshot every table and media file into the backup directory (only new media is copied)."""
+    from core.records import backup as backups
+
+    made = backups.make_backup(_runtime(), backup_dir=to, keep_days=keep_days)
+    lines = [f"backup written: {made.path}",
+             f"  {sum(made.rows.values())} rows in {len(made.rows)} tables (schema {made.revision}); "
+             f"{made.media_files} media files, {made.media_new} new, {made.media_bytes / 1e6:.1f} MB"]
+    lines += [f"  dropped, older than the retention: {name}" for name in made.pruned]
+    if made.damaged:
+        lines.append(f"  WARNING: {len(made.damaged)} live media file(s) no longer match their hash and were not "
+                     f"backed up, first {made.damaged[0]}")
+    if not made.apart:
+        lines.append("  WARNING: the backups are on the same disk as the live data; set BANGTIN_BACKUP_DIR "
+                     "to another disk or a mounted share")
+    _print(made.as_dict(), as_json, lines)
+    raise typer.Exit(1 if made.damaged else 0)
+
+
+@app.command()
+def restore(
+    snapshot: Annotated[Path, typer.Argument(help="A snapshot folder, e.g. var/backups/20261130T193000Z.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace a database that already holds data.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Load a snapshot into this database and media store (checked whole before anything changes)."""
+    from bangtin.supervisor import InstanceLock
+    from core.records.restore import restore_backup
+
+    rt = _runtime()
+    with InstanceLock(rt.settings.data_path):  # not under a running bangtin
+        done = restore_backup(rt, snapshot=snapshot.resolve(), force=force)
+    lines = [f"restored {done.path.name}: {sum(done.rows.values())} rows in {len(done.rows)} tables, "
+             f"{done.media_files} media files",
+             f"audit log intact: {done.audit_events} events" if done.audit_ok else "audit log BROKEN after restore"]
+    _print(done.as_dict(), as_json, lines)
+    raise typer.Exit(0 if done.audit_ok else 1)
+
+
+@audit_app.command("verify")
+def audit_verify(as_json: JsonFlag = False) -> None:
+    """Recompute the audit log's hash chain; exit status 1 if it was tampered with."""
+    rt = _runtime()
+    with rt.db.reading() as session:
+        report = audit.verify(session)
+    line = (f"audit log intact: {report.events} events" if report.ok
+            else f"audit log BROKEN at event {report.broken_at}: {report.reason} ({report.events} events verified before it)")
+    _print({"ok": report.ok, "events": report.events, "broken_at": report.broken_at, "reason": report.reason}, as_json, [line])
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def main() -> None:
+    try:
+        app()
+    except BangtinError as exc:
+        typer.echo(f"bangtin: {exc}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Who may sign in and do what: passwords, login, second factor, API tokens, access rules."""

@@ -1,0 +1,145 @@
+"""Load an organisation (units, duties, clusters, boards, windows, deadline rules, logins) from data.
+
+Loading is an upsert by code/username, so running it twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from datetime import time
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, SQLModel, select
+
+from core.accounts.passwords import hash_password
+from core.airing.models import Board, BroadcastWindow, Cluster
+from core.notify.models import DeadlineRule
+from core.org.models import Officer, Unit, UnitDuty
+from core.records import audit
+
+DEMO_FILE = Path(__file__).resolve().parent / "demo" / "laichau.toml"
+
+
+def read_organisation(path: Path = DEMO_FILE) -> dict[str, Any]:
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def demo_logins(data: dict[str, Any] | None = None) -> list[dict[str, str]]:
+    """The demo accounts (username, password, role, unit) that `bangtin up` prints."""
+    data = data or read_organisation()
+    return [{k: login[k] for k in ("username", "password", "role", "unit")} for login in data.get("logins", [])]
+
+
+class _Loader:
+    def __init__(self, session: Session, actor: audit.Actor) -> None:
+        self.session = session
+        self.actor = actor
+        self.counts: Counter[str] = Counter()
+
+    def upsert(self, model: type[SQLModel], key: dict[str, Any], values: dict[str, Any]) -> Any:
+        """Insert the row matching `key`, or update the fields that differ; audit either way."""
+        query = select(model)
+        for column, value in key.items():
+            query = query.where(getattr(model, column) == value)
+        row = self.session.exec(query).first()
+        name = model.__tablename__  # type: ignore[attr-defined]
+        if row is None:
+            row = model(**key, **values)
+            self.session.add(row)
+            self.session.flush()
+            self.counts[f"{name}.created"] += 1
+            audit.record(self.session, actor=self.actor, action=f"{name}.created", object_type=name,
+                         object_id=row.id, after=audit.snapshot(row))
+            return row
+        before = audit.snapshot(row)
+        changed = {k: v for k, v in values.items() if getattr(row, k) != v}
+        if changed:
+            for column, value in changed.items():
+                setattr(row, column, value)
+            self.session.flush()
+            self.counts[f"{name}.updated"] += 1
+            audit.record(self.session, actor=self.actor, action=f"{name}.updated", object_type=name,
+                         object_id=row.id, before=before, after=audit.snapshot(row))
+        return row
+
+
+def _time(text: str) -> time:
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
+def load_organisation(session: Session, *, data: dict[str, Any], actor: audit.Actor) -> dict[str, int]:
+    """Upsert everything in `data`; returns how many rows were created or updated, by table."""
+    loader = _Loader(session, actor)
+    units: dict[str, Unit] = {}
+    for spec in data.get("units", []):
+        units[spec["code"]] = loader.upsert(
+            Unit,
+            {"code": spec["code"]},
+            {
+                "name": spec["name"],
+                "short_name": spec.get("short_name"),
+                "kind": spec["kind"],
+                "valid_from": spec.get("valid_from"),
+                "valid_to": spec.get("valid_to"),
+            },
+        )
+    for spec in data.get("units", []):  # second pass: references to units defined later
+        unit = units[spec["code"]]
+        refs = {"parent_id": spec.get("parent"), "successor_id": spec.get("successor")}
+        loader.upsert(Unit, {"code": unit.code}, {k: units[v].id if v else None for k, v in refs.items()})
+        for duty in spec.get("duties", []):
+            loader.upsert(
+                UnitDuty,
+                {"unit_id": unit.id, "duty": duty["duty"], "valid_from": duty.get("valid_from")},
+                {"valid_to": duty.get("valid_to")},
+            )
+
+    for spec in data.get("clusters", []):
+        cluster = loader.upsert(
+            Cluster,
+            {"code": spec["code"]},
+            {
+                "name": spec["name"],
+                "kind": spec["kind"],
+                "operator_unit_id": units[spec["operator"]].id,
+                "commune_unit_id": units[spec["commune"]].id if spec.get("commune") else None,
+                "location": spec.get("location"),
+                "ad_cap_percent": float(spec.get("ad_cap_percent", 10)),
+            },
+        )
+        for window in spec.get("windows", []):
+            loader.upsert(
+                BroadcastWindow,
+                {"cluster_id": cluster.id, "part": window["part"]},
+                {"start_local": _time(window["start"]), "end_local": _time(window["end"])},
+            )
+        for board in spec.get("boards", []):
+            loader.upsert(
+                Board,
+                {"code": board["code"]},
+                {"name": board["name"], "cluster_id": cluster.id, "resolution": board.get("resolution")},
+            )
+
+    for spec in data.get("deadline_rules", []):
+        values = {k: v for k, v in spec.items() if k != "code"}
+        loader.upsert(DeadlineRule, {"code": spec["code"]}, values)
+
+    for spec in data.get("logins", []):
+        existing = session.exec(select(Officer).where(Officer.username == spec["username"])).first()
+        if existing is not None:
+            continue  # never reset a password someone may have changed
+        loader.upsert(
+            Officer,
+            {"username": spec["username"]},
+            {
+                "full_name": spec["full_name"],
+                "role": spec["role"],
+                "unit_id": units[spec["unit"]].id,
+                "password_hash": hash_password(spec["password"]),
+            },
+        )
+    return dict(loader.counts)

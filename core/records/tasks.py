@@ -1,0 +1,36 @@
+"""Tasks of the core itself. Each commits its own unit of work and is safe to run twice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from huey import crontab
+
+from core import runtime
+from core.queue import task
+from core.records.taskrun import recorded
+
+
+@task("core.ping", retries=0)
+def ping(*, note: str = "") -> int:
+    """Leave a `task_run` row: proves that a worker consumes the queue and can write."""
+    with recorded(runtime.current(), "core.ping", result={"note": note}) as run:
+        pass
+    return run.id
+
+
+@task("records.backup", retries=2, retry_delay=600, schedule=crontab(hour="19", minute="30"))
+def nightly_backup() -> dict[str, Any]:
+    """02:30 in Hà Nội (19:30 UTC): snapshot the records into BACKUP_DIR (Điều 9.1); leaves a `task_run` row."""
+    from core.records import backup
+
+    rt = runtime.current()
+    with recorded(rt, "records.backup") as run:
+        try:
+            made = backup.make_backup(rt)
+        except backup.BackupBusy as busy:  # another worker's nightly run got there first: neither good nor failed
+            run.ok, run.result = None, {"skipped": str(busy)}
+        else:
+            run.ok, run.result = not made.damaged, made.as_dict()
+    assert run.result is not None
+    return run.result

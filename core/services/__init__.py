@@ -1,1 +1,0 @@
-"""Domain services: keyword-only, typed functions that flush and never commit."""
