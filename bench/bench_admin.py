@@ -1,7 +1,7 @@
 """Admin web benchmark: the queue page and library search against a real `bangtin web` process.
 
-Builds an embedded SQLite database with the demo organisation, 100,000 submissions and 20,000
-approved content items, starts `bangtin web` on it, logs in as the demo editor, then sends 50
+Builds an embedded SQLite database with the demo organisation, 100,000 submissions (each with the
+three media rows and four audit events production writes for it) and 20,000 approved content items, starts `bangtin web` on it, logs in as the demo editor, then sends 50
 requests per URL at concurrency 4 and prints median/p95 for the queue, the library search and
 /healthz (the floor of the same server). Usage: .venv/bin/python bench/bench_admin.py [--keep DIR]
 """
@@ -9,7 +9,6 @@ requests per URL at concurrency 4 and prints median/p95 for the queue, the libra
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import re
@@ -29,10 +28,11 @@ from sqlalchemy import insert, select
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import finish, p95  # noqa: E402
 from core import migrate  # noqa: E402
 from core import runtime as runtime_module  # noqa: E402
 from core.airing.models import Cluster  # noqa: E402
-from core.intake.models import Submission  # noqa: E402
+from core.intake.models import MediaAsset, Submission  # noqa: E402
 from core.org.models import Officer, Unit  # noqa: E402
 from core.org.seed import load_organisation, read_organisation  # noqa: E402
 from core.records import audit  # noqa: E402
@@ -91,6 +91,22 @@ def build(data_dir: Path) -> None:
         for table, batch in ((ContentItem, items), (ContentTarget, targets), (ContentSearch, search)):
             for i in range(0, len(batch), 5000):
                 conn.execute(insert(table), batch[i:i + 5000])
+        # What production writes beside each submission: its original, the board version and a poster.
+        subs = [r[0] for r in conn.execute(select(Submission.id))]
+        for i in range(0, len(subs), 5000):
+            conn.execute(insert(MediaAsset), [
+                {"submission_id": sid, "role": role, "kind": "video" if role != "poster" else "image",
+                 "sha256": f"{sid:032x}{n:032x}", "size_bytes": 12_000_000 if role == "original" else 4_000_000,
+                 "mime": "video/mp4" if role != "poster" else "image/jpeg", "position": 0,
+                 "duration_s": 45.0 if role != "poster" else None, "width": 1280, "height": 720, "created_at": now}
+                for sid in subs[i:i + 5000] for n, role in enumerate(("original", "board", "poster"))])
+    # ... and its audit trail (drafted, file added, received, decided), through the real hash chain.
+    for i in range(0, len(subs), 2500):
+        with rt.db.unit_of_work() as session:
+            for sid in subs[i:i + 2500]:
+                for action in ("submission.drafted", "submission.asset_added", "submission.received", "review.approved"):
+                    audit.record(session, actor=audit.SYSTEM, action=action, object_type="submission", object_id=sid)
+    with rt.db.engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")
     rt.close()
 
@@ -105,8 +121,8 @@ def timed(client: httpx.Client, url: str) -> float:
 def measure(client: httpx.Client, url: str, n: int = 50, concurrency: int = 4) -> dict[str, float]:
     timed(client, url)  # warm up
     with ThreadPoolExecutor(concurrency) as pool:
-        samples = sorted(pool.map(lambda _i: timed(client, url), range(n)))
-    return {"median_ms": round(statistics.median(samples), 1), "p95_ms": round(samples[int(0.95 * n) - 1], 1)}
+        samples = list(pool.map(lambda _i: timed(client, url), range(n)))
+    return {"median_ms": round(statistics.median(samples), 1), "p95_ms": round(p95(samples), 1)}
 
 
 def main() -> None:
@@ -142,12 +158,11 @@ def main() -> None:
                 "queue": measure(client, "/review"),
                 "library_search": measure(client, "/library?q=lu+quet+muong"),
             }
-        print(json.dumps({"submissions": SUBMISSIONS, "content_items": ITEMS, "workers": args.workers,
-                          "concurrency": 4, "requests": 50,
-                          **results}, indent=2))
     finally:
         server.terminate()
         server.wait(timeout=10)
+    finish({"submissions": SUBMISSIONS, "content_items": ITEMS, "workers": args.workers, "concurrency": 4,
+            "requests": 50, **results}, {"queue_p95_under_150_ms": results["queue"]["p95_ms"] < 150})
 
 
 if __name__ == "__main__":

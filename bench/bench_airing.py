@@ -14,7 +14,6 @@ import json
 import os
 import random
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import finish, p95  # noqa: E402
 from core import migrate  # noqa: E402
 from core import runtime as runtime_module
 from core.airing import (
@@ -45,8 +45,6 @@ from core.settings import Settings  # noqa: E402
 SECRET = "bench-secret-key-0123456789-abcdefghijklmnop"
 
 
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[18] if len(values) >= 20 else max(values)
 
 
 def seed(rt, n_boards: int, n_items: int) -> dict[str, str]:
@@ -180,7 +178,7 @@ def main() -> None:
     print(results, flush=True)
 
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "admin.app:create_app", "--factory", "--host", "127.0.0.1",
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "bangtin.webapp:create_app", "--factory", "--host", "127.0.0.1",
                                "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -237,7 +235,8 @@ def main() -> None:
         server.terminate()
         server.wait(10)
         rt.close()
-    print(json.dumps(results, ensure_ascii=False))
+    finish(results, {"emergency_on_every_screen_p95_under_5_s": results["emergency_p95_s"] < 5,
+                     "every_play_batch_stored": results["plays_status"] == {200: len(batches)}})
 
 
 if __name__ == "__main__":

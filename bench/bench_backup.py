@@ -9,7 +9,6 @@ night's (every row, no new file), and a restore of it into an empty SQLite datab
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import secrets
 import sys
@@ -24,6 +23,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_admin import build  # noqa: E402
 
+from bench.common import finish  # noqa: E402
 from core import migrate  # noqa: E402
 from core import runtime as runtime_module  # noqa: E402
 from core.records import (
@@ -69,14 +69,14 @@ def main() -> None:
     done = restore.restore_backup(target, snapshot=nightly.path, force=True)
     restore_s = time.perf_counter() - started
     tables = sum(p.stat().st_size for p in (nightly.path / "tables").iterdir())
-    print(json.dumps({
+    rt.close()
+    target.close()
+    finish({
         "rows": sum(first.rows.values()), "media_files": first.media_files, "media_mb": round(first.media_bytes / 2**20),
         "first_snapshot_s": round(first_s, 1), "nightly_snapshot_s": round(next_s, 1),
         "nightly_new_media": nightly.media_new, "table_files_mb": round(tables / 2**20, 1),
         "restore_s": round(restore_s, 1), "restore_into": target.db.dialect, "audit_ok": done.audit_ok,
-    }, indent=2))
-    rt.close()
-    target.close()
+    }, {"restored_audit_chain_intact": bool(done.audit_ok)})
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 import tempfile
 import threading
@@ -27,6 +26,7 @@ sys.path[:0] = [str(ROOT)]
 
 from sqlmodel import select  # noqa: E402
 
+from bench.common import finish  # noqa: E402
 from core import migrate, runtime  # noqa: E402
 from core.notify.models import DeadlineRule, Notification  # noqa: E402
 from core.notify.outbox import notify  # noqa: E402
@@ -121,7 +121,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
         results = {"fan_out": asyncio.run(fan_out(Path(a), args.messages, args.workers)),
                    "reminders": reminders_eval(Path(b), args.units)}
-    print(json.dumps(results, indent=2, ensure_ascii=False))
+    fan = results["fan_out"]
+    finish(results, {"fan_out_within_1_2x_the_rate_floor": fan["ratio_first_to_last"] <= 1.2,
+                     "every_message_delivered_once": fan["delivered"] == fan["messages"] == fan["sent_rows"],
+                     "no_429": fan["too_many_requests"] == 0})
 
 
 if __name__ == "__main__":

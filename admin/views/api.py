@@ -6,21 +6,17 @@ the web pages: the same `access` conditions, and 404 for anything out of scope.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
-from sqlalchemy import func
-from sqlmodel import col, select
 
 from admin.deps import ReadSession, RuntimeDep
 from core.accounts import access, tokens
-from core.accounts.models import ApiToken
-from core.airing.models import Board, Cluster
+from core.airing import clusters as clusteradmin
 from core.errors import NotFound
-from core.intake.models import Submission
 from core.org import service as org
 from core.review import library
 from core.review import queue as reviewqueue
@@ -44,12 +40,8 @@ def api_scope(request: Request, session: ReadSession, runtime: RuntimeDep,
 
 
 def _touch(runtime, token: str) -> None:
-    # At most one write an hour per token: the list shows "last used" without a write per call.
     with runtime.db.unit_of_work() as session:
-        row = session.exec(select(ApiToken).where(ApiToken.token_hash == tokens.digest(token))).first()
-        if row is not None and (row.last_used_at is None or row.last_used_at < utcnow() - timedelta(hours=1)):
-            row.last_used_at = utcnow()
-            session.add(row)
+        tokens.touch(session, token=token, now=utcnow())
 
 
 ApiScope = Annotated[access.Scope, Depends(api_scope)]
@@ -137,11 +129,8 @@ class Page(BaseModel, Generic[T]):
 def submissions(session: ReadSession, scope: ApiScope, state: str = "", category: str = "",
                 limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0)] = 0) -> dict:
     """Submissions in the token owner's scope, newest first; `state=waiting` for the review queue."""
-    filters = reviewqueue.Filters(state=state, category=category)
-    where = reviewqueue.conditions(scope, filters)
-    total = session.exec(select(func.count()).select_from(Submission).where(*where)).one()
-    rows = session.exec(select(Submission).where(*where).order_by(col(Submission.id).desc())
-                        .offset(offset).limit(limit)).all()
+    total, rows = reviewqueue.page(session, scope=scope, filters=reviewqueue.Filters(state=state, category=category),
+                                   offset=offset, limit=limit)
     return {"total": total, "items": [r.model_dump() for r in rows]}
 
 
@@ -168,28 +157,21 @@ def content_item(session: ReadSession, scope: ApiScope, item_id: int) -> dict:
     return _item_out(session, access.get_item_for(session, scope=scope, item_id=item_id))
 
 
-def _visible_clusters(session, scope: access.Scope) -> set[int]:
-    return access.visible_cluster_ids(session, officer=scope.officer, on=datetime.now(UTC).date())
-
-
 @router.get("/clusters", response_model=list[ClusterOut])
-def clusters(session: ReadSession, scope: ApiScope) -> list:
-    ids = _visible_clusters(session, scope)
-    return [c.model_dump() for c in session.exec(select(Cluster).where(col(Cluster.id).in_(ids))
-                                                  .order_by(col(Cluster.code))).all()]
+def clusters(session: ReadSession, scope: ApiScope, runtime: RuntimeDep) -> list:
+    found = clusteradmin.visible_clusters(session, officer=scope.officer, on=runtime.settings.today())
+    return [c.model_dump() for c in sorted(found, key=lambda c: c.code)]
 
 
 @router.get("/clusters/{cluster_id}", response_model=ClusterOut)
-def cluster(session: ReadSession, scope: ApiScope, cluster_id: int) -> dict:
+def cluster(session: ReadSession, scope: ApiScope, runtime: RuntimeDep, cluster_id: int) -> dict:
     return access.get_cluster_for(session, officer=scope.officer, cluster_id=cluster_id,
-                                  on=datetime.now(UTC).date()).model_dump()
+                                  on=runtime.settings.today()).model_dump()
 
 
 @router.get("/boards", response_model=list[BoardOut])
-def boards(session: ReadSession, scope: ApiScope) -> list:
-    ids = _visible_clusters(session, scope)
-    return [b.model_dump() for b in session.exec(select(Board).where(col(Board.cluster_id).in_(ids))
-                                                  .order_by(col(Board.code))).all()]
+def boards(session: ReadSession, scope: ApiScope, runtime: RuntimeDep) -> list:
+    return [b.model_dump() for b in clusteradmin.visible_boards(session, officer=scope.officer, on=runtime.settings.today())]
 
 
 @router.get("/units", response_model=list[UnitOut])

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from admin.deps import Csrf, CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for, error_text
 from admin.templating import render
@@ -29,8 +29,7 @@ def _today(runtime) -> datetime:
 @router.get("/clusters", response_class=HTMLResponse)
 def clusters(request: Request, session: ReadSession, scope: CurrentScope, runtime: RuntimeDep) -> Response:
     access.require_role(scope.officer, *VIEWERS)
-    ids = access.visible_cluster_ids(session, officer=scope.officer, on=_today(runtime))
-    rows = session.exec(select(Cluster).where(col(Cluster.id).in_(ids)).order_by(col(Cluster.kind), col(Cluster.name))).all()
+    rows = clusteradmin.visible_clusters(session, officer=scope.officer, on=_today(runtime))
     return render(request, "clusters.html", {"rows": rows, "may_create": scope.role == Role.administrator.value})
 
 
@@ -40,8 +39,7 @@ def _page(request: Request, session: Session, scope: access.Scope, runtime, clus
     may_edit = cluster is None or access.may_operate_cluster(session, officer=scope.officer, cluster=cluster, on=today)
     return render(request, "cluster.html", {
         "c": cluster, "may_edit": may_edit, "is_admin": scope.role == Role.administrator.value,
-        "boards": session.exec(select(Board).where(Board.cluster_id == cluster.id).order_by(col(Board.code))).all()
-        if cluster else [],
+        "boards": clusteradmin.boards_of(session, cluster_id=cluster.id) if cluster else [],
         "windows": windows_in or (clusteradmin.windows_of(session, cluster_id=cluster.id, on=today) if cluster else []),
         "units": org.list_units(session, on=today), "kinds": [k.value for k in ClusterKind],
         "error": error, "error_field": field,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -71,3 +71,11 @@ def officer_for(session: Session, *, token: str) -> Officer | None:
     if officer is None or not officer.is_active:
         return None
     return officer
+
+
+def touch(session: Session, *, token: str, now: datetime) -> None:
+    """Note that `token` was used: at most one write an hour, so "last used" costs no write per call."""
+    row = session.exec(select(ApiToken).where(ApiToken.token_hash == digest(token))).first()
+    if row is not None and (row.last_used_at is None or row.last_used_at < now - timedelta(hours=1)):
+        row.last_used_at = now
+        session.add(row)

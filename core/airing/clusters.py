@@ -11,7 +11,7 @@ from core.accounts import access
 from core.airing import plans
 from core.airing.models import Board, BroadcastWindow, Cluster
 from core.errors import FieldInvalid, Invalid, NotFound
-from core.org.models import Unit
+from core.org.models import Officer, Unit
 from core.records import audit
 from core.types import ClusterKind, Role
 
@@ -165,3 +165,20 @@ def parse_time(text: str, *, field: str) -> time:
         return datetime.strptime(text.strip(), "%H:%M").time()
     except ValueError:
         raise Invalid("give a time as HH:MM", field=field) from None
+
+
+def visible_clusters(session: Session, *, officer: Officer, on: date) -> list[Cluster]:
+    """The clusters `officer` may see on `on`, by kind then name."""
+    ids = access.visible_cluster_ids(session, officer=officer, on=on)
+    return list(session.exec(select(Cluster).where(col(Cluster.id).in_(ids)).order_by(col(Cluster.kind), col(Cluster.name))).all())
+
+
+def visible_boards(session: Session, *, officer: Officer, on: date) -> list[Board]:
+    """The boards of the clusters `officer` may see on `on`, by code."""
+    ids = access.visible_cluster_ids(session, officer=officer, on=on)
+    return list(session.exec(select(Board).where(col(Board.cluster_id).in_(ids)).order_by(col(Board.code))).all())
+
+
+def boards_of(session: Session, *, cluster_id: int) -> list[Board]:
+    """The boards of one cluster, by code."""
+    return list(session.exec(select(Board).where(Board.cluster_id == cluster_id).order_by(col(Board.code))).all())

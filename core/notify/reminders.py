@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, update
@@ -215,11 +215,27 @@ def evaluate(session: Session, *, now: datetime, tz: ZoneInfo, run_id: int | Non
     return dict(counts)
 
 
+class RuleChanges(TypedDict, total=False):
+    """The fields of a deadline rule an editor may change (any subset)."""
+
+    name: str
+    due_day: int
+    due_month: int | None
+    due_exclusive: bool
+    period_cutoff_day: int | None
+    applies_to_kinds: list[str]
+    fulfil_categories: list[str]
+    fulfil_kinds: list[str]
+    min_count: int
+    reminder_offsets: list[int]
+    is_active: bool
+
+
 EDITABLE = ("name", "due_day", "due_month", "due_exclusive", "period_cutoff_day", "applies_to_kinds", "fulfil_categories",
             "fulfil_kinds", "min_count", "reminder_offsets", "is_active")
 
 
-def update_rule(session: Session, *, rule_id: int, changes: dict[str, Any], officer_id: int | None, today: date,
+def update_rule(session: Session, *, rule_id: int, changes: RuleChanges, officer_id: int | None, today: date,
                 note: str | None = None) -> DeadlineRule:
     """Edit a rule: the old version is kept, open obligations follow the new rule from now on, history stays."""
     rule = session.get(DeadlineRule, rule_id)
@@ -229,7 +245,7 @@ def update_rule(session: Session, *, rule_id: int, changes: dict[str, Any], offi
     if unknown:
         raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
     before = {k: getattr(rule, k) for k in EDITABLE}
-    if all(before[k] == v for k, v in changes.items()):
+    if all(before[k] == v for k, v in changes.items()):  # nothing changed: no new version
         return rule
     from core.notify.models import DeadlineRuleVersion
 
@@ -275,3 +291,8 @@ def recent_reminders(session: Session, *, limit: int = 200) -> list[tuple[Remind
                         .join(Unit, col(Unit.id) == Obligation.unit_id)
                         .order_by(col(Reminder.scheduled_for).desc(), col(Reminder.id).desc()).limit(limit)).all()
     return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def list_rules(session: Session) -> list[DeadlineRule]:
+    """Every deadline rule, by code."""
+    return list(session.exec(select(DeadlineRule).order_by(col(DeadlineRule.code))).all())

@@ -126,10 +126,7 @@ def fulfil(request: Request, session: WriteSession, scope: CurrentScope, obligat
 @router.get("/notify/rules", response_class=HTMLResponse)
 def rules(request: Request, session: ReadSession, scope: CurrentScope) -> Response:
     _require_view(scope)
-    from sqlmodel import col, select
-
-    rows = session.exec(select(DeadlineRule).order_by(col(DeadlineRule.code))).all()
-    return render(request, "notify/rules.html", {"rules": rows, "may_edit": _may_edit(scope)})
+    return render(request, "notify/rules.html", {"rules": reminders.list_rules(session), "may_edit": _may_edit(scope)})
 
 
 def _rule_page(request: Request, rule: DeadlineRule, *, error: str | None = None, status: int = 200) -> Response:
@@ -174,7 +171,7 @@ def rule_save(request: Request, session: WriteSession, scope: CurrentScope, runt
             cutoff is not None and not 1 <= cutoff <= 28) or not name.strip():
         return _rule_page(request, rule, error="offsets", status=422)
     before = audit.snapshot(rule)
-    changes = {"name": name.strip(), "due_day": due_day, "due_month": month, "period_cutoff_day": cutoff,
+    changes: reminders.RuleChanges = {"name": name.strip(), "due_day": due_day, "due_month": month, "period_cutoff_day": cutoff,
                "due_exclusive": due_exclusive, "is_active": is_active, "reminder_offsets": offsets,
                "min_count": min_count, "applies_to_kinds": sorted(applies_to_kinds or []),
                "fulfil_categories": sorted(fulfil_categories or []), "fulfil_kinds": sorted(fulfil_kinds or [])}
