@@ -52,7 +52,7 @@ def target_fps(fps: float | None) -> int:
 
 
 def _link(graph: av.filter.Graph, nodes: list[av.filter.context.FilterContext]) -> None:
-    for left, right in zip(nodes, nodes[1:]):
+    for left, right in zip(nodes, nodes[1:], strict=False):
         left.link_to(right)
     graph.configure()
 

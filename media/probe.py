@@ -129,7 +129,7 @@ def _scan_packets(container: av.container.InputContainer, video: av.stream.Strea
         raise MediaRejected("truncated", "The file is damaged or was cut off while sending.") from exc
     # B-frames reorder packets, so sort the timestamps before measuring the spacing between frames.
     stamps.sort()
-    gaps = [b - a for a, b in zip(stamps, stamps[1:]) if b > a]
+    gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False) if b > a]
     vfr = bool(gaps) and max(gaps) > 1.5 * min(gaps)
     return end, frames, vfr
 

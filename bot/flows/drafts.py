@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot import texts
 from bot.flows.turn import Turn
@@ -199,7 +200,9 @@ def parse_period(raw: str, turn: Turn) -> tuple[datetime, datetime] | None:
         if not match:
             raise ValueError(raw)
         d1, m1, y1, d2, m2, y2 = match.groups()
-        year = lambda y: today.year if not y else (2000 + int(y) if len(y) == 2 else int(y))
+        def year(y: str | None) -> int:
+            return today.year if not y else (2000 + int(y) if len(y) == 2 else int(y))
+
         start = datetime(year(y1), int(m1), int(d1), tzinfo=tz)
         end = datetime(year(y2), int(m2), int(d2), tzinfo=tz) + timedelta(days=1)
         if end <= start or end.date() < today:
@@ -228,7 +231,9 @@ def choice(turn: Turn) -> None:
 
 
 def _apply_choice(turn: Turn, sub: Submission, action: str, value: str) -> None:
-    update = lambda **kw: intake.update_draft(turn.session, submission=sub, actor=turn.actor, **kw)
+    def update(**kw: Any) -> None:
+        intake.update_draft(turn.session, submission=sub, actor=turn.actor, **kw)
+
     if action == "dup":
         if value == "yes":
             ask_category(turn, sub)

@@ -62,7 +62,7 @@ def _bytes_to_unicode() -> dict[int, str]:
             printable.append(byte)
             chars.append(256 + extra)
             extra += 1
-    return dict(zip(printable, map(chr, chars)))
+    return dict(zip(printable, map(chr, chars), strict=True))
 
 
 def _bpe_split(ranks: dict[bytes, int], token: bytes, max_rank: int) -> list[bytes]:
@@ -102,7 +102,7 @@ def tokenizer_json(tiktoken: Path, languages: list[str]) -> tuple[dict, list[str
         "version": "1.0", "truncation": None, "padding": None, "added_tokens": added, "normalizer": None,
         "pre_tokenizer": level, "post_processor": {**level, "trim_offsets": False}, "decoder": level,
         "model": {"type": "BPE", "dropout": None, "unk_token": None, "continuing_subword_prefix": "",
-                  "end_of_word_suffix": "", "fuse_unk": False, "byte_fallback": False, "vocab": {**vocab, **{s: a["id"] for s, a in zip(specials, added)}},
+                  "end_of_word_suffix": "", "fuse_unk": False, "byte_fallback": False, "vocab": {**vocab, **{s: a["id"] for s, a in zip(specials, added, strict=True)}},
                   "merges": merges},
     }
     return data, tokens

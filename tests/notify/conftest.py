@@ -15,6 +15,7 @@ from core.notify import delivery
 from core.org.models import ChannelAccount, Officer, Unit
 from core.runtime import Runtime
 from core.types import Role
+from tests.admin.conftest import org, seeded_template, web  # noqa: F401  (admin web fixtures)
 from tests.notify.limited_telegram import LimitedTelegram
 
 TOKEN = "123:ABC"

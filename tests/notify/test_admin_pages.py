@@ -11,7 +11,7 @@ from core.notify.outbox import notify
 from core.notify.tasks import run_reminders
 from core.org.models import Officer
 from core.records.models import AuditEvent
-from tests.admin.conftest import csrf_of, ids, org, seeded_template, sign_in, web  # noqa: F401
+from tests.admin.conftest import csrf_of, ids, sign_in
 
 
 def _prepare(rt) -> None:

@@ -15,7 +15,7 @@ from core.notify.tasks import run_reminders
 from core.org.models import Officer
 from core.records import report_files as reports
 from core.records.models import AuditEvent
-from tests.admin.conftest import csrf_of, org, seeded_template, sign_in, web  # noqa: F401
+from tests.admin.conftest import csrf_of, sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
