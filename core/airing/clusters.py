@@ -64,7 +64,9 @@ def _hm(minutes: int) -> str:
 def windows_of(session: Session, *, cluster_id: int, on: date) -> list[BroadcastWindow]:
     rows = session.exec(select(BroadcastWindow).where(BroadcastWindow.cluster_id == cluster_id)
                         .order_by(col(BroadcastWindow.start_local))).all()
-    return [w for w in rows if (w.valid_from is None or w.valid_from <= on) and (w.valid_to is None or on <= w.valid_to)]
+    return [
+        w for w in rows if (w.valid_from is None or w.valid_from <= on) and (w.valid_to is None or on <= w.valid_to)
+    ]
 
 
 def save_windows(session: Session, *, scope: access.Scope, cluster: Cluster, windows: list[WindowIn], on: date,
@@ -90,7 +92,16 @@ def save_windows(session: Session, *, scope: access.Scope, cluster: Cluster, win
     return made
 
 
-CLUSTER_FIELDS = ("code", "name", "kind", "operator_unit_id", "commune_unit_id", "location", "ad_cap_percent", "is_active")
+CLUSTER_FIELDS = (
+    "code",
+    "name",
+    "kind",
+    "operator_unit_id",
+    "commune_unit_id",
+    "location",
+    "ad_cap_percent",
+    "is_active",
+)
 
 
 def _clean_cluster(session: Session, values: dict) -> dict:

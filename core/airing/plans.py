@@ -125,7 +125,9 @@ def _load_catalog(session: Session, *, start: datetime, end: datetime, settings:
     return catalog
 
 
-def _latest_checksums(session: Session, *, board_ids: list[int], days: list[date]) -> dict[tuple[int, date], tuple[int, str]]:
+def _latest_checksums(
+    session: Session, *, board_ids: list[int], days: list[date]
+) -> dict[tuple[int, date], tuple[int, str]]:
     latest: dict[tuple[int, date], tuple[int, str]] = {}
     rows = session.exec(
         select(Plan.board_id, Plan.day, Plan.version, Plan.checksum)

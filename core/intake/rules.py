@@ -154,7 +154,9 @@ def throttle_wait(session: Session, *, officer_id: int, incoming: int = 1, now: 
     return max(1, int((oldest + RATE_WINDOW - now).total_seconds()) + 1)
 
 
-def log_intake(session: Session, *, channel: str, address: str, officer_id: int | None, kind: str, count: int = 1) -> None:
+def log_intake(
+    session: Session, *, channel: str, address: str, officer_id: int | None, kind: str, count: int = 1
+) -> None:
     for _ in range(count):
         session.add(IntakeLog(channel=channel, address=address, officer_id=officer_id, kind=kind))
 
@@ -174,8 +176,14 @@ def log_stranger(session: Session, *, channel: str, address: str, every: timedel
     return True
 
 
-def purge_bookkeeping(session: Session, *, now: datetime, data_dir: Path,
-                      keep_updates: timedelta = timedelta(days=7), keep_log: timedelta = timedelta(days=30)) -> dict[str, int]:
+def purge_bookkeeping(
+    session: Session,
+    *,
+    now: datetime,
+    data_dir: Path,
+    keep_updates: timedelta = timedelta(days=7),
+    keep_log: timedelta = timedelta(days=30),
+) -> dict[str, int]:
     """Forget old update ids, handled inbox rows, intake log lines, and partial files of expired upload links."""
     from sqlalchemy import delete
 

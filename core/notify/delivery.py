@@ -163,7 +163,9 @@ def claim_batch(db: Database, *, now: float, limit: int, channels: set[str], qui
         # Chats with a backlog go first whenever they are free: their per-chat gap makes them the long pole.
         backlogged = (select(N.c.officer_id).where(N.c.state == S.queued.value).group_by(N.c.officer_id)
                       .having(func.count() > 1))
-        heads = list(session.execute(head_query.where(N.c.officer_id.in_(backlogged)).order_by(N.c.id).limit(limit)).all())
+        heads = list(
+            session.execute(head_query.where(N.c.officer_id.in_(backlogged)).order_by(N.c.id).limit(limit)).all()
+        )
         seen = {h.id for h in heads}
         first = set(seen)
         heads += [h for h in session.execute(head_query.order_by(N.c.id).limit(limit * 3)).all() if h.id not in seen]
@@ -242,7 +244,9 @@ def record(db: Database, *, claimed: Claimed, result: SendResult, started: float
     with db.unit_of_work() as session:
         _ensure_pace(session, [key, claimed.channel])
         if result.status == "ok":
-            session.execute(update(N).where(row).values(state=S.sent.value, sent_at=_as_dt(now), error=None, not_before=None))
+            session.execute(
+                update(N).where(row).values(state=S.sent.value, sent_at=_as_dt(now), error=None, not_before=None)
+            )
             # From the answer, not the request: the server saw this message before we saw its answer.
             session.execute(update(P).where(P.c.key == key).values(next_at=now + limits.chat_gap))
             session.execute(update(P).where(P.c.key == claimed.channel, P.c.failures > 0).values(failures=0))

@@ -63,7 +63,9 @@ def ensure_obligations(session: Session, *, rule: DeadlineRule, today: date, uni
     return made
 
 
-def _qualifying_count(session: Session, *, rule: DeadlineRule, unit_id: int, start: date, end: date, tz: ZoneInfo) -> int:
+def _qualifying_count(
+    session: Session, *, rule: DeadlineRule, unit_id: int, start: date, end: date, tz: ZoneInfo
+) -> int:
     since = datetime.combine(start, datetime.min.time(), tzinfo=tz)
     until = datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=tz)
     query = select(func.count()).select_from(Submission).where(
@@ -162,8 +164,13 @@ def evaluate(session: Session, *, now: datetime, tz: ZoneInfo, run_id: int | Non
     editors = _editor_officers(session, on=today)
     for rule in session.exec(select(DeadlineRule).where(DeadlineRule.is_active).order_by(col(DeadlineRule.id))).all():
         counts["obligations_created"] += ensure_obligations(session, rule=rule, today=today, units=units)
-        open_rows = session.exec(select(Obligation).where(Obligation.rule_id == rule.id, col(Obligation.status).in_(OPEN),
-                                                          Obligation.period_start <= today + timedelta(days=LEAD_DAYS))).all()
+        open_rows = session.exec(
+            select(Obligation).where(
+                Obligation.rule_id == rule.id,
+                col(Obligation.status).in_(OPEN),
+                Obligation.period_start <= today + timedelta(days=LEAD_DAYS),
+            )
+        ).all()
         sent = defaultdict(set)
         if open_rows:
             for ob_id, offset in session.exec(select(Reminder.obligation_id, Reminder.offset_days).where(
@@ -174,9 +181,19 @@ def evaluate(session: Session, *, now: datetime, tz: ZoneInfo, run_id: int | Non
             unit = by_id.get(obligation.unit_id) or session.get(Unit, obligation.unit_id)
             if unit is None:
                 continue
-            if rule.fulfilment == Fulfilment.submission.value and obligation.period_start <= today and _qualifying_count(
-                    session, rule=rule, unit_id=unit.id, start=obligation.period_start,  # type: ignore[arg-type]
-                    end=obligation.period_end, tz=tz) >= rule.min_count:
+            if (
+                rule.fulfilment == Fulfilment.submission.value
+                and obligation.period_start <= today
+                and _qualifying_count(
+                    session,
+                    rule=rule,
+                    unit_id=unit.id,
+                    start=obligation.period_start,  # type: ignore[arg-type]
+                    end=obligation.period_end,
+                    tz=tz,
+                )
+                >= rule.min_count
+            ):
                 counts["fulfilled"] += _fulfil(session, obligation, submission_id=None, officer_id=None,
                                                note="fulfilled by submissions of the period")
                 continue
@@ -207,8 +224,14 @@ def evaluate(session: Session, *, now: datetime, tz: ZoneInfo, run_id: int | Non
                                                                    col(Obligation.escalated_at).is_(None))
                                           .values(escalated_at=now), execution_options=QUIET).rowcount
                 if claimed:
-                    made = notify_many(session, officer_ids=editors, event="obligation.overdue", object_type="obligation",
-                                       object_id=obligation.id, payload=_payload(rule, unit, obligation, today))
+                    made = notify_many(
+                        session,
+                        officer_ids=editors,
+                        event="obligation.overdue",
+                        object_type="obligation",
+                        object_id=obligation.id,
+                        payload=_payload(rule, unit, obligation, today),
+                    )
                     counts["escalations"] += 1
                     counts["notifications"] += len(made)
     session.flush()
@@ -231,8 +254,8 @@ class RuleChanges(TypedDict, total=False):
     is_active: bool
 
 
-EDITABLE = ("name", "due_day", "due_month", "due_exclusive", "period_cutoff_day", "applies_to_kinds", "fulfil_categories",
-            "fulfil_kinds", "min_count", "reminder_offsets", "is_active")
+EDITABLE = ("name", "due_day", "due_month", "due_exclusive", "period_cutoff_day", "applies_to_kinds",
+            "fulfil_categories", "fulfil_kinds", "min_count", "reminder_offsets", "is_active")
 
 
 def update_rule(session: Session, *, rule_id: int, changes: RuleChanges, officer_id: int | None, today: date,
@@ -257,14 +280,19 @@ def update_rule(session: Session, *, rule_id: int, changes: RuleChanges, officer
     session.add(rule)
     session.flush()
     keep = {u.id for u in applicable_units(session, rule=rule, on=today)} if rule.is_active else set()
-    for obligation in session.exec(select(Obligation).where(Obligation.rule_id == rule_id, col(Obligation.status).in_(OPEN),
-                                                            Obligation.period_end >= today)).all():
+    for obligation in session.exec(
+        select(Obligation).where(
+            Obligation.rule_id == rule_id, col(Obligation.status).in_(OPEN), Obligation.period_end >= today
+        )
+    ).all():
         if obligation.unit_id not in keep:  # the rule no longer applies to this unit (or was switched off)
             obligation.status, obligation.note = ObligationStatus.waived.value, "rule changed"
         else:
             fresh = deadlines.period_containing(rule, obligation.period_start)
             obligation.due_on = fresh.due_on if fresh.start == obligation.period_start else obligation.due_on
-            obligation.status = ObligationStatus.overdue.value if today > obligation.due_on else ObligationStatus.open.value
+            obligation.status = (
+                ObligationStatus.overdue.value if today > obligation.due_on else ObligationStatus.open.value
+            )
         session.add(obligation)
     session.flush()
     return rule

@@ -44,7 +44,9 @@ def duties_of(session: Session, *, unit_id: int, on: date) -> list[str]:
 
 def units_with_duty(session: Session, *, duty: Duty, on: date) -> list[Unit]:
     """Whichever units hold `duty` on `on` (e.g. the provincial editor unit after a merger)."""
-    rows = session.exec(select(UnitDuty, Unit).join(Unit, Unit.id == UnitDuty.unit_id).where(UnitDuty.duty == duty)).all()
+    rows = session.exec(
+        select(UnitDuty, Unit).join(Unit, Unit.id == UnitDuty.unit_id).where(UnitDuty.duty == duty)
+    ).all()
     return [
         unit
         for d, unit in rows

@@ -210,7 +210,9 @@ def status(session: Session, *, now: datetime) -> BackupStatus:
     runs = session.scalars(select(TaskRun).where(TaskRun.name == "records.backup", TaskRun.finished_at.is_not(None))  # type: ignore[union-attr]
                            .order_by(TaskRun.finished_at.desc()).limit(30)).all()  # type: ignore[union-attr]
     good = next((run for run in runs if run.ok), None)
-    failed = next((run for run in runs if run.ok is False and (good is None or run.finished_at > good.finished_at)), None)
+    failed = next(
+        (run for run in runs if run.ok is False and (good is None or run.finished_at > good.finished_at)), None
+    )
     last_ok = good.finished_at if good else None
     return BackupStatus(last_ok=last_ok, failed_since=failed.error if failed else None,
                         overdue=last_ok is None or now - last_ok > timedelta(days=2),

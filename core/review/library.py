@@ -67,8 +67,11 @@ def search(session: Session, *, scope: access.Scope, query: Query, tz) -> tuple[
 
 
 def clusters_of(session: Session, *, item_id: int) -> list[int]:
-    return [t.cluster_id for t in session.exec(select(ContentTarget).where(ContentTarget.content_item_id == item_id)).all()
-            if t.cluster_id is not None]
+    return [
+        t.cluster_id
+        for t in session.exec(select(ContentTarget).where(ContentTarget.content_item_id == item_id)).all()
+        if t.cluster_id is not None
+    ]
 
 
 def reuse(session: Session, *, scope: access.Scope, item: ContentItem, cluster_ids: list[int], valid_from: datetime,
