@@ -36,7 +36,9 @@ def make_templates() -> Jinja2Templates:
     return templates
 
 
-def render(request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200) -> HTMLResponse:
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+) -> HTMLResponse:
     """Render `name` for this request: language, translators, CSRF token and the user are in scope."""
     language = getattr(request.state, "language", i18n.DEFAULT_LANGUAGE)
     runtime = request.app.state.runtime

@@ -140,7 +140,9 @@ def seed(
 
 
 @units_app.command("list")
-def units_list(as_json: JsonFlag = False, all_: Annotated[bool, typer.Option("--all", help="Include ended units.")] = False) -> None:
+def units_list(
+    as_json: JsonFlag = False, all_: Annotated[bool, typer.Option("--all", help="Include ended units.")] = False
+) -> None:
     """Units in force today (code, kind, name, duties)."""
     from core.org import service as org
 
@@ -261,9 +263,15 @@ def reminders_run(now: Annotated[str | None, typer.Option(help="ISO time to eval
 
 @app.command()
 def backup(
-    to: Annotated[Path | None, typer.Option(help="Backup directory (default BANGTIN_BACKUP_DIR, else DATA_DIR/backups).")] = None,
-    keep_days: Annotated[int | None, typer.Option(min=1, help="Drop snapshots older than this, never the newest "
-                                                   "(default BANGTIN_AIRING_RETENTION_DAYS).")] = None,
+    to: Annotated[
+        Path | None, typer.Option(help="Backup directory (default BANGTIN_BACKUP_DIR, else DATA_DIR/backups).")
+    ] = None,
+    keep_days: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Drop snapshots older than this, never the newest (default BANGTIN_AIRING_RETENTION_DAYS)."
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Snapshot every table and media file into the backup directory (only new media is copied)."""
@@ -310,9 +318,17 @@ def audit_verify(as_json: JsonFlag = False) -> None:
     rt = _runtime()
     with rt.db.reading() as session:
         report = audit.verify(session)
-    line = (f"audit log intact: {report.events} events" if report.ok
-            else f"audit log BROKEN at event {report.broken_at}: {report.reason} ({report.events} events verified before it)")
-    _print({"ok": report.ok, "events": report.events, "broken_at": report.broken_at, "reason": report.reason}, as_json, [line])
+    line = (
+        f"audit log intact: {report.events} events"
+        if report.ok
+        else f"audit log BROKEN at event {report.broken_at}: {report.reason} "
+        f"({report.events} events verified before it)"
+    )
+    _print(
+        {"ok": report.ok, "events": report.events, "broken_at": report.broken_at, "reason": report.reason},
+        as_json,
+        [line],
+    )
     raise typer.Exit(0 if report.ok else 1)
 
 

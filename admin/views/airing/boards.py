@@ -34,8 +34,12 @@ def _page(request: Request, session: Session, officer: Officer, runtime, *, mess
                              offline_after=timedelta(minutes=runtime.settings.board_offline_minutes))
     operable = [r for r in rows if r.state != "retired"
                 and access.may_operate_cluster(session, officer=officer, cluster=r.cluster, on=today)]
-    return render(request, "airing/boards.html", {"rows": rows, "operable": operable, "message": message, "error": error},
-                  status_code=status)
+    return render(
+        request,
+        "airing/boards.html",
+        {"rows": rows, "operable": operable, "message": message, "error": error},
+        status_code=status,
+    )
 
 
 @router.get("/airing/boards", response_class=HTMLResponse)
@@ -66,7 +70,9 @@ def pair(request: Request, session: WriteSession, officer: CurrentOfficer, runti
 
 
 @router.post("/airing/boards/{board_id}/revoke", dependencies=[Csrf])
-def revoke(request: Request, board_id: int, session: WriteSession, officer: CurrentOfficer, runtime: RuntimeDep) -> Response:
+def revoke(
+    request: Request, board_id: int, session: WriteSession, officer: CurrentOfficer, runtime: RuntimeDep
+) -> Response:
     access.require_role(officer, Role.administrator, Role.editor, Role.operator)
     board = _operable_board(session, officer, runtime, board_id)
     boards.revoke_board_token(session, board=board, actor=actor_for(request, officer))

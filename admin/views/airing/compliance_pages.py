@@ -34,9 +34,18 @@ def page(request: Request, session: ReadSession, officer: CurrentOfficer, runtim
          day: str | None = None, to: str | None = None) -> Response:
     access.require_role(officer, *VIEWERS)
     first, last, rows = _figures(session, officer, runtime, day, to)
-    return render(request, "airing/compliance.html", {"rows": rows or [], "first": first, "last": last,
-                                                       "minimum": compliance.MINIMUM_MINUTES, "bad_range": rows is None},
-                  status_code=200 if rows is not None else 422)
+    return render(
+        request,
+        "airing/compliance.html",
+        {
+            "rows": rows or [],
+            "first": first,
+            "last": last,
+            "minimum": compliance.MINIMUM_MINUTES,
+            "bad_range": rows is None,
+        },
+        status_code=200 if rows is not None else 422,
+    )
 
 
 @router.get("/airing/compliance.csv")
