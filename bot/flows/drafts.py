@@ -29,17 +29,26 @@ from core.types import Channel, MediaKind, SubmissionState, TargetKind, utcnow
 from i18n.labels import N_
 
 REFUSALS = {
-    "unsupported_file": N_("I cannot take the file %(filename)s. Please send a video, a photo, a voice note or an "
-                        "audio file (a clip sent as a file is fine)."),
-    "document_not_allowed": N_("Your unit may not send documents such as %(filename)s for the boards. Please send "
-                            "a video, a photo or an audio file, or type the notice as a message."),
-    "too_long": N_("This video lasts %(actual)d minutes; the boards take at most %(minutes)d minutes. "
-                "Please cut it shorter and send it again."),
-    "too_big": N_("This file is bigger than %(limit_mb)d MB, the most the system takes. Please send a smaller version."),
-    "title_no_words": N_("The title needs words, not only emoji. Write a short title or press \"No title\"."),
+    "unsupported_file": N_(
+        "I cannot take the file %(filename)s. Please send a video, a photo, a voice note or an "
+        "audio file (a clip sent as a file is fine)."
+    ),
+    "document_not_allowed": N_(
+        "Your unit may not send documents such as %(filename)s for the boards. Please send "
+        "a video, a photo or an audio file, or type the notice as a message."
+    ),
+    "too_long": N_(
+        "This video lasts %(actual)d minutes; the boards take at most %(minutes)d minutes. "
+        "Please cut it shorter and send it again."
+    ),
+    "too_big": N_(
+        "This file is bigger than %(limit_mb)d MB, the most the system takes. Please send a smaller version."
+    ),
+    "title_no_words": N_('The title needs words, not only emoji. Write a short title or press "No title".'),
     "title_too_long": N_("The title is too long (at most %(limit)d characters). Please shorten it."),
-    "notice_too_short": N_("To send a written notice, write at least %(minimum)d letters. To send a photo or a clip, "
-                        "just send it."),
+    "notice_too_short": N_(
+        "To send a written notice, write at least %(minimum)d letters. To send a photo or a clip, just send it."
+    ),
 }
 UNSUPPORTED = {
     "sticker": N_("Stickers cannot be shown on the boards."),
@@ -62,7 +71,9 @@ def unsupported(turn: Turn) -> None:
 def ask_category(turn: Turn, sub: Submission) -> None:
     turn.goto("category", sub.id)
     allowed = may_mark_emergency(turn.session, unit_id=sub.unit_id)
-    turn.say(N_("Which category is it? (Article 7)"), buttons=texts.category_keyboard(turn.lang, emergency_allowed=allowed))
+    turn.say(
+        N_("Which category is it? (Article 7)"), buttons=texts.category_keyboard(turn.lang, emergency_allowed=allowed)
+    )
 
 
 def ask_target(turn: Turn) -> None:
@@ -72,7 +83,9 @@ def ask_target(turn: Turn) -> None:
 
 def ask_period(turn: Turn) -> None:
     turn.goto("period")
-    turn.say(N_("When should it air? Choose, or type dates like 20/12-31/12."), buttons=texts.period_keyboard(turn.lang))
+    turn.say(
+        N_("When should it air? Choose, or type dates like 20/12-31/12."), buttons=texts.period_keyboard(turn.lang)
+    )
 
 
 def ask_title(turn: Turn) -> None:
@@ -116,9 +129,20 @@ def media(turn: Turn, stored: list[tuple[IncomingFile, StoredObject]], large: li
         turn.session.add(sub)
     added = 0
     for item, obj in stored:
-        asset = intake.attach_asset(turn.session, submission=sub, stored=obj, kind=MediaKind(item.kind), actor=turn.actor,
-                                    mime=item.mime, filename=item.filename, source_ref=item.source_ref,
-                                    order=item.order, duration_s=item.duration_s, width=item.width, height=item.height)
+        asset = intake.attach_asset(
+            turn.session,
+            submission=sub,
+            stored=obj,
+            kind=MediaKind(item.kind),
+            actor=turn.actor,
+            mime=item.mime,
+            filename=item.filename,
+            source_ref=item.source_ref,
+            order=item.order,
+            duration_s=item.duration_s,
+            width=item.width,
+            height=item.height,
+        )
         added += asset is not None
     log_intake(turn.session, channel=str(ev.channel), address=ev.address, officer_id=officer.id, kind="media",
                count=len(stored) + len(large))
@@ -132,13 +156,25 @@ def media(turn: Turn, stored: list[tuple[IncomingFile, StoredObject]], large: li
         path = f"/upload/{link.token}"
         url = turn.rt.settings.public_url + path
         if ev.channel == Channel.web:  # the page itself sends the file in pieces; the link is the way back
-            text = texts.t(turn.lang, N_("%(name)s is sent in pieces: if the connection breaks, it resumes where it "
-                                         "stopped. If this page closes, this personal link (48 hours) continues: %(url)s"),
-                           name=item.filename or "?", url=url)
+            text = texts.t(
+                turn.lang,
+                N_(
+                    "%(name)s is sent in pieces: if the connection breaks, it resumes where it "
+                    "stopped. If this page closes, this personal link (48 hours) continues: %(url)s"
+                ),
+                name=item.filename or "?",
+                url=url,
+            )
         else:
-            text = texts.t(turn.lang, N_("This file is too big for Telegram to pass to me. Please upload it through this "
-                                         "personal link (valid for 48 hours, for you only; a broken connection resumes "
-                                         "where it stopped): %(url)s"), url=url)
+            text = texts.t(
+                turn.lang,
+                N_(
+                    "This file is too big for Telegram to pass to me. Please upload it through this "
+                    "personal link (valid for 48 hours, for you only; a broken connection resumes "
+                    "where it stopped): %(url)s"
+                ),
+                url=url,
+            )
         turn.add(Reply(text, reply_to=ev.message_ref, upload=path))
     if sub.state != str(SubmissionState.draft):
         if added or large:
@@ -182,7 +218,9 @@ def text(turn: Turn) -> None:
         intake.update_draft(turn.session, submission=sub, actor=turn.actor, title=check_title(body))
         show_summary(turn, sub)
     elif step == "period" and (period := parse_period(body, turn)) is not None:
-        intake.update_draft(turn.session, submission=sub, actor=turn.actor, wished_start=period[0], wished_end=period[1])
+        intake.update_draft(
+            turn.session, submission=sub, actor=turn.actor, wished_start=period[0], wished_end=period[1]
+        )
         ask_title(turn)
     elif step == "category" and sub.kind == str(MediaKind.text):
         # Telegram splits a notice over 4,096 characters into several messages: keep them together.
@@ -278,7 +316,9 @@ def summary_choice(turn: Turn, sub: Submission, value: str) -> None:
         turn.goto("idle")
         turn.say(N_("Cancelled. Nothing was sent."))
     elif value == "send":
-        sent = intake.submit(turn.session, submission=sub, actor=turn.actor, queue=turn.rt.queue, tz=turn.rt.settings.tz)
+        sent = intake.submit(
+            turn.session, submission=sub, actor=turn.actor, queue=turn.rt.queue, tz=turn.rt.settings.tz
+        )
         turn.goto("idle")
         turn.say(N_("Received, thank you! Your code is %(code)s. I will tell you when it is reviewed; /status shows "
                  "where it stands."), code=sent.code)
@@ -317,9 +357,13 @@ def resume(turn: Turn) -> None:
         turn.goto("idle")
         turn.say(N_("Ready for a new submission: send a clip, photos, a voice note or type a notice."))
     elif step == "duplicate":
-        previous = intake.find_previous(turn.session, officer_id=sub.officer_id, dedupe_key=sub.dedupe_key,
-                                        sha256s=[a.sha256 for a in intake.assets_of(turn.session, submission_id=sub.id)],  # type: ignore[arg-type]
-                                        exclude_id=sub.id)
+        previous = intake.find_previous(
+            turn.session,
+            officer_id=sub.officer_id,
+            dedupe_key=sub.dedupe_key,
+            sha256s=[a.sha256 for a in intake.assets_of(turn.session, submission_id=sub.id)],  # type: ignore[arg-type]
+            exclude_id=sub.id,
+        )
         offer_duplicate_or_ask(turn, sub, previous)
     elif step == "target":
         ask_target(turn)

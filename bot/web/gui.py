@@ -133,10 +133,19 @@ async def _announce(rt: Runtime, officer: Officer, nonce: str, text: str, announ
         return JSONResponse({"error": "announce: a list of {name, size, type}"}, status_code=400)
     if not 0 < len(announced) <= MAX_FILES:
         return JSONResponse({"error": f"announce: 1 to {MAX_FILES} files"}, status_code=400)
-    ev = Inbound(channel=Channel.web, address=f"officer:{officer.id}", kind="media", update_key=f"gui:{nonce}",
-                 display_name=officer.full_name, text=text or None, album_id=nonce if len(announced) > 1 else None,
-                 files=[IncomingFile(hint="document", ref="", mime=a.type or None, filename=a.name, size=a.size, order=order)
-                        for order, a in enumerate(announced)])
+    ev = Inbound(
+        channel=Channel.web,
+        address=f"officer:{officer.id}",
+        kind="media",
+        update_key=f"gui:{nonce}",
+        display_name=officer.full_name,
+        text=text or None,
+        album_id=nonce if len(announced) > 1 else None,
+        files=[
+            IncomingFile(hint="document", ref="", mime=a.type or None, filename=a.name, size=a.size, order=order)
+            for order, a in enumerate(announced)
+        ],
+    )
     replies = await ConversationEngine(rt, WebPort(download_limit=0)).handle(ev)
     return JSONResponse({"uploads": [r.upload for r in replies if r.upload], "replies": [r.text for r in replies]})
 
