@@ -134,12 +134,24 @@ def main() -> None:
     if not (data_dir / "bangtin.sqlite3").exists():
         started = time.perf_counter()
         build(data_dir)
-        print(f"built {SUBMISSIONS} submissions and {ITEMS} items in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        print(
+            f"built {SUBMISSIONS} submissions and {ITEMS} items in {time.perf_counter() - started:.0f} s",
+            file=sys.stderr,
+        )
     port = 18000 + random.randint(0, 999)
-    env = {**os.environ, "BANGTIN_DATA_DIR": str(data_dir), "BANGTIN_PORT": str(port),
-           "BANGTIN_QUEUE_URL": f"sqlite:///{data_dir / 'queue.sqlite3'}", "BANGTIN_SECRET_KEY": secrets.token_urlsafe(48)}
-    server = subprocess.Popen([str(ROOT / ".venv/bin/bangtin"), "web", "--workers", str(args.workers)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE)
+    env = {
+        **os.environ,
+        "BANGTIN_DATA_DIR": str(data_dir),
+        "BANGTIN_PORT": str(port),
+        "BANGTIN_QUEUE_URL": f"sqlite:///{data_dir / 'queue.sqlite3'}",
+        "BANGTIN_SECRET_KEY": secrets.token_urlsafe(48),
+    }
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/bangtin"), "web", "--workers", str(args.workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=base, timeout=30) as client:

@@ -66,7 +66,10 @@ def phone_clip(path: Path, seconds: int) -> Path:
 def bare_transcode(src: Path, dst: Path) -> None:
     """The same encode without our pipeline: same filters, same encoder settings, nothing else."""
     s = normalise.VideoSettings()
-    with av.open(str(src)) as inp, av.open(str(dst), "w", format="mp4", container_options={"movflags": "+faststart"}) as out:
+    with (
+        av.open(str(src)) as inp,
+        av.open(str(dst), "w", format="mp4", container_options={"movflags": "+faststart"}) as out,
+    ):
         vin, ain = inp.streams.video[0], inp.streams.audio[0]
         vin.thread_type = "AUTO"
         vout = out.add_stream("libx264", rate=30)
@@ -82,8 +85,13 @@ def bare_transcode(src: Path, dst: Path) -> None:
             a.link_to(b)
         vg.configure()
         ag = av.filter.Graph()
-        anodes = [ag.add_abuffer(template=ain), ag.add("loudnorm", normalise.LOUDNORM), ag.add("aresample", "48000"),
-                  ag.add("aformat", "sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo"), ag.add("abuffersink")]
+        anodes = [
+            ag.add_abuffer(template=ain),
+            ag.add("loudnorm", normalise.LOUDNORM),
+            ag.add("aresample", "48000"),
+            ag.add("aformat", "sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo"),
+            ag.add("abuffersink"),
+        ]
         for a, b in zip(anodes, anodes[1:], strict=False):
             a.link_to(b)
         ag.configure()

@@ -112,7 +112,9 @@ def speech_only(audio: np.ndarray) -> tuple[np.ndarray, list[dict[str, int]]]:
     return np.concatenate(pieces), chunks
 
 
-def detect_language(model: Any, speech: np.ndarray, *, windows: int = LANGUAGE_WINDOWS) -> tuple[str, float, dict[str, float]]:
+def detect_language(
+    model: Any, speech: np.ndarray, *, windows: int = LANGUAGE_WINDOWS
+) -> tuple[str, float, dict[str, float]]:
     """Whisper's language probabilities averaged over up to `windows` 30-second windows of speech."""
     from faster_whisper.audio import pad_or_trim
 
