@@ -59,7 +59,9 @@ def test_a_provincial_editor_fulfils_an_obligation_with_a_note(org, web) -> None
         ob = s.exec(select(Obligation).where(col(Obligation.status).in_(["open", "overdue"]))).first()
     assert ob is not None
     token = csrf_of(page.text)
-    refused = web.post(f"/notify/obligations/{ob.id}/fulfil", data={"note": " ", "csrf_token": token}, follow_redirects=False)
+    refused = web.post(
+        f"/notify/obligations/{ob.id}/fulfil", data={"note": " ", "csrf_token": token}, follow_redirects=False
+    )
     assert refused.status_code == 303 and "error=note" in refused.headers["location"]
     done = web.post(f"/notify/obligations/{ob.id}/fulfil", data={"note": "Nhận bản giấy", "csrf_token": token},
                     follow_redirects=False)

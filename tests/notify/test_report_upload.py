@@ -49,7 +49,12 @@ def test_the_unit_uploads_its_report_and_the_obligation_is_fulfilled(org, web) -
         asset = s.exec(select(MediaAsset).where(MediaAsset.source_ref == f"obligation:{ob_id}")).one()
         audited = s.exec(select(AuditEvent).where(AuditEvent.action == "obligation.fulfilled")).all()
     assert ob is not None and ob.status == "fulfilled" and "Báo cáo năm 2026.pdf" in (ob.note or "")
-    assert (asset.role, asset.kind, asset.submission_id, asset.mime) == ("original", "document", None, "application/pdf")
+    assert (asset.role, asset.kind, asset.submission_id, asset.mime) == (
+        "original",
+        "document",
+        None,
+        "application/pdf",
+    )
     assert org.store.exists(asset.sha256)
     assert len(audited) == 1 and audited[0].object_id in (ob_id, str(ob_id))
     # Downloadable by the unit and by a provincial editor; the page links it.
