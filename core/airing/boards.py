@@ -94,7 +94,7 @@ def start_pairing(session: Session, *, address: str | None, now: datetime | None
     now = now or utcnow()
     session.exec(
         delete(PairingRequest).where(col(PairingRequest.expires_at) < now, col(PairingRequest.board_id).is_(None))
-    )  # type: ignore[call-overload]
+    )
     open_total = session.exec(select(func.count()).select_from(PairingRequest)).one()
     open_here = session.exec(
         select(func.count()).select_from(PairingRequest).where(PairingRequest.address == address)

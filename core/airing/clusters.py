@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -104,7 +105,7 @@ CLUSTER_FIELDS = (
 )
 
 
-def _clean_cluster(session: Session, values: dict) -> dict:
+def _clean_cluster(session: Session, values: dict[str, Any]) -> dict[str, Any]:
     values = {k: v for k, v in values.items() if k in CLUSTER_FIELDS}
     if not (values.get("code") or "").strip():
         raise Invalid("the code is empty", field="code")
@@ -121,7 +122,7 @@ def _clean_cluster(session: Session, values: dict) -> dict:
     return values
 
 
-def save_cluster(session: Session, *, scope: access.Scope, cluster: Cluster | None, values: dict, on: date,
+def save_cluster(session: Session, *, scope: access.Scope, cluster: Cluster | None, values: dict[str, Any], on: date,
                  actor: audit.Actor) -> Cluster:
     """Create (administrators) or edit (its operators) a cluster; the code stays unique."""
     values = _clean_cluster(session, values)
@@ -145,7 +146,7 @@ def save_cluster(session: Session, *, scope: access.Scope, cluster: Cluster | No
     return cluster
 
 
-def save_board(session: Session, *, scope: access.Scope, cluster: Cluster, board: Board | None, values: dict,
+def save_board(session: Session, *, scope: access.Scope, cluster: Cluster, board: Board | None, values: dict[str, Any],
                on: date, actor: audit.Actor) -> Board:
     """Add or edit a board of a cluster the officer operates."""
     if not access.may_operate_cluster(session, officer=scope.officer, cluster=cluster, on=on):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from core.airing.models import Board, BroadcastWindow, Cluster, Play
@@ -81,7 +82,7 @@ def figures(session: Session, *, cluster_ids: set[int], day_from: date, day_to: 
     boards = session.exec(
         select(Board).where(col(Board.cluster_id).in_(sorted(cluster_ids))).order_by(col(Board.code))
     ).all()
-    windows = defaultdict(list)
+    windows: defaultdict[int | None, list[BroadcastWindow]] = defaultdict(list)
     for w in session.exec(
         select(BroadcastWindow).where(col(BroadcastWindow.cluster_id).in_(sorted(cluster_ids)))
     ).all():
@@ -90,13 +91,14 @@ def figures(session: Session, *, cluster_ids: set[int], day_from: date, day_to: 
     _, end = local_bounds(day_to, tz)
     by_board_day: dict[tuple[int, date], list[tuple[Interval, bool, bool]]] = defaultdict(list)
     if boards:
-        rows = session.exec(
-            select(Play.board_id, Play.started_at, Play.ended_at, Play.emergency_id, ContentItem.category)
+        rows = session.execute(
+            sa_select(col(Play.board_id), col(Play.started_at), col(Play.ended_at), col(Play.emergency_id),
+                      col(ContentItem.category))
             .join(ContentItem, col(Play.content_item_id) == col(ContentItem.id), isouter=True)
             .where(
                 col(Play.board_id).in_([b.id for b in boards]), col(Play.ended_at) > start, col(Play.started_at) < end
             )
-        ).all()
+        ).tuples().all()
         for board_id, started, ended, emergency_id, category in rows:
             a, b = int(started.timestamp() * 1000), int(ended.timestamp() * 1000)
             # A play across local midnight counts on each day for its own part.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import exists, or_
+from sqlalchemy import ColumnElement, exists, or_
 from sqlmodel import Session, col, select
 
 from core.accounts import access
@@ -127,9 +127,9 @@ def stop_emergency(session: Session, *, emergency_id: int, officer: Officer, act
     return emergency
 
 
-def _targets_cluster(cluster_id: int):  # type: ignore[no-untyped-def]
+def _targets_cluster(cluster_id: int) -> ColumnElement[bool]:
     return or_(col(Emergency.all_clusters), exists().where(
-        EmergencyTarget.emergency_id == Emergency.id, EmergencyTarget.cluster_id == cluster_id))
+        col(EmergencyTarget.emergency_id) == Emergency.id, col(EmergencyTarget.cluster_id) == cluster_id))
 
 
 def reaches(session: Session, *, emergency: Emergency, cluster_id: int) -> bool:

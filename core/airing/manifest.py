@@ -7,6 +7,7 @@ import hashlib
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from core.airing import emergencies
@@ -34,10 +35,10 @@ def latest_plan_refs(
 ) -> dict[int, list[tuple[int, PlanRef]]]:
     """For each board, (plan id, (day, version, checksum)) of the newest version of each day."""
     best: dict[tuple[int, date], tuple[int, int, str]] = {}
-    for plan_id, board_id, day, version, checksum in session.exec(
-        select(Plan.id, Plan.board_id, Plan.day, Plan.version, Plan.checksum)
+    for plan_id, board_id, day, version, checksum in session.execute(
+        sa_select(col(Plan.id), col(Plan.board_id), col(Plan.day), col(Plan.version), col(Plan.checksum))
         .where(col(Plan.board_id).in_(board_ids), col(Plan.day).in_(days))
-    ).all():
+    ).tuples().all():
         if (board_id, day) not in best or version > best[(board_id, day)][1]:
             best[(board_id, day)] = (plan_id, version, checksum)
     out: dict[int, list[tuple[int, PlanRef]]] = {}

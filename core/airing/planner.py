@@ -194,7 +194,7 @@ def plan_day(
     if not candidates:
         flags.add("no_content")
     plan = DayPlan(windows=out, flags=sorted(flags))
-    plan.item_ids = sorted({s[0] for w in out for s in w["slots"]})  # type: ignore[union-attr]
+    plan.item_ids = sorted({s[0] for w in out for s in w["slots"]})  # type: ignore[attr-defined]  # windows are JSON-shaped dicts
     canonical = json.dumps({"windows": out, "flags": plan.flags}, sort_keys=True, separators=(",", ":"))
     plan.checksum = hashlib.sha256(canonical.encode()).hexdigest()
     return plan

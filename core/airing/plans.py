@@ -130,7 +130,7 @@ def _latest_checksums(
 ) -> dict[tuple[int, date], tuple[int, str]]:
     latest: dict[tuple[int, date], tuple[int, str]] = {}
     rows = session.exec(
-        select(Plan.board_id, Plan.day, Plan.version, Plan.checksum)
+        select(col(Plan.board_id), col(Plan.day), col(Plan.version), col(Plan.checksum))
         .where(col(Plan.day).in_(days), col(Plan.board_id).in_(board_ids))
     ).all()
     for board_id, day, version, checksum in rows:

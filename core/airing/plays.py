@@ -42,7 +42,7 @@ def _int_or_none(value: Any) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError("bad_id")
-    return value
+    return int(value)
 
 
 def _given_items(session: Session, *, board: Board, days: set[date]) -> set[int]:

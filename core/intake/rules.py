@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path, PurePath
 
-from sqlmodel import Session, func, or_, select
+from sqlmodel import Session, col, func, or_, select
 
 from core.errors import BangtinError
 from core.intake.models import IntakeLog
@@ -190,17 +190,18 @@ def purge_bookkeeping(
     from core.intake.models import InboundUpdate, ProcessedUpdate, UploadSession
 
     # Telegram redelivers for at most a day: a week of update ids is plenty for exactly-once.
-    updates = session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < now - keep_updates))
-    lines = session.execute(delete(IntakeLog).where(IntakeLog.created_at < now - keep_log))
-    handled = session.execute(delete(InboundUpdate).where(InboundUpdate.handled_at.is_not(None),  # type: ignore[union-attr]
-                                                          InboundUpdate.handled_at < now - keep_updates))
+    updates = session.execute(delete(ProcessedUpdate).where(col(ProcessedUpdate.processed_at) < now - keep_updates))
+    lines = session.execute(delete(IntakeLog).where(col(IntakeLog.created_at) < now - keep_log))
+    handled = session.execute(delete(InboundUpdate).where(col(InboundUpdate.handled_at).is_not(None),
+                                                          col(InboundUpdate.handled_at) < now - keep_updates))
     parts = 0
-    expired = session.exec(select(UploadSession.id).where(UploadSession.expires_at < now,
-                                                          UploadSession.completed_at.is_(None))).all()  # type: ignore[union-attr]
+    expired = session.exec(select(UploadSession.id).where(col(UploadSession.expires_at) < now,
+                                                          col(UploadSession.completed_at).is_(None))).all()
     for upload_id in expired:
         part = data_dir / "uploads" / f"{upload_id}.part"
         if part.exists():
             part.unlink()
             parts += 1
-    return {"processed_updates": updates.rowcount, "inbox": handled.rowcount, "intake_log": lines.rowcount,  # type: ignore[attr-defined]
-            "upload_parts": parts}  # type: ignore[attr-defined]
+    # Session.execute() is typed as returning Result; a DELETE gives a CursorResult, which has rowcount.
+    return {"processed_updates": updates.rowcount, "inbox": handled.rowcount,  # type: ignore[attr-defined]
+            "intake_log": lines.rowcount, "upload_parts": parts}  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.db import after_commit
 from core.errors import Invalid, NotFound
@@ -141,7 +141,7 @@ def complete_upload(
 def pending_uploads(session: Session, *, submission_id: int) -> int:
     rows = session.exec(
         select(UploadSession.id).where(
-            UploadSession.submission_id == submission_id, UploadSession.completed_at.is_(None)
-        )  # type: ignore[union-attr]
+            UploadSession.submission_id == submission_id, col(UploadSession.completed_at).is_(None)
+        )
     ).all()
     return len(rows)

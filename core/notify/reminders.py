@@ -59,7 +59,7 @@ def ensure_obligations(session: Session, *, rule: DeadlineRule, today: date, uni
         rows = [{"rule_id": rule.id, "unit_id": unit.id, "period_start": p.start, "period_end": p.end,
                  "due_on": p.due_on, "status": ObligationStatus.open.value, "created_at": utcnow()}
                 for unit in targets if unit.id not in have]
-        made += len(insert_many_ignoring_duplicates(session, Obligation.__table__, rows))
+        made += len(insert_many_ignoring_duplicates(session, Obligation.__table__, rows))  # type: ignore[attr-defined]
     return made
 
 
@@ -80,10 +80,11 @@ def _qualifying_count(
 
 def _fulfil(session: Session, obligation: Obligation, *, submission_id: int | None, officer_id: int | None,
             note: str | None) -> bool:
-    won = session.execute(update(Obligation).where(Obligation.id == obligation.id, col(Obligation.status).in_(OPEN))
+    won = session.execute(update(Obligation).where(col(Obligation.id) == obligation.id,
+                                                   col(Obligation.status).in_(OPEN))
                           .values(status=ObligationStatus.fulfilled.value, fulfilled_at=utcnow(),
                                   fulfilled_by_submission_id=submission_id, fulfilled_by_id=officer_id,
-                                  note=note), execution_options=QUIET).rowcount
+                                  note=note), execution_options=QUIET).rowcount  # type: ignore[attr-defined]  # CursorResult
     session.refresh(obligation)
     return bool(won)
 
@@ -103,7 +104,7 @@ def fulfil_from_submission(session: Session, *, submission_id: int, tz: ZoneInfo
         if unit is None or not applicable_units(session, rule=rule, on=day, units=[unit]):
             continue
         p = deadlines.period_containing(rule, day)
-        insert_ignoring_duplicates(session, Obligation.__table__, {
+        insert_ignoring_duplicates(session, Obligation.__table__, {  # type: ignore[attr-defined]
             "rule_id": rule.id, "unit_id": unit.id, "period_start": p.start, "period_end": p.end, "due_on": p.due_on,
             "status": ObligationStatus.open.value, "created_at": utcnow()})
         obligation = session.exec(select(Obligation).where(Obligation.rule_id == rule.id, Obligation.unit_id == unit.id,
@@ -136,7 +137,8 @@ def registered_officers(session: Session, *, unit_ids: set[int]) -> dict[int, li
         col(Officer.id).in_(select(ChannelAccount.officer_id))).order_by(col(Officer.id))).all()
     found: dict[int, list[int]] = defaultdict(list)
     for unit_id, officer_id in rows:
-        found[unit_id].append(officer_id)
+        if officer_id is not None:  # always: a stored row has its id
+            found[unit_id].append(officer_id)
     return found
 
 
@@ -171,7 +173,7 @@ def evaluate(session: Session, *, now: datetime, tz: ZoneInfo, run_id: int | Non
                 Obligation.period_start <= today + timedelta(days=LEAD_DAYS),
             )
         ).all()
-        sent = defaultdict(set)
+        sent: defaultdict[int | None, set[int]] = defaultdict(set)
         if open_rows:
             for ob_id, offset in session.exec(select(Reminder.obligation_id, Reminder.offset_days).where(
                     col(Reminder.obligation_id).in_([o.id for o in open_rows]))).all():
@@ -187,8 +189,8 @@ def evaluate(session: Session, *, now: datetime, tz: ZoneInfo, run_id: int | Non
                 and _qualifying_count(
                     session,
                     rule=rule,
-                    unit_id=unit.id,
-                    start=obligation.period_start,  # type: ignore[arg-type]
+                    unit_id=obligation.unit_id,
+                    start=obligation.period_start,
                     end=obligation.period_end,
                     tz=tz,
                 )
@@ -204,15 +206,16 @@ def evaluate(session: Session, *, now: datetime, tz: ZoneInfo, run_id: int | Non
                 counts["marked_" + status] += 1
             due = [o for o in rule.reminder_offsets if o not in sent[obligation.id]
                    and deadlines.reminder_moment(obligation.due_on, o, tz) <= now]
-            won = sorted((offset, rid) for rid, offset in insert_many_ignoring_duplicates(session, Reminder.__table__, [
+            reminders = Reminder.__table__  # type: ignore[attr-defined]  # SQLModel does not declare __table__
+            won = sorted((offset, rid) for rid, offset in insert_many_ignoring_duplicates(session, reminders, [
                 {"obligation_id": obligation.id, "offset_days": offset, "run_id": run_id,
                  "scheduled_for": deadlines.reminder_moment(obligation.due_on, offset, tz)} for offset in sorted(due)],
                 returning=("id", "offset_days")))
             if won:
                 offset, reminder_id = won[-1]  # the latest of those due at once; the others are recorded, not sent
-                session.execute(update(Reminder).where(Reminder.id == reminder_id).values(sent_at=now),
+                session.execute(update(Reminder).where(col(Reminder.id) == reminder_id).values(sent_at=now),
                                 execution_options=QUIET)
-                made = notify_many(session, officer_ids=recipients.get(unit.id, []), event="reminder.due",  # type: ignore[arg-type]
+                made = notify_many(session, officer_ids=recipients.get(obligation.unit_id, []), event="reminder.due",
                                    object_type="reminder", object_id=reminder_id,
                                    payload=_payload(rule, unit, obligation, today))
                 counts["reminders_sent"] += 1
@@ -220,9 +223,9 @@ def evaluate(session: Session, *, now: datetime, tz: ZoneInfo, run_id: int | Non
                 counts["notifications"] += len(made)
             if (status == ObligationStatus.overdue.value and obligation.escalated_at is None
                     and deadlines.escalation_moment(obligation.due_on, rule.reminder_offsets, tz) <= now):
-                claimed = session.execute(update(Obligation).where(Obligation.id == obligation.id,
+                claimed = session.execute(update(Obligation).where(col(Obligation.id) == obligation.id,
                                                                    col(Obligation.escalated_at).is_(None))
-                                          .values(escalated_at=now), execution_options=QUIET).rowcount
+                                          .values(escalated_at=now), execution_options=QUIET).rowcount  # type: ignore[attr-defined]  # CursorResult
                 if claimed:
                     made = notify_many(
                         session,
@@ -305,7 +308,7 @@ def overview(session: Session, *, today: date) -> list[tuple[DeadlineRule, list[
         current = deadlines.period_containing(rule, today)
         rows = session.exec(select(Obligation, Unit).join(Unit, col(Unit.id) == Obligation.unit_id).where(
             Obligation.rule_id == rule.id, Obligation.period_start <= current.start,
-            (Obligation.period_start == current.start) | col(Obligation.status).in_(OPEN))
+            (col(Obligation.period_start) == current.start) | col(Obligation.status).in_(OPEN))
             .order_by(col(Obligation.period_start).desc(), col(Unit.name))).all()
         found.append((rule, [(o, u) for o, u in rows]))
     return found

@@ -37,7 +37,7 @@ def weekly_summaries(session: Session, *, week_start: date, tz: tzinfo) -> int:
         .join(ContentItem, col(ContentItem.id) == col(Play.content_item_id))
         .join(Submission, col(Submission.id) == col(ContentItem.submission_id))
         .where(col(Play.started_at) >= start, col(Play.started_at) < end)
-        .group_by(Submission.officer_id, Submission.code, ContentItem.id)
+        .group_by(col(Submission.officer_id), col(Submission.code), col(ContentItem.id))
     ).all()
     per_officer: dict[int, list[dict[str, object]]] = {}
     for officer_id, code, item_id, n in rows:

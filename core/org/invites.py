@@ -6,9 +6,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam
-from sqlmodel import Session, or_, select
+from sqlalchemy import Select, bindparam
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, or_, select
 
 from core.errors import Invalid, NotFound
 from core.org.models import ChannelAccount, Invite, Officer, Unit
@@ -199,12 +201,14 @@ def identify(session: Session, *, channel: Channel, external_id: str) -> Sender:
     return Sender(status="active", officer_id=row.id, unit_id=row.unit_id, language=row.language, label=row.full_name)
 
 
-# Asked for every inbound update: built once, plain columns (no ORM objects to assemble).
-_IDENTIFY = (
-    select(ChannelAccount.is_active.label("bound"), Officer.id, Officer.unit_id, Officer.language,  # type: ignore[attr-defined]
-           Officer.full_name, Officer.is_active)
-    .join(Officer, Officer.id == ChannelAccount.officer_id)  # type: ignore[arg-type]
-    .where(ChannelAccount.channel == bindparam("channel"), ChannelAccount.external_id == bindparam("external_id"))
+# Asked for every inbound update: built once, plain columns (no ORM objects to assemble); SQLAlchemy's
+# select, as sqlmodel's is typed for at most four columns.
+_IDENTIFY: Select[*tuple[Any, ...]] = (
+    sa_select(col(ChannelAccount.is_active).label("bound"), col(Officer.id), col(Officer.unit_id),
+              col(Officer.language), col(Officer.full_name), col(Officer.is_active))
+    .join(Officer, col(Officer.id) == ChannelAccount.officer_id)
+    .where(col(ChannelAccount.channel) == bindparam("channel"),
+           col(ChannelAccount.external_id) == bindparam("external_id"))
 )
 
 

@@ -155,7 +155,7 @@ def _reset_sequences(conn: Connection, tables: list[Table]) -> None:
     """Explicit ids were inserted: move each serial sequence past them, or the next insert collides."""
     for table in tables:
         for column in table.primary_key.columns:
-            sequence = conn.execute(text("SELECT pg_get_serial_sequence(:t, :c)"),
+            sequence: str | None = conn.execute(text("SELECT pg_get_serial_sequence(:t, :c)"),
                                     {"t": table.name, "c": column.name}).scalar_one()
             if sequence:
                 conn.execute(text(f'SELECT setval(:s, COALESCE((SELECT MAX("{column.name}") FROM "{table.name}"), 1), '

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session, col, select
 
 from core.accounts import access
@@ -24,7 +26,8 @@ def translators(session: Session) -> list[Officer]:
                              .order_by(col(Officer.full_name))).all())
 
 
-def _notify(session: Session, *, officer_id: int, event: str, request: TranslationRequest, payload: dict) -> None:
+def _notify(session: Session, *, officer_id: int, event: str, request: TranslationRequest,
+            payload: dict[str, Any]) -> None:
     if session.get(Officer, officer_id) is None:
         return
     notify.notify(session, officer_id=officer_id, event=event, object_type="translation_request",
