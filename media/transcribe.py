@@ -91,7 +91,11 @@ def _reuse_work(model: Any) -> None:
     model.encode = lambda window: remember(encoded, _key(window), lambda: encode(window))
     model.feature_extractor = Extractor()
     # Forget between recordings: the reuse is within one transcription, never across jobs.
-    model.bangtin_forget = lambda: (encoded.clear(), features.clear())
+    def forget() -> None:
+        encoded.clear()
+        features.clear()
+
+    model.bangtin_forget = forget
 
 
 def load_audio(path: Path) -> np.ndarray:
