@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -137,11 +138,11 @@ def assets_of(session: Session, *, submission_id: int) -> list[MediaAsset]:
 
 
 def find_previous(
-    session: Session, *, officer_id: int, sha256s: list[str] = (), source_refs: list[str] = (),  # type: ignore[assignment]
+    session: Session, *, officer_id: int, sha256s: Sequence[str] = (), source_refs: Sequence[str | None] = (),
     dedupe_key: str | None = None, exclude_id: int | None = None,
 ) -> Previous | None:
     """An earlier, sent submission of the officer with the same file (hash or channel id) or text."""
-    sent = Submission.state.not_in([str(SubmissionState.draft), str(SubmissionState.cancelled)])  # type: ignore[attr-defined]
+    sent = col(Submission.state).not_in([str(SubmissionState.draft), str(SubmissionState.cancelled)])
     conditions = []
     if sha256s:
         conditions.append(col(MediaAsset.sha256).in_(sha256s))
