@@ -150,8 +150,9 @@ def units_list(
     today = rt.settings.today()
     with rt.db.reading() as session:
         units = org.list_units(session, on=None if all_ else today)
-        rows = [{"code": u.code, "name": u.name, "kind": u.kind, "valid_from": u.valid_from, "valid_to": u.valid_to,
-                 "duties": org.duties_of(session, unit_id=u.id, on=today)} for u in units]  # type: ignore[arg-type]
+        rows: list[dict[str, Any]] = [
+            {"code": u.code, "name": u.name, "kind": u.kind, "valid_from": u.valid_from, "valid_to": u.valid_to,
+             "duties": org.duties_of(session, unit_id=u.id, on=today)} for u in units]  # type: ignore[arg-type]
     _print(rows, as_json, [f"{r['code']:<12} {r['kind']:<14} {r['name']}  [{', '.join(r['duties'])}]" for r in rows])
 
 

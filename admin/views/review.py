@@ -147,7 +147,8 @@ def correct(request: Request, session: WriteSession, scope: CurrentScope, submis
             title: Annotated[str, Form()] = "", caption: Annotated[str, Form()] = "", body: Annotated[str, Form()] = "",
             category: Annotated[str, Form()] = "", language: Annotated[str, Form()] = "") -> Response:
     submission = access.get_submission_for(session, scope=scope, submission_id=submission_id, review=True)
-    values = {"title": title, "caption": caption, "body": body, "category": category, "language": language}
+    values: dict[str, str | None] = {"title": title, "caption": caption, "body": body, "category": category,
+                                     "language": language}
     try:
         corrections.correct(session, scope=scope, submission=submission, values=values,
                             actor=actor_for(request, scope.officer))

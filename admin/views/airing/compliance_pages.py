@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
 
 from admin.deps import CurrentOfficer, ReadSession, RuntimeDep
 from admin.templating import render
 from core.accounts import access
 from core.airing import compliance
+from core.org.models import Officer
+from core.runtime import Runtime
 from core.types import Role
 from i18n.labels import N_
 
@@ -17,7 +22,9 @@ VIEWERS = (Role.administrator, Role.editor, Role.operator, Role.inspector)
 NAV_LABEL = N_("Airing log")  # the entry in admin/nav.py; translated in this domain
 
 
-def _figures(session, officer, runtime, day: str | None, to: str | None):  # type: ignore[no-untyped-def]
+def _figures(
+    session: Session, officer: Officer, runtime: Runtime, day: str | None, to: str | None
+) -> tuple[date, date, list[compliance.Figures] | None]:
     today = runtime.settings.today()
     try:
         first, last = compliance.parse_range(day, to, today=today)

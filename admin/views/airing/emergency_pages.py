@@ -18,6 +18,7 @@ from core.airing.models import Cluster, Emergency, EmergencyTarget
 from core.errors import Invalid
 from core.org.models import Officer
 from core.review.models import ContentItem
+from core.runtime import Runtime
 from core.types import Role
 from i18n.labels import N_
 
@@ -32,11 +33,11 @@ ERRORS = {
 }
 
 
-def _today(runtime) -> date:  # type: ignore[no-untyped-def]
+def _today(runtime: Runtime) -> date:
     return runtime.settings.today()
 
 
-def _list(request: Request, session: Session, officer: Officer, runtime, *, error: str | None = None,  # type: ignore[no-untyped-def]
+def _list(request: Request, session: Session, officer: Officer, runtime: Runtime, *, error: str | None = None,
           status: int = 200) -> Response:
     today = _today(runtime)
     visible = access.visible_cluster_ids(session, officer=officer, on=today)
@@ -85,7 +86,7 @@ def start(request: Request, session: WriteSession, officer: CurrentOfficer, runt
     return RedirectResponse(f"/airing/emergencies/{emergency.id}", status_code=303)
 
 
-def _detail_context(session: Session, officer: Officer, runtime, emergency_id: int) -> dict:  # type: ignore[no-untyped-def]
+def _detail_context(session: Session, officer: Officer, runtime: Runtime, emergency_id: int) -> dict:
     emergency = emergencies.get_for(session, emergency_id=emergency_id, officer=officer, on=_today(runtime))
     now = datetime.now(UTC)
     acks = emergencies.board_acks(session, emergency=emergency, now=now)
