@@ -179,7 +179,7 @@ def _claim(session: Session, ev: Inbound) -> bool:
     """Record the update as handled; False if it already was (one statement, no read first)."""
     stmt = _CLAIM["postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"]
     result = session.connection().execute(stmt, {"channel": str(ev.channel), "key": ev.update_key, "at": utcnow()})
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(result.rowcount)
 
 
 # Run for every update: built once (statement construction costs more than SQLite's own work).

@@ -121,7 +121,8 @@ async def gui_post(
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     with rt.db.reading() as session:
-        language = session.get(type(officer), officer.id).language  # /lang may have changed it
+        fresh = session.get(Officer, officer.id)
+        language = fresh.language if fresh else officer.language  # /lang may have changed it
     return _page(request, rt, officer.id, language, port.replies)  # type: ignore[arg-type]
 
 
