@@ -32,7 +32,7 @@ def _translators(language: str) -> dict[str, Any]:
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
     templates.env.add_extension("jinja2.ext.i18n")
-    templates.env.newstyle_gettext = True  # type: ignore[attr-defined]
+    templates.env.newstyle_gettext = True  # type: ignore[attr-defined]  # set by the i18n extension, not declared
     return templates
 
 

@@ -133,7 +133,7 @@ def seed(
         raise typer.BadParameter("give --demo or --file PATH")
     rt = _runtime()
     migrate.upgrade(rt.db.engine)
-    data = read_organisation(DEMO_FILE if demo else file)  # type: ignore[arg-type]
+    data = read_organisation(DEMO_FILE if demo or file is None else file)
     with rt.db.unit_of_work() as session:
         counts = load_organisation(session, data=data, actor=CLI_ACTOR)
     typer.echo(json.dumps(counts or {"unchanged": True}, ensure_ascii=False))

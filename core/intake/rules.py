@@ -122,8 +122,8 @@ def unit_has_duty(session: Session, *, unit_id: int, duty: str, today: date | No
         select(UnitDuty.id).where(
             UnitDuty.unit_id == unit_id,
             UnitDuty.duty == duty,
-            or_(UnitDuty.valid_from.is_(None), UnitDuty.valid_from <= today),  # type: ignore[union-attr,operator]
-            or_(UnitDuty.valid_to.is_(None), UnitDuty.valid_to >= today),  # type: ignore[union-attr,operator]
+            or_(col(UnitDuty.valid_from).is_(None), col(UnitDuty.valid_from) <= today),
+            or_(col(UnitDuty.valid_to).is_(None), col(UnitDuty.valid_to) >= today),
         )
     ).first()
     return row is not None
@@ -146,7 +146,7 @@ def throttle_wait(session: Session, *, officer_id: int, incoming: int = 1, now: 
     rows = session.exec(
         select(IntakeLog.created_at)
         .where(IntakeLog.officer_id == officer_id, IntakeLog.kind == "media", IntakeLog.created_at > since)
-        .order_by(IntakeLog.created_at)  # type: ignore[arg-type]
+        .order_by(col(IntakeLog.created_at))
     ).all()
     if len(rows) + incoming <= RATE_MAX_FILES:
         return 0

@@ -148,7 +148,7 @@ def _editor_officers(session: Session, *, on: date) -> list[int]:
         return []
     return list(session.exec(select(Officer.id).where(
         col(Officer.unit_id).in_(unit_ids), Officer.is_active,
-        col(Officer.role).in_([Role.editor.value, Role.administrator.value]))).all())  # type: ignore[arg-type]
+        col(Officer.role).in_([Role.editor.value, Role.administrator.value]))).all())  # type: ignore[arg-type]  # ids of stored rows
 
 
 def _payload(rule: DeadlineRule, unit: Unit, obligation: Obligation, day: date) -> dict[str, Any]:
@@ -321,7 +321,7 @@ def recent_reminders(session: Session, *, limit: int = 200) -> list[tuple[Remind
                         .join(DeadlineRule, col(DeadlineRule.id) == Obligation.rule_id)
                         .join(Unit, col(Unit.id) == Obligation.unit_id)
                         .order_by(col(Reminder.scheduled_for).desc(), col(Reminder.id).desc()).limit(limit)).all()
-    return [tuple(r) for r in rows]  # type: ignore[misc]
+    return [(reminder, obligation, rule, unit) for reminder, obligation, rule, unit in rows]
 
 
 def list_rules(session: Session) -> list[DeadlineRule]:

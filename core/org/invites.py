@@ -77,7 +77,8 @@ def issue_invite(session: Session, *, officer: Officer, actor: Actor, ttl: timed
     """A fresh invite for `officer`; older open invites of theirs are revoked."""
     now = utcnow()
     for old in session.exec(
-        select(Invite).where(Invite.officer_id == officer.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None))  # type: ignore[union-attr]
+        select(Invite).where(Invite.officer_id == officer.id, col(Invite.used_at).is_(None),
+                             col(Invite.revoked_at).is_(None))
     ):
         old.revoked_at = now
         session.add(old)
@@ -238,7 +239,8 @@ def deactivate_officer(session: Session, *, officer_id: int, actor: Actor) -> Of
         account.is_active = False
         session.add(account)
     for invite in session.exec(
-        select(Invite).where(Invite.officer_id == officer_id, Invite.used_at.is_(None), Invite.revoked_at.is_(None))  # type: ignore[union-attr]
+        select(Invite).where(Invite.officer_id == officer_id, col(Invite.used_at).is_(None),
+                             col(Invite.revoked_at).is_(None))
     ):
         invite.revoked_at = now
         session.add(invite)

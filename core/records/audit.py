@@ -120,7 +120,7 @@ def verify(session: Session, *, batch: int = 5000) -> ChainReport:
     after_seq = 0
     while True:
         rows = session.exec(
-            select(AuditEvent).where(AuditEvent.seq > after_seq).order_by(AuditEvent.seq).limit(batch)  # type: ignore[arg-type]
+            select(AuditEvent).where(col(AuditEvent.seq) > after_seq).order_by(col(AuditEvent.seq)).limit(batch)
         ).all()
         if not rows:
             break
