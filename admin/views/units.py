@@ -130,7 +130,7 @@ def invite(request: Request, session: WriteSession, scope: CurrentScope, runtime
                           error=error_text(request.state.language, error), status=422)
     bot = runtime.settings.telegram_bot_username
     link = f"https://t.me/{bot}?start={issued.token}" if bot else None
-    officer = session.get(Officer, officer_id)
+    officer = session.get(Officer, officer_id)  # exists: invite() has just found it
     return _unit_page(request, session, scope, session.get(Unit, officer.unit_id),  # type: ignore[union-attr]
                       issued={"link": link, "code": issued.short_code, "expires_at": issued.expires_at,
                               "name": officer.full_name})  # type: ignore[union-attr]
@@ -139,7 +139,7 @@ def invite(request: Request, session: WriteSession, scope: CurrentScope, runtime
 @router.post("/invites/{invite_id}/revoke", dependencies=[Csrf])
 def revoke_invite(request: Request, session: WriteSession, scope: CurrentScope, invite_id: int) -> Response:
     row = unitadmin.revoke_invite(session, scope=scope, invite_id=invite_id, actor=actor_for(request, scope.officer))
-    officer = session.get(Officer, row.officer_id)
+    officer = session.get(Officer, row.officer_id)  # exists: the invite points at it
     return RedirectResponse(f"/units/{officer.unit_id}", status_code=303)  # type: ignore[union-attr]
 
 
