@@ -171,7 +171,8 @@ def cluster(session: ReadSession, scope: ApiScope, runtime: RuntimeDep, cluster_
 
 @router.get("/boards", response_model=list[BoardOut])
 def boards(session: ReadSession, scope: ApiScope, runtime: RuntimeDep) -> list:
-    return [b.model_dump() for b in clusteradmin.visible_boards(session, officer=scope.officer, on=runtime.settings.today())]
+    return [b.model_dump()
+            for b in clusteradmin.visible_boards(session, officer=scope.officer, on=runtime.settings.today())]
 
 
 @router.get("/units", response_model=list[UnitOut])

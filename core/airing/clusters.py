@@ -182,7 +182,8 @@ def parse_time(text: str, *, field: str) -> time:
 def visible_clusters(session: Session, *, officer: Officer, on: date) -> list[Cluster]:
     """The clusters `officer` may see on `on`, by kind then name."""
     ids = access.visible_cluster_ids(session, officer=officer, on=on)
-    return list(session.exec(select(Cluster).where(col(Cluster.id).in_(ids)).order_by(col(Cluster.kind), col(Cluster.name))).all())
+    return list(session.exec(select(Cluster).where(col(Cluster.id).in_(ids))
+                             .order_by(col(Cluster.kind), col(Cluster.name))).all())
 
 
 def visible_boards(session: Session, *, officer: Officer, on: date) -> list[Board]:

@@ -106,9 +106,11 @@ def list_queue(session: Session, *, scope: access.Scope, filters: Filters) -> tu
     return rows, total
 
 
-def page(session: Session, *, scope: access.Scope, filters: Filters, offset: int, limit: int) -> tuple[int, list[Submission]]:
+def page(session: Session, *, scope: access.Scope, filters: Filters, offset: int,
+         limit: int) -> tuple[int, list[Submission]]:
     """(total, one page of submissions) in `scope` matching `filters`, newest first (the JSON API's list)."""
     where = conditions(scope, filters)
     total = session.exec(select(func.count()).select_from(Submission).where(*where)).one()
-    rows = session.exec(select(Submission).where(*where).order_by(col(Submission.id).desc()).offset(offset).limit(limit)).all()
+    rows = session.exec(select(Submission).where(*where).order_by(col(Submission.id).desc())
+                        .offset(offset).limit(limit)).all()
     return total, list(rows)

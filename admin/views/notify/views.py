@@ -183,7 +183,8 @@ def rule_save(request: Request, session: WriteSession, scope: CurrentScope, runt
             cutoff is not None and not 1 <= cutoff <= 28) or not name.strip():
         return _rule_page(request, rule, error="offsets", status=422)
     before = audit.snapshot(rule)
-    changes: reminders.RuleChanges = {"name": name.strip(), "due_day": due_day, "due_month": month, "period_cutoff_day": cutoff,
+    changes: reminders.RuleChanges = {"name": name.strip(), "due_day": due_day, "due_month": month,
+               "period_cutoff_day": cutoff,
                "due_exclusive": due_exclusive, "is_active": is_active, "reminder_offsets": offsets,
                "min_count": min_count, "applies_to_kinds": sorted(applies_to_kinds or []),
                "fulfil_categories": sorted(fulfil_categories or []), "fulfil_kinds": sorted(fulfil_kinds or [])}
