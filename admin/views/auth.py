@@ -81,7 +81,9 @@ def login(
 def _signed_in(request: Request, officer: Officer, next_url: str) -> Response:
     """A fresh session for the officer (no fixation), then on to where they were going."""
     request.session.clear()
-    request.session.update(officer_id=officer.id, seen=int(datetime.now(UTC).timestamp()), csrf=secrets.token_urlsafe(32))
+    request.session.update(
+        officer_id=officer.id, seen=int(datetime.now(UTC).timestamp()), csrf=secrets.token_urlsafe(32)
+    )
     return RedirectResponse(_safe_next(next_url), status_code=303)
 
 
@@ -120,8 +122,14 @@ def totp_check(
         return render(request, "login.html", {"next": _safe_next(next), "error": "locked"}, status_code=423)
     actor = actor_for(request, officer)
     settings = runtime.settings
-    if not totp.verify_second_factor(session, officer=officer, code=code, actor=actor,
-                                     max_failures=settings.login_max_failures, lock_minutes=settings.login_lock_minutes):
+    if not totp.verify_second_factor(
+        session,
+        officer=officer,
+        code=code,
+        actor=actor,
+        max_failures=settings.login_max_failures,
+        lock_minutes=settings.login_lock_minutes,
+    ):
         return render(request, "login_totp.html", {"next": _safe_next(next), "error": "invalid"}, status_code=401)
     officer.failed_logins = 0
     session.add(officer)
@@ -130,7 +138,9 @@ def totp_check(
 
 @router.post("/logout", dependencies=[Csrf])
 def logout(request: Request, session: WriteSession, officer: CurrentOfficer) -> Response:
-    audit.record(session, actor=actor_for(request, officer), action="auth.logout", object_type="officer", object_id=officer.id)
+    audit.record(
+        session, actor=actor_for(request, officer), action="auth.logout", object_type="officer", object_id=officer.id
+    )
     request.session.clear()
     return RedirectResponse("/", status_code=303)
 

@@ -101,9 +101,13 @@ def verify_second_factor(
             session.add(state)
     if not ok and len(code.strip()) > 6:
         how = "recovery_code"
-        row = session.exec(select(RecoveryCode).where(
-            RecoveryCode.officer_id == officer.id, RecoveryCode.code_hash == _hash(code), col(RecoveryCode.used_at).is_(None)
-        )).first()
+        row = session.exec(
+            select(RecoveryCode).where(
+                RecoveryCode.officer_id == officer.id,
+                RecoveryCode.code_hash == _hash(code),
+                col(RecoveryCode.used_at).is_(None),
+            )
+        ).first()
         if row is not None:
             row.used_at, ok = utcnow(), True
             session.add(row)
