@@ -109,39 +109,52 @@ def _open(path: Path) -> av.container.InputContainer:
         raise MediaRejected("not_media", "This file is not a video, a picture or a sound recording.") from exc
 
 
-def _scan_packets(container: av.container.InputContainer, video: av.stream.Stream | None) -> tuple[float, int, bool]:
-    """Demux every packet (no decoding): where the data really ends, frame count, variable frame rate."""
-    end = 0.0
-    frames = 0
+@dataclass(slots=True)
+class _Scan:
+    end: float = 0.0
+    frames: int = 0
+    vfr: bool = False
+    first: av.frame.Frame | None = None  # the first decoded frame of the stream asked for
+
+
+def _decode_one(stream: av.stream.Stream, packet: av.packet.Packet | None) -> av.frame.Frame | None:
+    try:
+        frames = stream.codec_context.decode(packet)
+    except av.error.InvalidDataError:
+        return None  # one damaged packet: a later one may still decode, as players do
+    return frames[0] if frames else None
+
+
+def _scan_packets(container: av.container.InputContainer, video: av.stream.Stream | None,
+                  first_of: av.stream.Stream) -> _Scan:
+    """Demux every packet once: where the data really ends, frame count, variable frame rate, and
+    the first frame of `first_of` decoded on the way. The frame is taken during this one pass, never
+    by seeking back afterwards: FFmpeg's image demuxers (a JPEG, a PNG read as image2) cannot seek to
+    0 once read to the end, so a second pass over a picture yields nothing."""
+    scan = _Scan()
     stamps: list[int] = []
     try:
         for packet in container.demux():
+            if packet.stream.index == first_of.index and scan.first is None and packet.size:
+                scan.first = _decode_one(first_of, packet)
             if packet.pts is None or packet.time_base is None:
                 continue
             stop = float((packet.pts + (packet.duration or 0)) * packet.time_base)
             start = _seconds(packet.stream.start_time, packet.time_base) or 0.0
-            end = max(end, stop - start)
+            scan.end = max(scan.end, stop - start)
             if video is not None and packet.stream.index == video.index:
-                frames += 1
+                scan.frames += 1
                 if len(stamps) < 600:
                     stamps.append(packet.pts)
+        if scan.first is None:
+            scan.first = _decode_one(first_of, None)  # decoders with delay give their first frame on flush
     except av.error.FFmpegError as exc:
         raise MediaRejected("truncated", "The file is damaged or was cut off while sending.") from exc
     # B-frames reorder packets, so sort the timestamps before measuring the spacing between frames.
     stamps.sort()
-    gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False) if b > a]
-    vfr = bool(gaps) and max(gaps) > 1.5 * min(gaps)
-    return end, frames, vfr
-
-
-def _first_frame(container: av.container.InputContainer, stream: av.stream.Stream) -> object:
-    container.seek(0)
-    try:
-        for frame in container.decode(stream):
-            return frame
-    except av.error.FFmpegError as exc:
-        raise MediaRejected("corrupt", "The file is damaged and cannot be played.") from exc
-    raise MediaRejected("corrupt", "The file is damaged and cannot be played.")
+    gaps = [b - a for a, b in zip(stamps, stamps[1:]) if b > a]
+    scan.vfr = bool(gaps) and max(gaps) > 1.5 * min(gaps)
+    return scan
 
 
 def probe_file(path: Path, *, max_seconds: float) -> ProbeResult:
@@ -158,7 +171,10 @@ def probe_file(path: Path, *, max_seconds: float) -> ProbeResult:
         video = videos[0] if videos else None
         audio = audios[0] if audios else None
         declared = container.duration / av.time_base if container.duration else None
-        end, frames, vfr = _scan_packets(container, video)
+        scan = _scan_packets(container, video, video if video is not None else audio)
+        end, frames, vfr = scan.end, scan.frames, scan.vfr
+        if scan.first is None:
+            raise MediaRejected("corrupt", "The file is damaged and cannot be played.")
         if end <= 0 and frames == 0:
             raise MediaRejected("truncated", "The file is damaged or was cut off while sending.")
         codec = video.codec_context.name if video is not None else None
@@ -193,8 +209,7 @@ def probe_file(path: Path, *, max_seconds: float) -> ProbeResult:
                     width=width,
                     height=height,
                 )
-            frame = _first_frame(container, video)
-            result.rotation = int(getattr(frame, "rotation", 0) or 0) % 360
+            result.rotation = int(getattr(scan.first, "rotation", 0) or 0) % 360
             if result.rotation in (90, 270):
                 width, height = height, width
             result.width, result.height = width, height
@@ -202,6 +217,4 @@ def probe_file(path: Path, *, max_seconds: float) -> ProbeResult:
             result.fps = round(float(rate), 3) if rate else None
             pix_fmt = video.codec_context.pix_fmt or ""
             result.has_alpha = pix_fmt.startswith(("rgba", "bgra", "argb", "abgr", "ya", "yuva", "pal8", "gbrap"))
-        elif audio is not None:
-            _first_frame(container, audio)
     return result

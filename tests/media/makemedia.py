@@ -124,6 +124,39 @@ def write_image(path: Path, *, codec: str, size: tuple[int, int], alpha: bool = 
     return path
 
 
+def photo(width: int, height: int, *, seed: int = 0) -> np.ndarray:
+    """A camera-like picture: smooth light, a little sensor noise, and the white top-left quarter of
+    `pattern` so a test can tell which way is up (JPEG sizes then resemble a phone's, not a flat card)."""
+    rng = np.random.default_rng(seed)
+    frame = pattern(width, height, seed)
+    y = np.linspace(0, 1, height, dtype=np.float32)[:, None]
+    frame[height // 2 :, :, 0] = (40 + 120 * y[height // 2 :]).astype(np.uint8)
+    noise = rng.integers(0, 12, (min(height, 256), min(width, 256), 3), dtype=np.uint8)
+    reps = (-(-height // noise.shape[0]), -(-width // noise.shape[1]), 1)
+    frame[height // 2 :] += np.tile(noise, reps)[height // 2 : height, :width]
+    return frame
+
+
+def photo_jpeg(path: Path, *, size: tuple[int, int], orientation: int | None = None, quality: int = 90,
+               progressive: bool = False, mode: str = "RGB", camera: bool = False) -> Path:
+    """A JPEG as Pillow (and phone camera software) writes it. With `orientation` the pixels are stored
+    turned the way a phone held sideways stores them, and the EXIF tag says how to turn them upright:
+    the displayed (upright) picture is always `size`-sided with its white quarter top-left."""
+    from PIL import Image
+
+    upright = Image.fromarray(photo(*size))
+    stored = {3: Image.Transpose.ROTATE_180, 6: Image.Transpose.ROTATE_90, 8: Image.Transpose.ROTATE_270}
+    picture = upright.transpose(stored[orientation]) if orientation in stored else upright
+    exif = Image.Exif()
+    if orientation is not None:
+        exif[0x0112] = orientation
+    if camera:
+        exif[0x010F], exif[0x0110] = "Apple", "iPhone 13"  # Make, Model: what a camera writes first
+    picture.convert(mode).save(path, format="JPEG", quality=quality, progressive=progressive,
+                               exif=exif.tobytes(), subsampling="4:2:0")
+    return path
+
+
 def decode_all(path: Path) -> dict[str, object]:
     """Decode every frame of every stream: proof that a file plays; returns what was seen."""
     seen: dict[str, object] = {"video_frames": 0, "audio_samples": 0, "video_pts": []}

@@ -87,3 +87,20 @@ def test_too_long_names_both_durations(sample):
 def test_ten_minutes_within_the_limit_passes(sample):
     result = probe_file(sample("ten_minutes.mp4"), max_seconds=1800)
     assert result.duration_s == pytest.approx(600, abs=1)
+
+
+@pytest.mark.parametrize(("writer", "size"), [
+    ("pillow", (640, 480)),
+    ("pillow", (1280, 960)),  # what Telegram hands the bot for a photo sent as a photo
+    ("ffmpeg", (1600, 1200)),
+])
+def test_true_size_jpeg_is_a_picture_not_corrupt(tmp_path, writer, size):
+    import makemedia as mm
+
+    path = tmp_path / f"{writer}_{size[0]}.jpg"
+    if writer == "pillow":
+        mm.photo_jpeg(path, size=size)
+    else:
+        mm.write_image(path, codec="mjpeg", size=size)
+    result = probe_file(path, max_seconds=1800)
+    assert (result.kind, result.video_codec, result.width, result.height) == ("image", "mjpeg", *size)
