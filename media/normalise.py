@@ -203,7 +203,41 @@ def transcode_video(src: Path, dst: Path, probe: ProbeResult, *, settings: Video
     return {"width": size[0], "height": size[1], "fps": fps, "frames": frames, "duration_s": round(frames / fps, 3)}
 
 
-def transcode_audio(src: Path, dst: Path, *, bitrate: int = 128_000) -> dict[str, float]:
+def transcode_animation(src: Path, dst: Path, probe: ProbeResult, *, settings: VideoSettings = VideoSettings(),
+                        progress: Progress | None = None) -> dict[str, object]:
+    """An animated WebP (read by Pillow) as a short silent board MP4: each frame held as long as the
+    file says, transparency shown on white, at a constant rate."""
+    from PIL import Image
+
+    from media import pictures
+
+    size = target_size(probe.width or 2, probe.height or 2)
+    fps = target_fps(probe.fps if probe.fps and probe.fps >= 10 else 25)
+    total = round((probe.duration_s or 0) * fps)
+    frames, clock_ms = 0, 0
+    with pictures.open_picture(src) as image, av.open(
+        str(dst), "w", format="mp4", container_options={"movflags": "+faststart"}
+    ) as out:
+        vout = out.add_stream("libx264", rate=fps)
+        vout.width, vout.height, vout.pix_fmt = size[0], size[1], "yuv420p"
+        vout.codec_context.gop_size = fps * 2
+        vout.options = {"preset": settings.preset, "crf": str(settings.crf), "profile": "high"}
+        white = Image.new("RGBA", (probe.width or 2, probe.height or 2), (255, 255, 255, 255))
+        for picture, duration in pictures.frames(image):
+            clock_ms += duration
+            shown = Image.alpha_composite(white, picture).convert("RGB").resize(size, Image.Resampling.BICUBIC)
+            video_frame = av.VideoFrame.from_image(shown).reformat(format="yuv420p")
+            while frames < max(1, round(clock_ms * fps / 1000)):
+                video_frame.pts, video_frame.time_base = frames, Fraction(1, fps)
+                out.mux(vout.encode(video_frame))
+                frames += 1
+                if progress and total and frames % 30 == 0:
+                    progress(min(1.0, frames / total))
+        out.mux(vout.encode(None))
+    return {"width": size[0], "height": size[1], "fps": fps, "frames": frames, "duration_s": round(frames / fps, 3)}
+
+
+def transcode_audio(src: Path, dst: Path, *, bitrate: int = 128_000) -> dict[str, object]:
     """Write the board version of a sound recording to `dst` (AAC in an .m4a, index at the front)."""
     with av.open(str(src), metadata_errors="ignore") as source, av.open(
         str(dst), "w", format="ipod", container_options={"movflags": "+faststart"}

@@ -30,6 +30,7 @@ MAX_SIDE = 8192  # 8K video (7680 px) passes; anything wider is not a phone clip
 MAX_PIXELS = 40_000_000
 # A stream whose packets stop this much before the declared duration was cut off in transfer.
 TRUNCATION_SLACK = 0.9
+DURATION_SLACK = 0.5  # seconds over the limit still counted as "at the limit"
 
 
 @dataclass(slots=True)
@@ -63,6 +64,7 @@ class ProbeResult:
     video_codec: str | None = None
     audio_codec: str | None = None
     streams: list[StreamInfo] = field(default_factory=list)
+    reader: str = "ffmpeg"  # ffmpeg (PyAV) | pillow (HEIF stills, animated WebP)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -157,11 +159,64 @@ def _scan_packets(container: av.container.InputContainer, video: av.stream.Strea
     return scan
 
 
+def _check_size(width: int, height: int) -> None:
+    if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
+        raise MediaRejected(
+            "too_large",
+            "The picture is %(width)d×%(height)d pixels, far larger than any screen.",
+            width=width,
+            height=height,
+        )
+
+
+def _check_duration(duration: float | None, max_seconds: float) -> None:
+    # A recording of exactly the limit often declares a few ms more (codec padding): let it pass.
+    if duration is not None and duration > max_seconds + DURATION_SLACK:
+        raise MediaRejected(
+            "too_long",
+            "The recording lasts %(minutes)d minutes; the limit is %(limit)d minutes.",
+            minutes=round(duration / 60),
+            limit=max(1, round(max_seconds / 60)),
+        )
+
+
+def _probe_with_pillow(path: Path, fmt: str, size: int, max_seconds: float) -> ProbeResult:
+    """HEIF stills and animated WebP: Pillow reads them (pictures.py says why FFmpeg does not)."""
+    from PIL import UnidentifiedImageError
+
+    from media import pictures
+
+    try:
+        with pictures.open_picture(path) as image:
+            _check_size(*image.size)
+            count = getattr(image, "n_frames", 1)
+            codec = "hevc" if fmt == "heif" else "webp"
+            if count > 1:
+                durations = [pictures.frame_ms(frame) for frame in pictures.ImageSequence.Iterator(image)]
+                duration = sum(durations) / 1000
+                _check_duration(duration, max_seconds)
+                return ProbeResult(kind="video", container=fmt, size_bytes=size, duration_s=round(duration, 3),
+                                   width=image.width, height=image.height, fps=round(count / duration, 3),
+                                   vfr=len(set(durations)) > 1, has_alpha=True, video_codec=codec, reader="pillow")
+            image.load()  # decoding proves the file whole
+            shown = pictures.upright(image)
+            return ProbeResult(kind="image", container=fmt, size_bytes=size, duration_s=None,
+                               width=shown.width, height=shown.height, video_codec=codec,
+                               has_alpha="A" in image.getbands(), reader="pillow")
+    except (UnidentifiedImageError, OSError, ValueError, EOFError) as exc:
+        raise MediaRejected("corrupt", "The file is damaged and cannot be played.") from exc
+
+
 def probe_file(path: Path, *, max_seconds: float) -> ProbeResult:
     """Probe `path`; raise MediaRejected with a reason an officer understands if it cannot be used."""
+    from media.pictures import pillow_format
+
     size = path.stat().st_size
     if size == 0:
         raise MediaRejected("empty", "The file is empty (0 bytes).")
+    fmt = pillow_format(path)
+    if fmt is not None:
+        return _probe_with_pillow(path, fmt, size, max_seconds)
     with _open(path) as container:
         infos = [_stream_info(s) for s in container.streams if s.type in ("video", "audio")]
         videos = [s for s in container.streams.video if not (s.disposition & av.stream.Disposition.attached_pic)]
@@ -182,13 +237,7 @@ def probe_file(path: Path, *, max_seconds: float) -> ProbeResult:
         if declared and not is_image and end < declared * TRUNCATION_SLACK - 1.0:
             raise MediaRejected("truncated", "The file is damaged or was cut off while sending.")
         duration = None if is_image else (declared or end)
-        if duration is not None and duration > max_seconds:
-            raise MediaRejected(
-                "too_long",
-                "The recording lasts %(minutes)d minutes; the limit is %(limit)d minutes.",
-                minutes=round(duration / 60),
-                limit=max(1, round(max_seconds / 60)),
-            )
+        _check_duration(duration, max_seconds)
         result = ProbeResult(
             kind="image" if is_image else ("video" if video is not None else "audio"),
             container=container.format.name,
@@ -202,13 +251,7 @@ def probe_file(path: Path, *, max_seconds: float) -> ProbeResult:
         )
         if video is not None:
             width, height = video.codec_context.width, video.codec_context.height
-            if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
-                raise MediaRejected(
-                    "too_large",
-                    "The picture is %(width)d×%(height)d pixels, far larger than any screen.",
-                    width=width,
-                    height=height,
-                )
+            _check_size(width, height)
             result.rotation = int(getattr(scan.first, "rotation", 0) or 0) % 360
             if result.rotation in (90, 270):
                 width, height = height, width

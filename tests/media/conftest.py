@@ -112,3 +112,19 @@ def runtime_env(tmp_path: Path) -> Iterator[object]:
     yield rt
     rt.close()
     runtime.uninstall()
+
+
+@pytest.fixture(scope="session")
+def corpus_file(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """`corpus_file("iphone.heic")` → that phone file at its true size, made once per test session."""
+    import corpus
+
+    root = tmp_path_factory.mktemp("phone-corpus")
+    made: dict[str, Path] = {}
+
+    def get(name: str) -> Path:
+        if name not in made:
+            made[name] = corpus.CORPUS[name].make(root)
+        return made[name]
+
+    return get

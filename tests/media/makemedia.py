@@ -24,11 +24,14 @@ def pattern(width: int, height: int, index: int, *, black: bool = False) -> np.n
 
 
 def _audio_frames(stream: av.audio.stream.AudioStream, seconds: float, *, silent: bool = False,
-                  speech: bool = False, chunk: int = 1024):
+                  speech: bool = False, chunk: int = 1024, signal: np.ndarray | None = None):
     rate = stream.codec_context.sample_rate
     layout = stream.codec_context.layout.name
     channels = stream.codec_context.channels
-    if speech:
+    if signal is not None:  # 16 kHz mono (espeak-ng speech), resampled to the stream's rate
+        count = int(len(signal) * rate / 16000)
+        mono = np.interp(np.arange(count) * 16000 / rate, np.arange(len(signal)), signal)
+    elif speech:
         mono = np.interp(np.arange(int(seconds * rate)) * 16000 / rate, np.arange(int(seconds * 16000)),
                          speechlike(seconds))
     else:
@@ -39,6 +42,8 @@ def _audio_frames(stream: av.audio.stream.AudioStream, seconds: float, *, silent
         piece = mono[start : start + chunk].astype(np.float32)
         if fmt in ("s16", "s16p"):
             data = (piece * 32767).astype(np.int16)
+        elif fmt in ("s32", "s32p"):
+            data = (piece.astype(np.float64) * 2147483647).astype(np.int32)
         else:
             data = piece
         planar = fmt.endswith("p")
@@ -54,8 +59,12 @@ def write_video(path: Path, *, fmt: str | None = None, vcodec: str = "libx264", 
                 fps: int = 25, seconds: float = 1.0, acodec: str | None = "aac", arate: int = 44100,
                 alayout: str = "stereo", rotation: int | None = None, vfr: bool = False, silent: bool = False,
                 speech: bool = False, black_frames: int = 0, faststart: bool = False,
-                pix_fmt: str = "yuv420p", vopts: dict[str, str] | None = None) -> Path:
-    """A video (and optionally audio) file; `vfr` spaces frames irregularly like Android phones do."""
+                pix_fmt: str = "yuv420p", vopts: dict[str, str] | None = None, upright: bool = False,
+                signal: np.ndarray | None = None) -> Path:
+    """A video (and optionally audio) file; `vfr` spaces frames irregularly like Android phones do.
+
+    With `upright` and a rotation of ±90 the pixels are stored turned, as a phone held upright stores
+    them: once the rotation is applied the picture shows its white quarter top-left."""
     options = {"movflags": "+faststart"} if faststart else {}
     with av.open(str(path), "w", format=fmt, container_options=options) as out:
         vs = out.add_stream(vcodec, rate=fps)
@@ -75,7 +84,11 @@ def write_video(path: Path, *, fmt: str | None = None, vcodec: str = "libx264", 
         clock = 0
         rng = np.random.default_rng(1)
         for i in range(count):
-            frame = av.VideoFrame.from_ndarray(pattern(size[0], size[1], i, black=i < black_frames), format="rgb24")
+            pixels = pattern(size[0], size[1], i, black=i < black_frames)
+            if upright and rotation in (90, -90):
+                # Stored turned against the display rotation (-90: shown turned clockwise).
+                pixels = np.ascontiguousarray(np.rot90(pattern(size[1], size[0], i), k=1 if rotation == -90 else -1))
+            frame = av.VideoFrame.from_ndarray(pixels, format="rgb24")
             if vfr:
                 frame.pts, frame.time_base = clock, Fraction(1, 1000)
                 clock += int(rng.choice([20, 33, 50, 66]))
@@ -84,18 +97,21 @@ def write_video(path: Path, *, fmt: str | None = None, vcodec: str = "libx264", 
             out.mux(vs.encode(frame))
         out.mux(vs.encode(None))
         if as_ is not None:
-            for frame in _audio_frames(as_, seconds, silent=silent, speech=speech):
+            for frame in _audio_frames(as_, seconds, silent=silent, speech=speech, signal=signal):
                 out.mux(as_.encode(frame))
             out.mux(as_.encode(None))
     return path
 
 
 def write_audio(path: Path, *, fmt: str, codec: str, rate: int, layout: str = "mono", seconds: float = 1.0,
-                speech: bool = False, silent: bool = False) -> Path:
-    """An audio-only file (voice note, AMR, WAV …)."""
+                speech: bool = False, silent: bool = False, signal: np.ndarray | None = None,
+                bit_rate: int | None = None) -> Path:
+    """An audio-only file (voice note, AMR, WAV …); `signal` is 16 kHz mono speech to put in it."""
     with av.open(str(path), "w", format=fmt) as out:
         stream = out.add_stream(codec, rate=rate, layout=layout)
-        for frame in _audio_frames(stream, seconds, speech=speech, silent=silent,
+        if bit_rate:
+            stream.bit_rate = bit_rate
+        for frame in _audio_frames(stream, seconds, speech=speech, silent=silent, signal=signal,
                                    chunk=stream.codec_context.frame_size or 1024):
             out.mux(stream.encode(frame))
         out.mux(stream.encode(None))
@@ -171,3 +187,71 @@ def decode_all(path: Path) -> dict[str, object]:
                 seen["audio_samples"] = int(seen["audio_samples"]) + frame.samples  # type: ignore[call-overload]
         seen["codecs"] = sorted(s.codec_context.name for s in container.streams)
     return seen
+
+
+def espeak(text: str, voice: str = "en-us", *, speed: int = 150) -> np.ndarray:
+    """Speech from espeak-ng (a Debian package; voices vi, en-us, cmn-latn-pinyin) as 16 kHz mono float32."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        wav = Path(tmp) / "speech.wav"
+        subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(wav), text], check=True,
+                       capture_output=True)
+        with av.open(str(wav)) as container:
+            resampler = av.AudioResampler(format="flt", layout="mono", rate=16000)
+            pieces = [f.to_ndarray()[0] for frame in container.decode(audio=0) for f in resampler.resample(frame)]
+            pieces += [f.to_ndarray()[0] for f in resampler.resample(None)]
+    return np.concatenate(pieces).astype(np.float32)
+
+
+def still(path: Path, *, size: tuple[int, int], fmt: str, mode: str = "RGB", **options: object) -> Path:
+    """A still picture written by Pillow (PNG screenshot, PNG with alpha, WebP, CMYK JPEG, HEIC)."""
+    from PIL import Image
+
+    picture = Image.fromarray(photo(*size))
+    if mode == "RGBA":
+        alpha = Image.new("L", size, 255)
+        alpha.paste(0, (0, 0, size[0] // 3, size[1]))  # a transparent band on the left
+        picture.putalpha(alpha)
+    elif mode != "RGB":
+        picture = picture.convert(mode)
+    if fmt == "HEIF":
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+    picture.save(path, format=fmt, **options)
+    return path
+
+
+def animation(path: Path, *, size: tuple[int, int], frames: int, fmt: str, frame_ms: int = 100) -> Path:
+    """An animated GIF or WebP (what a phone's GIF keyboard or sticker maker sends): a moving square."""
+    from PIL import Image
+
+    pictures = []
+    for i in range(frames):
+        pixels = pattern(size[0], size[1], i)
+        x = (i * 12) % max(1, size[0] - 40)
+        pixels[size[1] // 2 : size[1] // 2 + 40, x : x + 40] = (220, 40, 40)
+        pictures.append(Image.fromarray(pixels))
+    pictures[0].save(path, format=fmt, save_all=True, append_images=pictures[1:], duration=frame_ms, loop=0)
+    return path
+
+
+def mp3_with_cover(path: Path, *, seconds: float, signal: np.ndarray | None = None) -> Path:
+    """An MP3 whose ID3v2.3 tag carries a JPEG cover (APIC), as music and podcast files do."""
+    import io
+
+    from PIL import Image
+
+    body = path.with_suffix(".body.mp3")
+    write_audio(body, fmt="mp3", codec="libmp3lame", rate=44100, layout="stereo", seconds=seconds, signal=signal)
+    cover = io.BytesIO()
+    Image.fromarray(photo(500, 500)).save(cover, format="JPEG", quality=85)
+    apic = b"\x00image/jpeg\x00\x03cover\x00" + cover.getvalue()
+    frame = b"APIC" + len(apic).to_bytes(4, "big") + b"\x00\x00" + apic
+    size = len(frame)
+    syncsafe = bytes([(size >> 21) & 0x7F, (size >> 14) & 0x7F, (size >> 7) & 0x7F, size & 0x7F])
+    path.write_bytes(b"ID3\x03\x00\x00" + syncsafe + frame + body.read_bytes())
+    body.unlink()
+    return path
