@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BANGTIN := $(BIN)/bangtin
 
-.PHONY: run test lint install browser i18n bench clean
+.PHONY: run test install browser speech models i18n bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "bangtin needs Python 3.11 or newer"'
@@ -32,12 +32,20 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: sudo apt-get install chromium (browser tests skip without it, fail on CI)"; fi; }
 
-# ruff (rules and line length in pyproject.toml) and mypy (strict on core/, see pyproject.toml).
-lint: install
-	$(BIN)/ruff check .
-	$(BIN)/mypy
+# Speech for the transcription tests: espeak-ng (Debian) speaks vi, en-us and cmn-latn-pinyin.
+speech:
+	@command -v espeak-ng >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng >/dev/null; \
+	  else echo "espeak-ng is missing: sudo apt-get install espeak-ng (transcription tests skip without it, fail on CI)"; fi; }
 
-test: install browser
+# The trained Whisper base model (CTranslate2, ~150 MB) for the transcription tests and benchmark,
+# fetched once into ~/.cache/bangtin-models by the shared script beside the checkout, checked by sha256.
+WHISPER_FETCH := $(CURDIR)/../shared/models/fetch-whisper-base.sh
+models:
+	@if [ -f "$(WHISPER_FETCH)" ]; then bash "$(WHISPER_FETCH)" >/dev/null; \
+	else echo "$(WHISPER_FETCH) is missing: transcription tests skip (and fail on CI)"; fi
+
+test: install browser speech models
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Extract new messages into the catalogs, fill English from the ids, list Vietnamese still to translate.
@@ -47,7 +55,7 @@ i18n: install
 	$(BIN)/python -m i18n.fill vi - core admin airing notify bot media
 
 # Each benchmark prints JSON and exits non-zero when it misses its target; all of them run.
-bench: install
+bench: install speech models
 	@status=0; for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || status=1; done; exit $$status
 
 clean:

@@ -161,6 +161,7 @@ class JobStatus(StrEnum):
     running = "running"
     done = "done"
     unavailable = "unavailable"  # e.g. no speech model configured: never fake text
+    draft = "draft"  # machine text in a language nobody confirmed: an editor accepts or rewrites it
     failed = "failed"
 
 

@@ -162,9 +162,15 @@ def _by_script(script: str, letters: int, clean: str, shares: dict[str, float]) 
 
 
 def tag_audio(language: str | None, probability: float | None, probabilities: dict[str, float] | None = None,
-              transcript: str | None = None) -> LanguageTag:
+              transcript: str | None = None, *, path: str = "detected") -> LanguageTag:
     """Combine Whisper's averaged language probabilities with the text tag of the transcript."""
-    detail: dict[str, Any] = {"whisper": language, "whisper_probability": probability}
+    detail: dict[str, Any] = {"whisper": language, "whisper_probability": probability, "path": path}
+    if path == "forced_vi" and transcript:
+        # Whisper could not place the speech; a pass forced to Vietnamese read as Vietnamese text.
+        # Likely Vietnamese, still for an editor to confirm.
+        text_tag = tag_text(transcript)
+        return LanguageTag("vi", round(text_tag.confidence * 0.8, 3), True, "forced_vi",
+                           {**detail, "transcript_tag": text_tag.language})
     if probabilities:
         detail["whisper_top"] = dict(sorted(probabilities.items(), key=lambda kv: -kv[1])[:5])
     if language is None or probability is None:

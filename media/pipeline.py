@@ -90,8 +90,11 @@ def _image(src: Path, out: Path) -> list[Derived]:
 
 
 def run(src: Path, out: Path, *, settings: Settings, text: str | None = None, progress: Progress | None = None,
-        transcribe_options: dict[str, Any] | None = None) -> PipelineResult:
-    """Process `src` into `out` (created); raise MediaRejected for a file that cannot be used."""
+        transcribe_options: dict[str, Any] | None = None, likely_vietnamese: bool = False) -> PipelineResult:
+    """Process `src` into `out` (created); raise MediaRejected for a file that cannot be used.
+
+    `likely_vietnamese` (the officer's unit sends Vietnamese) or a Vietnamese `text` (caption) lets
+    transcription try a pass forced to Vietnamese when Whisper cannot place the speech."""
     step = progress or _noop
     out.mkdir(parents=True, exist_ok=True)
     step(2, "probe")
@@ -107,16 +110,20 @@ def run(src: Path, out: Path, *, settings: Settings, text: str | None = None, pr
     if probe.has_audio:
         step(70, "transcribe")
         audio = transcribe.load_audio(src)
+        caption = tag_text(text) if text and text.strip() else None
         result.transcript = transcribe.transcribe(
             audio,
             model_dir=settings.whisper_model,
             vi_model_dir=settings.whisper_model_vi,
+            likely_vietnamese=likely_vietnamese or (caption is not None and caption.language == "vi"),
             on_segment=lambda share: step(70 + int(share * 25), "transcribe"),
             **(transcribe_options or {}),
         )
     step(96, "language")
     result.language = _language(result.transcript, text)
-    if result.transcript and result.transcript.segments:
+    # A draft (speech in a language nobody confirmed) never becomes a subtitle track by itself: the
+    # editor opens it from the transcript and accepts or rewrites it.
+    if result.transcript and result.transcript.status == "done" and result.transcript.segments:
         language = result.language.language if result.language else None
         result.vtt = to_webvtt(result.transcript.segments, language=language)
         (out / "subtitles.vtt").write_text(result.vtt, encoding="utf-8")
@@ -126,9 +133,9 @@ def run(src: Path, out: Path, *, settings: Settings, text: str | None = None, pr
 
 def _language(transcript: transcribe.TranscriptResult | None, text: str | None) -> LanguageTag | None:
     """Speech decides when there is speech; otherwise the caption or notice text; otherwise nothing."""
-    if transcript is not None and transcript.status == "done" and transcript.language:
+    if transcript is not None and transcript.status in ("done", "draft") and transcript.language:
         return tag_audio(transcript.language, transcript.language_probability,
-                         transcript.language_probabilities, transcript.text)
+                         transcript.language_probabilities, transcript.text, path=transcript.path)
     if text and text.strip():
         return tag_text(text)
     return None

@@ -61,7 +61,18 @@ def _officer_language(session: Session, submission: Submission) -> str:
     return officer.language if officer is not None else "vi"
 
 
-def _claim(submission_id: int) -> tuple[list[int], str] | None:
+def _unit_sends_vietnamese(session: Session, submission: Submission) -> bool:
+    """The unit's last reviewed or ready items were Vietnamese (at least 3, 80 %): Vietnamese is likely."""
+    languages = session.exec(
+        select(Submission.language).where(
+            Submission.unit_id == submission.unit_id, Submission.id != submission.id,
+            col(Submission.language).is_not(None),
+            col(Submission.state).in_([SubmissionState.ready, SubmissionState.approved]))
+        .order_by(col(Submission.id).desc()).limit(20)).all()
+    return len(languages) >= 3 and sum(language == "vi" for language in languages) >= 0.8 * len(languages)
+
+
+def _claim(submission_id: int) -> tuple[list[int], str, bool] | None:
     """Mark the submission processing; None when it is done, gone, or another worker is on it."""
     rt = runtime.current()
     with rt.db.unit_of_work() as session:
@@ -83,7 +94,8 @@ def _claim(submission_id: int) -> tuple[list[int], str] | None:
             .where(col(MediaAsset.id).not_in(done))
             .order_by(col(MediaAsset.position), col(MediaAsset.id))
         ).all()
-        return [i for i in originals if i is not None], " ".join(filter(None, [sub.caption, sub.body]))
+        return ([i for i in originals if i is not None], " ".join(filter(None, [sub.caption, sub.body])),
+                _unit_sends_vietnamese(session, sub))
 
 
 class _Reporter:
@@ -130,6 +142,7 @@ def _save(submission_id: int, original_id: int, result: object) -> None:
             session.add(Transcript(
                 asset_id=original_id, status=t.status, model=t.model, language=t.language,
                 language_probability=t.language_probability, text=t.text, segments=t.segments, detail=t.detail,
+                path=t.path if t.status in ("done", "draft") else None,
             ))
         if result.vtt:
             language = result.language.language if result.language else "und"
@@ -146,12 +159,12 @@ def _submission_tag(session: Session, submission: Submission) -> LanguageTag | N
     """Speech of the first original with a detected language; else the caption or notice text."""
     rows = session.exec(
         select(Transcript).join(MediaAsset, col(Transcript.asset_id) == col(MediaAsset.id))
-        .where(MediaAsset.submission_id == submission.id, Transcript.status == "done")
+        .where(MediaAsset.submission_id == submission.id, col(Transcript.status).in_(["done", "draft"]))
         .order_by(col(MediaAsset.position), col(MediaAsset.id))
     ).all()
     for row in rows:
         if row.language:
-            return tag_audio(row.language, row.language_probability, None, row.text)
+            return tag_audio(row.language, row.language_probability, None, row.text, path=row.path or "detected")
     text = " ".join(filter(None, [submission.caption, submission.body]))
     return tag_text(text) if text.strip() else None
 
@@ -224,7 +237,7 @@ def process(*, submission_id: int) -> str:
     claim = _claim(submission_id)
     if claim is None:
         return "skipped"
-    originals, text = claim
+    originals, text, likely_vietnamese = claim
     rt = runtime.current()
     work_root = rt.settings.data_path / "tmp"
     work_root.mkdir(parents=True, exist_ok=True)
@@ -237,7 +250,7 @@ def process(*, submission_id: int) -> str:
             share = (100 * number / len(originals), 100 * (number + 1) / len(originals))
             with tempfile.TemporaryDirectory(dir=work_root, prefix=f"media-{submission_id}-") as tmp:
                 result = pipeline.run(source, Path(tmp), settings=rt.settings, text=text,
-                                      progress=_Reporter(submission_id, share))
+                                      progress=_Reporter(submission_id, share), likely_vietnamese=likely_vietnamese)
                 _save(submission_id, original_id, result)
         _finish(submission_id)
     except MediaRejected as exc:

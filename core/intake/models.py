@@ -82,6 +82,8 @@ class Transcript(SQLModel, table=True):
     text: str | None = Field(default=None, sa_type=Text)
     segments: list[dict[str, Any]] | None = Field(default=None, sa_type=JSON)
     detail: str | None = Field(default=None, sa_type=Text)
+    # detected | forced_vi (Whisper unsure, a Vietnamese pass the text tagger confirmed) | forced_vi_refused
+    path: str | None = Field(default=None, sa_type=String(24))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

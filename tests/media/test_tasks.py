@@ -144,19 +144,47 @@ def test_unexpected_error_fails_with_a_generic_reason(runtime_env, sample, monke
     assert sub.state == "failed" and sub.failure_reason == "Không xử lý được tệp; bộ phận kỹ thuật đã được báo."
 
 
-def test_transcript_and_subtitles_are_stored(runtime_env, sample, tiny_whisper):
+def _speech_file(path, signal):
+    import numpy as np
+
+    from makemedia import write_audio
+
+    return write_audio(path, fmt="ogg", codec="libopus", rate=48000, seconds=0,
+                       signal=np.concatenate([np.zeros(8000, np.float32), signal]))
+
+
+def test_transcript_and_subtitles_are_stored(runtime_env, whisper_base, speak, tmp_path):
     rt = runtime_env
-    rt.settings.whisper_model = tiny_whisper
-    sid = _submission(rt, [sample("speech.wav")])
+    rt.settings.whisper_model = whisper_base
+    voice = _speech_file(tmp_path / "voice.ogg", speak("The meeting of the village starts at eight tomorrow morning."))
+    sid = _submission(rt, [voice])
     assert tasks.process(submission_id=sid) == "done"
     sub, _, transcripts = _load(rt, sid)
     (transcript,) = transcripts
-    assert transcript.status == "done" and isinstance(transcript.segments, list)
-    assert transcript.language and transcript.language_probability is not None
-    assert sub.language is not None and sub.language_confidence is not None
+    assert (transcript.status, transcript.language, transcript.path) == ("done", "en", "detected")
+    assert "village" in transcript.text and transcript.segments[0]["start"] > 0  # after the half-second pause
+    assert (sub.language, sub.language_needs_review) == ("en", False)
     with rt.db.reading() as session:
-        tracks = session.exec(select(SubtitleTrack).where(SubtitleTrack.submission_id == sid)).all()
-    assert len(tracks) == (1 if transcript.segments else 0)
+        (track,) = session.exec(select(SubtitleTrack).where(SubtitleTrack.submission_id == sid)).all()
+    assert track.language == "en" and "village" in track.vtt
+    (note,) = _notes(rt, sid)
+    assert "village" in note.payload["transcript"]
+
+
+def test_undetermined_speech_stays_a_draft_off_the_boards(runtime_env, whisper_base, speak, tmp_path):
+    rt = runtime_env
+    rt.settings.whisper_model = whisper_base
+    thai = "Pi noọng bản mường mà hăư pắt tỏ chạu nị, hảu pay hướng lăng khỏ mự."
+    sid = _submission(rt, [_speech_file(tmp_path / "thai.ogg", speak(thai, "vi"))],
+                      caption="Thông báo của bản về lịch họp dân tháng này")  # a Vietnamese caption: vi likely
+    assert tasks.process(submission_id=sid) == "done"
+    sub, _, transcripts = _load(rt, sid)
+    (transcript,) = transcripts
+    assert transcript.status == "draft" and transcript.path == "forced_vi_refused"
+    assert transcript.segments and transcript.detail.startswith("undetermined language")
+    assert (sub.state, sub.language, sub.language_needs_review) == ("ready", "und", True)
+    with rt.db.reading() as session:  # no track: nothing reaches a board until an editor writes one
+        assert session.exec(select(SubtitleTrack).where(SubtitleTrack.submission_id == sid)).all() == []
 
 
 def test_text_notice_is_tagged(runtime_env):
