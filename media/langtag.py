@@ -25,11 +25,14 @@ from typing import Any
 
 import pycld2
 
+from media.syllables import is_syllable
+
 TARGETS = ("vi", "en", "zh")
 MIN_LETTERS = 12  # below this a tag would be a guess
 MIN_WORDS = 3
 HAN_WEIGHT = 3
 WHISPER_MIN_PROBABILITY = 0.6
+VALID_SYLLABLES_MIN = 0.9  # Vietnamese text: at least this share of words are Vietnamese syllables
 
 _SCRIPTS: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = (
     ("Tavt", ((0xAA80, 0xAADF),)),
@@ -42,8 +45,6 @@ _SCRIPTS: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = (
 _SCRIPT_LANGUAGE = {"Tavt": ("blt", 0.9), "Hmng": ("hmn", 0.95), "Hmnp": ("hmn", 0.95), "Hani": ("zh", 0.95),
                     "Thai": ("th", 0.8), "Laoo": ("lo", 0.8)}
 
-# A Vietnamese syllable once its marks are gone: onset, one to three vowels, one of eight codas.
-_VI_SYLLABLE = re.compile(r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?$")
 # Hmong RPA: a syllable ends in a vowel or one of the tone letters b s j v m g d; clusters like
 # ntx, tsh, npl, hl and the doubled vowels aa ee oo ww occur in no Vietnamese word.
 _RPA_TONE_END = re.compile(r"[aeiouw][bsjvmgd]$")
@@ -80,9 +81,10 @@ def _bare(word: str) -> str:
 
 
 def orthography(words: list[str]) -> dict[str, float]:
-    """Shares of words that cannot be Vietnamese, and of those that look like Hmong RPA."""
-    bare = [_bare(w) for w in words]
-    non_vi = [w for w in bare if not _VI_SYLLABLE.match(w)]
+    """Shares of words that cannot be Vietnamese syllables (media/syllables.py: onset, rhyme, tone
+    inventory), and of those that look like Hmong RPA."""
+    non_vi = [_bare(w) for w in words if not is_syllable(w)]
+    bare = words
     rpa = [w for w in non_vi if _RPA_TONE_END.search(w) or _RPA_MARKERS.search(w)]
     total = max(1, len(bare))
     return {"non_vietnamese": round(len(non_vi) / total, 3), "hmong_rpa": round(len(rpa) / total, 3)}
@@ -98,12 +100,23 @@ def _detect(text: str) -> tuple[str, float, bool]:
 
 
 def _latin(text: str, words: list[str]) -> LanguageTag:
+    tag = _latin_guess(text, words)
+    if tag.language == "vi" and tag.detail["non_vietnamese"] > 1 - VALID_SYLLABLES_MIN:
+        # Latin-script Thái or Dao borrows Vietnamese letters, not its syllables: never a confident vi.
+        tag.needs_review, tag.confidence = True, min(tag.confidence, 0.5)
+    return tag
+
+
+def _latin_guess(text: str, words: list[str]) -> LanguageTag:
     code, share, reliable = _detect(text)
     cues = orthography(words)
     detail: dict[str, Any] = {"detector": code, "detector_share": share, "reliable": reliable, **cues}
     non_vi, rpa = cues["non_vietnamese"], cues["hmong_rpa"]
     if code == "vi" and non_vi < 0.25:
-        return LanguageTag("vi", round(min(0.99, 0.5 + share / 2) * (1 - non_vi), 3), not reliable, "detector", detail)
+        # Latin-script Thái or Dao reads as Vietnamese to a detector; too many impossible syllables
+        # (over 1 in 10) and the tag is flagged, its confidence cut by that share.
+        flagged = not reliable or non_vi > 1 - VALID_SYLLABLES_MIN
+        return LanguageTag("vi", round(min(0.99, 0.5 + share / 2) * (1 - non_vi), 3), flagged, "detector", detail)
     if code == "hmn":
         return LanguageTag("hmn", round(max(0.5, share), 3), not reliable, "detector", detail)
     if code == "en" and reliable and share >= 0.7 and non_vi >= 0.3:
@@ -137,6 +150,8 @@ def tag_text(text: str) -> LanguageTag:
     shares = {name: round(n / total, 3) for name, n in weights.items()}
     detail: dict[str, Any] = {"scripts": shares}
     tag = _by_script(script, counts[script], clean, shares)
+    if tag.language not in TARGETS:
+        tag.needs_review = True  # Mông, Thái, Dao…: an editor who reads it checks it, like a clip
     # A second script with a real share is a bilingual notice (Việt–Trung…): an editor decides.
     if any(share >= 0.15 for name, share in shares.items() if name not in (script, "Zyyy")):
         detail["mixed"] = True

@@ -61,7 +61,8 @@ def _item_page(request: Request, session: Session, scope: access.Scope, submissi
     return render(request, "review_item.html", {
         "d": detail, "s": submission, "error": error, "notice": notice,
         "categories": labels.CATEGORIES, "states": labels.SUBMISSION_STATES, "priorities": [p.value for p in Priority],
-        "languages_codes": corrections.LANGUAGE_CODES, "target_languages": translations.TARGET_LANGUAGES,
+        "languages_codes": corrections.LANGUAGE_CODES, "language_names": corrections.LANGUAGE_NAMES,
+        "target_languages": translations.TARGET_LANGUAGES,
         "default_from": start.isoformat(), "default_to": max(end, start).isoformat(),
         "mine": detail.lock is not None and detail.lock.officer_id == scope.officer.id,
         "my_requests": [r for r in detail.requests if r.assigned_to_id == scope.officer.id and r.state == "open"],

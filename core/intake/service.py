@@ -246,7 +246,9 @@ def submit(session: Session, *, submission: Submission, actor: Actor, queue: Que
     session.flush()
     audit.record(session, actor=actor, action="submission.received", object_type="submission",
                  object_id=submission.id, before=before, after=audit.snapshot(submission))
-    if assets:
+    # A text notice is language-tagged by the same job (a Mông or Thái notice reaches the editor flagged,
+    # like a clip); a pending upload queues it when the file arrives.
+    if assets or (submission.body and not _has_pending_upload(session, submission.id)):
         queue.defer(session, "media.process", submission_id=submission.id)
     if submission.is_emergency:
         alert_editors(session, submission=submission)

@@ -19,8 +19,15 @@ from core.review import service as review
 from core.types import Category, Decision, utcnow
 
 EDITABLE = ("title", "caption", "body", "category", "language")
-# The codes of media/langtag.py: Mông hmn, Thái blt, Dao ium, Hà Nhì hni; und = undetermined.
-LANGUAGE_CODES = ("vi", "en", "zh", "hmn", "blt", "ium", "hni", "th", "lo", "und")
+# The codes of media/langtag.py: Mông hmn, Thái blt, Dao ium, Hà Nhì hni; und = undetermined; then the
+# other resident languages of Lai Châu (REQUIREMENTS.md) by their ISO 639-3 codes, which no detector
+# writes: an editor chooses them. Names are the groups' own names, the same in every interface language.
+LANGUAGE_NAMES = {
+    "vi": "Tiếng Việt", "en": "English", "zh": "中文", "hmn": "Mông", "blt": "Thái (Thái Đen)", "ium": "Dao",
+    "hni": "Hà Nhì", "th": "ภาษาไทย", "lo": "Lào", "twh": "Thái Trắng", "pcc": "Giáy", "khb": "Lự", "zng": "Mảng",
+    "kjm": "Kháng", "kjg": "Khơ Mú", "lhu": "La Hủ", "cnc": "Cống", "slt": "Si La", "und": "?",
+}
+LANGUAGE_CODES = tuple(LANGUAGE_NAMES)
 
 
 def correct(session: Session, *, scope: access.Scope, submission: Submission, values: dict[str, str | None],

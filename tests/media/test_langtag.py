@@ -87,3 +87,37 @@ def test_audio_tag_flags_ethnic_or_weak(language, probability):
 def test_audio_tag_cross_checks_transcript():
     tag = tag_audio("vi", 0.9, None, "All human beings are born free and equal in dignity and rights.")
     assert tag.language == "vi" and tag.needs_review
+
+
+@pytest.mark.parametrize("word", ["người", "quốc", "quoc", "nghiêng", "khuya", "gìn", "giữ", "Đường", "hoá",
+                                  "thuyền", "ếch", "oong", "NGƯỜI"])
+def test_vietnamese_syllables_pass_the_inventory(word):
+    from media.syllables import is_syllable
+
+    assert is_syllable(word)
+
+
+@pytest.mark.parametrize("word", ["hăư", "mbuo", "gorngv", "kuv", "ka", "ghe" + "o" * 2, "ngi", "hàt", "tsawg",
+                                  "waac", "chảt", "aqsol"])
+def test_impossible_syllables_fail_the_inventory(word):
+    """Onsets, rhymes, spelling (k/gh/ngh only before i e ê) and tones on stop finals (sắc, nặng only)."""
+    from media.syllables import is_syllable
+
+    assert not is_syllable(word)
+
+
+@pytest.mark.parametrize("text", [
+    "Pi noọng bản mường mà hăư pắt tỏ chạu nị, hảu pay hướng lăng khỏ mự.",  # Thái in Vietnamese letters
+    "Yie mbuo hnoi nyei gorngv waac, mienh mbuo yiem naaiv. Meih hnangv haaix nor?",  # Dao (Iu Mien)
+])
+def test_latin_thai_or_dao_never_passes_as_confident_vietnamese(text):
+    tag = tag_text(text)
+    assert tag.needs_review
+    assert tag.language != "vi" or tag.confidence <= 0.5
+
+
+@pytest.mark.parametrize("text", ["Kuv lub npe hu ua Pov. Koj lub npe hu li cas? Kuv nyob zoo.",
+                                  "ꪼꪕ ꪁꪱ ꪻꪠ ꪎꪮꪉ ꪹꪣꪉ ꪁꪫꪸ ꪀꪮꪉ ꪋꪴ ꪹꪬꪙ"])
+def test_minority_language_notices_are_flagged_for_an_editor(text):
+    tag = tag_text(text)
+    assert tag.language in ("hmn", "blt") and tag.needs_review

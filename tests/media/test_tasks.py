@@ -198,3 +198,26 @@ def test_text_notice_is_tagged(runtime_env):
 def test_progress_text_for_the_bot():
     assert tasks.progress_text("normalise", 60) == "đang xử lý video… 60%"
     assert tasks.progress_text("transcribe", 80, "en") == "transcribing the speech… 80%"
+
+
+@pytest.mark.parametrize(("body", "language"), [
+    ("Kuv lub npe hu ua Pov. Peb mus ua liaj ua teb thaum sawv ntxov. Nag los ntau heev.", "hmn"),
+    ("Yie mbuo hnoi nyei gorngv waac, mienh mbuo yiem naaiv. Meih hnangv haaix nor?", "und"),
+])
+def test_text_notice_sent_through_intake_is_tagged_and_flagged(runtime_env, body, language):
+    from datetime import datetime, timezone
+
+    from core.intake import service as intake
+    from core.records.audit import SYSTEM
+
+    rt = runtime_env
+    rt.queue.huey.immediate = True  # the worker takes what intake queues after the commit
+    sid = _submission(rt, [], body=body)
+    with rt.db.unit_of_work() as session:
+        sub = session.get(Submission, sid)
+        sub.state, sub.category, sub.target_kind = "draft", "2b", "own"
+        sub.wished_start = datetime(2026, 12, 1, tzinfo=timezone.utc)
+        sub.wished_end = datetime(2026, 12, 8, tzinfo=timezone.utc)
+        intake.submit(session, submission=sub, actor=SYSTEM, queue=rt.queue, tz=rt.settings.tz)
+    sub = _load(rt, sid)[0]
+    assert (sub.state, sub.kind, sub.language, sub.language_needs_review) == ("ready", "text", language, True)
