@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.review.vtt import to_vtt
 from core.settings import Settings
 from media import normalise, thumbnails, transcribe
 from media.langtag import LanguageTag, tag_audio, tag_text
 from media.probe import ProbeResult, probe_file
-from media.subtitles import to_webvtt
 
 Progress = Callable[[int, str], None]  # (percent, step)
 
@@ -125,7 +125,7 @@ def run(src: Path, out: Path, *, settings: Settings, text: str | None = None, pr
     # editor opens it from the transcript and accepts or rewrites it.
     if result.transcript and result.transcript.status == "done" and result.transcript.segments:
         language = result.language.language if result.language else None
-        result.vtt = to_webvtt(result.transcript.segments, language=language)
+        result.vtt = to_vtt(result.transcript.segments, language=language, tidy=True)
         (out / "subtitles.vtt").write_text(result.vtt, encoding="utf-8")
     step(100, "done")
     return result

@@ -25,7 +25,9 @@ def _base(message: Message, update_id: int | None, bot_id: int, kind: str) -> In
 def files_of(message: Message) -> list[IncomingFile]:
     order = message.message_id
     if message.photo:
-        p = message.photo[-1]  # the largest size Telegram made
+        # Telegram sends several sizes of one photo (90 px … 1280 px); take the largest by pixels rather
+        # than trusting the order of the list.
+        p = max(message.photo, key=lambda size: (size.width * size.height, size.file_size or 0))
         return [IncomingFile(hint="photo", ref=p.file_id, source_ref=p.file_unique_id, mime="image/jpeg",
                              size=p.file_size, width=p.width, height=p.height, order=order)]
     for hint in ("video", "video_note", "animation"):

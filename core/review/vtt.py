@@ -1,7 +1,15 @@
-"""WebVTT text to and from editable segments (start, end, text) for the subtitle editor."""
+"""WebVTT, the one module: segments (start, end, text) to a track and back, for the media pipeline
+(machine transcripts), the subtitle editor and translators alike.
+
+Cue text is plain text: `&`, `<` and `>` are written as `&amp;`, `&lt;`, `&gt;` and read back as
+themselves, so a track survives any number of round trips. webvtt-py 0.6 was tried and not taken:
+it neither escapes nor unescapes entities, drops the `Language:` header, strips tags from `.text`
+silently, and its `start_in_seconds` truncates to whole seconds.
+"""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -23,14 +31,26 @@ def _seconds(hours: str | None, minutes: str, secs: str, millis: str) -> float:
     return int((hours or "0:")[:-1]) * 3600 + int(minutes) * 60 + int(secs) + int(millis) / 1000
 
 
-def to_vtt(segments: Iterable[Mapping[str, Any]], *, language: str | None = None) -> str:
-    """One cue per non-empty segment; a cue's text cannot hold a blank line or '-->'."""
+def _cue_text(text: str) -> str:
+    # A blank line ends a cue and "-->" starts a timing line, so neither may appear inside one.
+    lines = [line.strip() for line in text.replace("-->", "→").splitlines() if line.strip()]
+    return "\n".join(lines).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def to_vtt(segments: Iterable[Mapping[str, Any]], *, language: str | None = None, tidy: bool = False) -> str:
+    """One cue per non-empty segment, its text escaped. With `tidy` (machine transcripts) cues never
+    run backwards and last at least half a second; an editor's times are kept as written."""
     cues: list[str] = []
+    last_end = 0.0
     for segment in segments:
-        text = "\n".join(line.strip() for line in str(segment.get("text") or "").replace("-->", "→").splitlines()
-                         if line.strip())
-        if text:
-            cues.append(f"{len(cues) + 1}\n{stamp(float(segment['start']))} --> {stamp(float(segment['end']))}\n{text}")
+        text = _cue_text(str(segment.get("text") or ""))
+        if not text:
+            continue
+        start, end = float(segment["start"]), float(segment["end"])
+        if tidy:
+            start = max(start, last_end)
+            end = last_end = max(end, start + 0.5)
+        cues.append(f"{len(cues) + 1}\n{stamp(start)} --> {stamp(end)}\n{text}")
     header = "WEBVTT" + (f"\nLanguage: {language}" if language else "")
     return "\n\n".join([header, *cues]) + "\n"
 
@@ -47,7 +67,7 @@ def parse(text: str) -> list[dict[str, Any]]:
             if match:
                 g = match.groups()
                 segments.append({"start": _seconds(*g[:4]), "end": _seconds(*g[4:]),
-                                 "text": "\n".join(lines[index + 1:])})
+                                 "text": html.unescape("\n".join(lines[index + 1:]))})
                 break
     return segments
 
