@@ -37,9 +37,11 @@ class VideoSettings:
     audio_bitrate: int = 128_000
 
 
-def target_size(width: int, height: int) -> tuple[int, int]:
-    """Fit (width, height) inside 1920×1080 without upscaling, keeping the aspect; even sides for 4:2:0."""
-    scale = min(1.0, MAX_WIDTH / width, MAX_HEIGHT / height)
+def target_size(width: int, height: int, bound: tuple[int, int] = (MAX_WIDTH, MAX_HEIGHT)) -> tuple[int, int]:
+    """Fit (width, height) inside `bound` (the largest board it can air on, at most 1920×1080) without
+    upscaling, keeping the aspect; even sides for 4:2:0."""
+    bound = (min(bound[0], MAX_WIDTH), min(bound[1], MAX_HEIGHT))
+    scale = min(1.0, bound[0] / width, bound[1] / height)
     return max(2, int(width * scale) // 2 * 2), max(2, int(height * scale) // 2 * 2)
 
 
@@ -157,9 +159,9 @@ def _decode(
 
 
 def transcode_video(src: Path, dst: Path, probe: ProbeResult, *, settings: VideoSettings = VideoSettings(),
-                    progress: Progress | None = None) -> dict[str, float]:
+                    progress: Progress | None = None, bound: tuple[int, int] = (MAX_WIDTH, MAX_HEIGHT)) -> dict[str, object]:
     """Write the board version of a video to `dst` (MP4); return its width, height and frame rate."""
-    size = target_size(probe.width or 2, probe.height or 2)
+    size = target_size(probe.width or 2, probe.height or 2, bound)
     fps = target_fps(probe.fps)
     with av.open(str(src), metadata_errors="ignore") as source, av.open(
         str(dst), "w", format="mp4", container_options={"movflags": "+faststart"}
@@ -204,14 +206,14 @@ def transcode_video(src: Path, dst: Path, probe: ProbeResult, *, settings: Video
 
 
 def transcode_animation(src: Path, dst: Path, probe: ProbeResult, *, settings: VideoSettings = VideoSettings(),
-                        progress: Progress | None = None) -> dict[str, object]:
+                        progress: Progress | None = None, bound: tuple[int, int] = (MAX_WIDTH, MAX_HEIGHT)) -> dict[str, object]:
     """An animated WebP (read by Pillow) as a short silent board MP4: each frame held as long as the
     file says, transparency shown on white, at a constant rate."""
     from PIL import Image
 
     from media import pictures
 
-    size = target_size(probe.width or 2, probe.height or 2)
+    size = target_size(probe.width or 2, probe.height or 2, bound)
     fps = target_fps(probe.fps if probe.fps and probe.fps >= 10 else 25)
     total = round((probe.duration_s or 0) * fps)
     frames, clock_ms = 0, 0

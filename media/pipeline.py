@@ -57,10 +57,10 @@ def _noop(_percent: int, _step: str) -> None:
     return None
 
 
-def _video(src: Path, out: Path, probe: ProbeResult, progress: Progress) -> list[Derived]:
+def _video(src: Path, out: Path, probe: ProbeResult, progress: Progress, bound: tuple[int, int]) -> list[Derived]:
     dst = out / "video.mp4"
     transcode = normalise.transcode_animation if probe.reader == "pillow" else normalise.transcode_video
-    facts = transcode(src, dst, probe, progress=lambda share: progress(10 + int(share * 50), "normalise"))
+    facts = transcode(src, dst, probe, progress=lambda share: progress(10 + int(share * 50), "normalise"), bound=bound)
     progress(62, "poster")
     poster, thumb = thumbnails.save_poster(thumbnails.pick_poster(dst, float(facts["duration_s"])), out)
     size = (int(facts["width"]), int(facts["height"]))
@@ -90,11 +90,13 @@ def _image(src: Path, out: Path) -> list[Derived]:
 
 
 def run(src: Path, out: Path, *, settings: Settings, text: str | None = None, progress: Progress | None = None,
-        transcribe_options: dict[str, Any] | None = None, likely_vietnamese: bool = False) -> PipelineResult:
+        transcribe_options: dict[str, Any] | None = None, likely_vietnamese: bool = False,
+        board_size: tuple[int, int] | None = None) -> PipelineResult:
     """Process `src` into `out` (created); raise MediaRejected for a file that cannot be used.
 
     `likely_vietnamese` (the officer's unit sends Vietnamese) or a Vietnamese `text` (caption) lets
-    transcription try a pass forced to Vietnamese when Whisper cannot place the speech."""
+    transcription try a pass forced to Vietnamese when Whisper cannot place the speech. `board_size` is
+    the largest screen the item can air on: a clip is made no larger (default and cap 1920×1080)."""
     step = progress or _noop
     out.mkdir(parents=True, exist_ok=True)
     step(2, "probe")
@@ -102,7 +104,7 @@ def run(src: Path, out: Path, *, settings: Settings, text: str | None = None, pr
     result = PipelineResult(probe=probe)
     step(10, "normalise")
     if probe.kind == "video":
-        result.derived = _video(src, out, probe, step)
+        result.derived = _video(src, out, probe, step, board_size or (normalise.MAX_WIDTH, normalise.MAX_HEIGHT))
     elif probe.kind == "audio":
         result.derived = _audio(src, out)
     else:

@@ -72,7 +72,35 @@ def _unit_sends_vietnamese(session: Session, submission: Submission) -> bool:
     return len(languages) >= 3 and sum(language == "vi" for language in languages) >= 0.8 * len(languages)
 
 
-def _claim(submission_id: int) -> tuple[list[int], str, bool] | None:
+def _screen(resolution: str | None) -> tuple[int, int] | None:
+    width, _, height = (resolution or "").lower().replace("×", "x").partition("x")
+    return (int(width), int(height)) if width.strip().isdigit() and height.strip().isdigit() else None
+
+
+def board_size(session: Session, submission: Submission) -> tuple[int, int] | None:
+    """The largest screen among the boards the submission is meant for (None: none known, use 1080p).
+
+    LED boards are often far below 1080p; a clip encoded no larger than its biggest screen is smaller
+    and faster to make. Targets chosen later by an editor are not known yet: the wished ones count."""
+    from core.airing.models import Board, Cluster
+    from core.types import TargetKind
+
+    query = select(Board.resolution).join(Cluster, col(Board.cluster_id) == col(Cluster.id))
+    kind = submission.target_kind
+    if kind == TargetKind.cluster and submission.target_cluster_id:
+        query = query.where(Cluster.id == submission.target_cluster_id)
+    elif kind == TargetKind.own_unit:
+        query = query.where((Cluster.operator_unit_id == submission.unit_id)
+                            | (Cluster.commune_unit_id == submission.unit_id))
+    elif kind == TargetKind.border_gate:
+        query = query.where(Cluster.kind == "border_gate")
+    screens = [size for size in map(_screen, session.exec(query).all()) if size is not None]
+    if not screens:
+        return None
+    return max(w for w, _ in screens), max(h for _, h in screens)
+
+
+def _claim(submission_id: int) -> tuple[list[int], str, bool, tuple[int, int] | None] | None:
     """Mark the submission processing; None when it is done, gone, or another worker is on it."""
     rt = runtime.current()
     with rt.db.unit_of_work() as session:
@@ -95,7 +123,7 @@ def _claim(submission_id: int) -> tuple[list[int], str, bool] | None:
             .order_by(col(MediaAsset.position), col(MediaAsset.id))
         ).all()
         return ([i for i in originals if i is not None], " ".join(filter(None, [sub.caption, sub.body])),
-                _unit_sends_vietnamese(session, sub))
+                _unit_sends_vietnamese(session, sub), board_size(session, sub))
 
 
 class _Reporter:
@@ -237,7 +265,7 @@ def process(*, submission_id: int) -> str:
     claim = _claim(submission_id)
     if claim is None:
         return "skipped"
-    originals, text, likely_vietnamese = claim
+    originals, text, likely_vietnamese, screen = claim
     rt = runtime.current()
     work_root = rt.settings.data_path / "tmp"
     work_root.mkdir(parents=True, exist_ok=True)
@@ -250,7 +278,8 @@ def process(*, submission_id: int) -> str:
             share = (100 * number / len(originals), 100 * (number + 1) / len(originals))
             with tempfile.TemporaryDirectory(dir=work_root, prefix=f"media-{submission_id}-") as tmp:
                 result = pipeline.run(source, Path(tmp), settings=rt.settings, text=text,
-                                      progress=_Reporter(submission_id, share), likely_vietnamese=likely_vietnamese)
+                                      progress=_Reporter(submission_id, share), likely_vietnamese=likely_vietnamese,
+                                      board_size=screen)
                 _save(submission_id, original_id, result)
         _finish(submission_id)
     except MediaRejected as exc:

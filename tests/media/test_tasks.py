@@ -12,6 +12,8 @@ from core.intake.models import MediaAsset, Submission, SubtitleTrack, Transcript
 from core.notify.models import Notification
 from core.org.models import Officer, Unit
 from core.types import utcnow
+from makemedia import decode_all
+
 from media import pipeline, tasks
 
 
@@ -221,3 +223,28 @@ def test_text_notice_sent_through_intake_is_tagged_and_flagged(runtime_env, body
         intake.submit(session, submission=sub, actor=SYSTEM, queue=rt.queue, tz=rt.settings.tz)
     sub = _load(rt, sid)[0]
     assert (sub.state, sub.kind, sub.language, sub.language_needs_review) == ("ready", "text", language, True)
+
+
+def test_clip_is_made_no_larger_than_the_largest_board_it_is_for(runtime_env, sample):
+    from core.airing.models import Board, Cluster
+
+    rt = runtime_env
+    sid = _submission(rt, [sample("uhd_4k.mp4")])
+    with rt.db.unit_of_work() as session:
+        sub = session.get(Submission, sid)
+        sub.target_kind = "own_unit"
+        gate = Unit(code="bql-kkt", name="Ban Quản lý Khu kinh tế", kind="department")
+        session.add(gate)
+        session.flush()
+        own = Cluster(code="SH", name="Cụm trung tâm xã", kind="public", operator_unit_id=sub.unit_id)
+        other = Cluster(code="MLT", name="Cửa khẩu Ma Lù Thàng", kind="border_gate", operator_unit_id=gate.id)
+        session.add_all([own, other])
+        session.flush()
+        session.add_all([Board(code="SH-1", name="LED chợ", cluster_id=own.id, resolution="1280x720"),
+                         Board(code="SH-2", name="LED trụ sở", cluster_id=own.id, resolution="960x540"),
+                         Board(code="MLT-1", name="LED cổng", cluster_id=other.id, resolution="1920x1080")])
+    assert tasks.process(submission_id=sid) == "done"
+    _, assets, _ = _load(rt, sid)
+    video = next(a for a in assets if a.role == "normalised")
+    assert (video.width, video.height) == (1280, 720)
+    assert decode_all(rt.store.local_path(video.sha256))["size"] == (1280, 720)
