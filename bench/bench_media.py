@@ -1,12 +1,16 @@
-"""Benchmark of the media pipeline (issue 4). Run: `.venv/bin/python bench/bench_media.py`.
+"""Benchmark of the media pipeline (issue 11). Run: `.venv/bin/python bench/bench_media.py`.
 
-(a) normalising a 60 s 1080p phone clip: our pipeline vs a bare PyAV transcode with the same
-    settings (target: ours ≤ 1.15× bare);
-(b) transcription on a random-weight model with Whisper-small's dimensions, int8, a fixed number of
-    decoded tokens per window: our pipeline vs bare CTranslate2 calls for the same windows
-    (targets: ≤ 1.1× bare, real-time factor ≤ 0.25);
-(c) text language tagging: accuracy per language on tests/media/data and calls per second.
-Everything is generated here; nothing is downloaded but the openai-whisper sdist's tokenizer asset.
+(a) a 12 MP camera JPEG (4032×3024, EXIF orientation 6) to its board version: our pipeline (probe,
+    orient, resize, JPEG, thumbnail) vs a bare Pillow open–orient–resize–save; target ours ≤ 1.3×;
+(b) transcription of espeak-ng English speech with the trained Whisper base, int8: our transcribe()
+    vs bare faster-whisper with the same options on the same audio; target ≤ 1.1×; real-time factor,
+    and the word error rate on the set (expected about 7 %);
+(c) a 60 s 1080p30 phone clip with speech from "stored" to "waiting for review" (media.process:
+    probe, normalise, poster, transcribe, tag) on this machine; target under 60 s wall;
+(d) x264 presets for the board version at CRF 23: time, size and PSNR against the source, at 1080p;
+(e) text language tagging: accuracy per language on tests/media/data and calls per second.
+Everything is generated here; the model is the one `make models` fetched (../shared/models/).
+Prints JSON lines; exits 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -27,9 +32,27 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "media")]
 
 from core.settings import Settings  # noqa: E402
-from core.storage import LocalMediaStore  # noqa: E402
 from media import normalise, pipeline, transcribe  # noqa: E402
 from media.langtag import tag_text  # noqa: E402
+
+MODEL = Path(os.environ.get("BANGTIN_TEST_WHISPER_MODEL")
+             or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bangtin-models" / "whisper-base-ct2")
+ENGLISH = [
+    "The meeting of the village starts at eight tomorrow morning.",
+    "Please bring your identity card and your health book.",
+    "Heavy rain is expected tonight, do not cross the stream.",
+    "The market will open early on Sunday for the festival.",
+    "Children under five should be vaccinated at the health station.",
+    "Farmers are advised to protect their rice fields from the cold.",
+    "The border gate will be closed for two hours on Friday afternoon.",
+    "Keep the forest safe from fire during the dry season.",
+    "Young people are invited to join the volunteer team this summer.",
+    "The new road to the commune centre will be finished next month.",
+]
+
+
+def p50(values: list[float]) -> float:
+    return statistics.quantiles(values, n=2)[0] if len(values) > 1 else values[0]
 
 
 def phone_clip(path: Path, seconds: int) -> Path:
@@ -63,135 +86,178 @@ def phone_clip(path: Path, seconds: int) -> Path:
     return path
 
 
-def bare_transcode(src: Path, dst: Path) -> None:
-    """The same encode without our pipeline: same filters, same encoder settings, nothing else."""
-    s = normalise.VideoSettings()
-    with (
-        av.open(str(src)) as inp,
-        av.open(str(dst), "w", format="mp4", container_options={"movflags": "+faststart"}) as out,
-    ):
-        vin, ain = inp.streams.video[0], inp.streams.audio[0]
-        vin.thread_type = "AUTO"
-        vout = out.add_stream("libx264", rate=30)
-        vout.width, vout.height, vout.pix_fmt = 1920, 1080, "yuv420p"
-        vout.codec_context.gop_size = 60
-        vout.options = {"preset": s.preset, "crf": str(s.crf), "profile": "high"}
-        aout = out.add_stream("aac", rate=48000, layout="stereo")
-        aout.bit_rate = s.audio_bitrate
-        vg = av.filter.Graph()
-        nodes = [vg.add_buffer(template=vin), vg.add("scale", "1920:1080:flags=bicubic"), vg.add("fps", "fps=30"),
-                 vg.add("format", "yuv420p"), vg.add("buffersink")]
-        for a, b in zip(nodes, nodes[1:], strict=False):
-            a.link_to(b)
-        vg.configure()
-        ag = av.filter.Graph()
-        anodes = [
-            ag.add_abuffer(template=ain),
-            ag.add("loudnorm", normalise.LOUDNORM),
-            ag.add("aresample", "48000"),
-            ag.add("aformat", "sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo"),
-            ag.add("abuffersink"),
-        ]
-        for a, b in zip(anodes, anodes[1:], strict=False):
-            a.link_to(b)
-        ag.configure()
-        ag.set_audio_frame_size(1024)
-        counters = {"v": 0, "a": 0}
+def bench_photo(work: Path, repeat: int) -> dict[str, object]:
+    """(a) Our picture path vs bare Pillow, alternated, median of `repeat` runs each."""
+    import makemedia as mm
+    from PIL import Image, ImageOps
 
-        def pull(graph: av.filter.Graph, stream: av.stream.Stream, key: str, base: int) -> None:
-            while True:
-                try:
-                    f = graph.pull()
-                except (BlockingIOError, EOFError, av.error.FFmpegError):
-                    return
-                f.pts, f.time_base = counters[key], Fraction(1, base)
-                counters[key] += f.samples if key == "a" else 1
-                out.mux(stream.encode(f))
-
-        for frame in inp.decode(vin, ain):
-            if isinstance(frame, av.VideoFrame):
-                vg.push(frame)
-                pull(vg, vout, "v", 30)
-            else:
-                ag.push(frame)
-                pull(ag, aout, "a", 48000)
-        vg.push(None)
-        pull(vg, vout, "v", 30)
-        ag.push(None)
-        pull(ag, aout, "a", 48000)
-        out.mux(vout.encode(None))
-        out.mux(aout.encode(None))
-
-
-def bench_normalise(work: Path, seconds: int, repeat: int) -> dict[str, float]:
-    src = phone_clip(work / "phone.mp4", seconds)
+    src = mm.photo_jpeg(work / "camera.jpg", size=(3024, 4032), orientation=6, camera=True, quality=92)
     settings = Settings(data_dir=work / "data")
-    store = LocalMediaStore(work / "store")
-    bare, ours = [], []  # the original is stored at intake, before media.process: not counted
+
+    def bare(i: int) -> None:
+        with Image.open(src) as image:
+            upright = ImageOps.exif_transpose(image)
+            upright.thumbnail((1920, 1920), Image.Resampling.LANCZOS)
+            upright.convert("RGB").save(work / f"bare{i}.jpg", format="JPEG", quality=88, optimize=True,
+                                        progressive=True)
+
+    bare_runs, our_runs = [], []
     for i in range(repeat):
         start = time.perf_counter()
-        bare_transcode(src, work / f"bare{i}.mp4")
-        bare.append(time.perf_counter() - start)
+        bare(i)
+        bare_runs.append(time.perf_counter() - start)
         start = time.perf_counter()
-        result = pipeline.run(src, work / f"ours{i}", settings=settings)
-        for item in result.derived:
-            store.put_file(item.path)
-        ours.append(time.perf_counter() - start)
-    return {"clip_seconds": seconds, "bare_s": round(min(bare), 2), "ours_s": round(min(ours), 2),
-            "ratio": round(min(ours) / min(bare), 3)}
+        result = pipeline.run(src, work / f"photo{i}", settings=settings)
+        our_runs.append(time.perf_counter() - start)
+    board = next(d for d in result.derived if d.role == "normalised")
+    return {"source": "4032x3024 JPEG, EXIF 6", "source_bytes": src.stat().st_size,
+            "board": f"{board.width}x{board.height}", "bare_p50_s": round(p50(bare_runs), 3),
+            "ours_p50_s": round(p50(our_runs), 3), "ratio": round(p50(our_runs) / p50(bare_runs), 3),
+            "target": 1.3}
 
 
-def bench_transcribe(work: Path, seconds: int, tokens: int, repeat: int) -> dict[str, float]:
-    import ctranslate2
-    import tiny_whisper
-    from faster_whisper.audio import pad_or_trim
-    from faster_whisper.feature_extractor import FeatureExtractor
-    from faster_whisper.vad import collect_chunks, get_speech_timestamps
-    from speechlike import speechlike
+def _speech_set() -> tuple[np.ndarray, str]:
+    import makemedia as mm
 
-    model_dir = tiny_whisper.build_model(work / "small-random", ROOT / "var" / "whisper-assets",
-                                         d_model=768, heads=12, layers=12, endless=True)
-    audio = speechlike(seconds, seed=3)
-    options = {"beam_size": 1, "max_new_tokens": tokens, "temperature": 0.0, "without_timestamps": True}
-    transcribe.transcribe(audio[: 16000 * 5], model_dir=model_dir, **options)  # load and warm up
+    gap = np.zeros(int(0.6 * 16000), np.float32)
+    pieces = []
+    for sentence in ENGLISH:
+        pieces += [mm.espeak(sentence), gap]
+    return np.concatenate(pieces), " ".join(ENGLISH)
 
-    # Bare: the same speech, the same 30 s windows, one encode, language on ≤3 windows, one generate.
-    model = ctranslate2.models.Whisper(str(model_dir), device="cpu", compute_type="int8",
-                                      intra_threads=max(1, os.cpu_count() or 1))  # as ours
-    tokenizer = json.loads((model_dir / "tokenizer.json").read_text())["model"]["vocab"]
-    prompt = [tokenizer[t] for t in ("<|startoftranscript|>", "<|en|>", "<|transcribe|>", "<|notimestamps|>")]
-    speech, _ = collect_chunks(audio, get_speech_timestamps(audio))
-    speech = np.concatenate(speech)
-    extractor = FeatureExtractor()
-    model.generate(ctranslate2.StorageView.from_array(np.zeros((1, 80, 3000), np.float32)), [prompt], max_length=8)
 
-    def bare() -> int:
-        windows = 0
-        features = extractor(speech)
-        content = features.shape[-1] - 1
-        for seek in range(0, content, 3000):
-            window = pad_or_trim(features[:, seek : seek + min(3000, content - seek)])
-            encoded = model.encode(ctranslate2.StorageView.from_array(np.ascontiguousarray(window[None])))
-            if windows < 3:
-                model.detect_language(encoded)
-            model.generate(encoded, [prompt], beam_size=1, max_length=len(prompt) + tokens, return_scores=True,
-                           return_no_speech_prob=True, suppress_blank=True, suppress_tokens=[-1])
-            windows += 1
-        return windows
+def bench_transcribe(repeat: int) -> dict[str, object]:
+    """(b) Our transcribe() vs bare faster-whisper, same model, same options, same audio."""
+    from faster_whisper import WhisperModel
+    from test_transcribe import word_error_rate
 
-    # Alternate the two and keep each one's best run: other processes on the machine add noise.
+    audio, reference = _speech_set()
+    seconds = len(audio) / 16000
+    options = {"beam_size": 5, "condition_on_previous_text": False}
+    threads = max(1, os.cpu_count() or 1)
+    bare_model = WhisperModel(str(MODEL), device="cpu", compute_type="int8", cpu_threads=threads, local_files_only=True)
+    transcribe.transcribe(audio[: 16000 * 5], model_dir=MODEL)  # load ours and warm up
+    list(bare_model.transcribe(audio[: 16000 * 5], vad_filter=True, **options)[0])
+
     bare_runs, our_runs = [], []
     for _ in range(repeat):
         start = time.perf_counter()
-        windows = bare()
+        segments, info = bare_model.transcribe(audio, vad_filter=True, **options)
+        bare_text = " ".join(s.text.strip() for s in segments)
         bare_runs.append(time.perf_counter() - start)
         start = time.perf_counter()
-        ours = transcribe.transcribe(audio, model_dir=model_dir, **options)
+        ours = transcribe.transcribe(audio, model_dir=MODEL, **options)
         our_runs.append(time.perf_counter() - start)
-    bare_s, ours_s = min(bare_runs), min(our_runs)
-    return {"audio_seconds": seconds, "windows": windows, "tokens_per_window": tokens, "bare_s": round(bare_s, 2),
-            "ours_s": round(ours_s, 2), "ratio": round(ours_s / bare_s, 3), "rtf": round(ours_s / seconds, 3),
-            "status": ours.status, "segments": len(ours.segments)}
+    ours_s, bare_s = p50(our_runs), p50(bare_runs)
+    return {"model": MODEL.name, "audio_seconds": round(seconds, 1), "sentences": len(ENGLISH),
+            "bare_p50_s": round(bare_s, 2), "ours_p50_s": round(ours_s, 2), "ratio": round(ours_s / bare_s, 3),
+            "rtf": round(ours_s / seconds, 3), "language": ours.language,
+            "language_probability": ours.language_probability, "bare_language": info.language,
+            "wer": round(word_error_rate(reference, ours.text or ""), 3),
+            "bare_wer": round(word_error_rate(reference, bare_text), 3), "target": 1.1}
+
+
+def _clip_with_speech(work: Path, seconds: int) -> Path:
+    """The 1080p phone clip with its sound replaced by the espeak English set, repeated to its length."""
+    import makemedia as mm
+
+    silent = phone_clip(work / "phone_video.mp4", seconds)
+    speech, _ = _speech_set()
+    speech = np.tile(speech, int(seconds * 16000 // len(speech)) + 1)[: seconds * 16000]
+    path = work / "phone.mp4"
+    with av.open(str(silent)) as src, av.open(str(path), "w") as out:
+        vin = src.streams.video[0]
+        vout = out.add_stream_from_template(vin)
+        aout = out.add_stream("aac", rate=44100, layout="stereo")
+        for packet in src.demux(vin):
+            if packet.dts is None:
+                continue
+            packet.stream = vout
+            out.mux(packet)
+        for frame in mm._audio_frames(aout, seconds, signal=speech):
+            out.mux(aout.encode(frame))
+        out.mux(aout.encode(None))
+    return path
+
+
+def bench_end_to_end(work: Path, seconds: int) -> dict[str, object]:
+    """(c) media.process on a stored 60 s 1080p clip with speech, to "ready" (waiting for review)."""
+    from sqlmodel import select
+
+    from core import migrate, runtime
+    from core.intake.models import MediaAsset, Submission, Transcript
+    from core.org.models import Officer, Unit
+    from media import tasks
+
+    clip = _clip_with_speech(work, seconds)
+    settings = Settings(data_dir=work / "e2e", queue_url="memory://", demo=True, whisper_model=MODEL)
+    rt = runtime.build(settings)
+    migrate.upgrade(rt.db.engine)
+    try:
+        with rt.db.unit_of_work() as session:
+            unit = Unit(code="xa-sin-ho", name="UBND xã Sìn Hồ", kind="commune")
+            session.add(unit)
+            session.flush()
+            officer = Officer(unit_id=unit.id, full_name="Lò Văn Minh")
+            session.add(officer)
+            session.flush()
+            sub = Submission(officer_id=officer.id, unit_id=unit.id, channel="telegram", state="received")
+            session.add(sub)
+            session.flush()
+            stored = rt.store.put_file(clip)  # stored at intake: not counted
+            session.add(MediaAsset(submission_id=sub.id, role="original", sha256=stored.sha256,
+                                   size_bytes=stored.size_bytes, filename=clip.name, position=0))
+            sid = sub.id
+        transcribe.load_model(str(MODEL))  # a worker keeps the model loaded between jobs
+        start = time.perf_counter()
+        outcome = tasks.process(submission_id=sid)
+        wall = time.perf_counter() - start
+        with rt.db.reading() as session:
+            sub = session.get(Submission, sid)
+            transcript = session.exec(select(Transcript)).first()
+            state, language = sub.state, sub.language
+            words = len((transcript.text or "").split()) if transcript else 0
+    finally:
+        rt.close()
+        runtime.uninstall()
+    return {"clip": f"{seconds} s 1920x1080 30 fps H.264 + AAC speech", "clip_bytes": clip.stat().st_size,
+            "outcome": outcome, "state": state, "language": language, "transcript_words": words,
+            "wall_s": round(wall, 1), "cpus": os.cpu_count(), "target_s": seconds}
+
+
+def _psnr(reference: Path, encoded: Path, every: int = 15) -> float:
+    """PSNR of the luma of every `every`-th frame, the encoded version scaled back to the source size."""
+    def frames(path: Path, size: tuple[int, int] | None = None) -> list[np.ndarray]:
+        out = []
+        with av.open(str(path)) as container:
+            for i, frame in enumerate(container.decode(video=0)):
+                if i % every == 0:
+                    if size:
+                        frame = frame.reformat(width=size[0], height=size[1])
+                    out.append(frame.to_ndarray(format="gray").astype(np.float64))
+        return out
+
+    ref = frames(reference)
+    enc = frames(encoded, (ref[0].shape[1], ref[0].shape[0]))
+    mse = np.mean([np.mean((a - b) ** 2) for a, b in zip(ref, enc)])
+    return float(10 * np.log10(255 ** 2 / max(mse, 1e-9)))
+
+
+def bench_presets(work: Path, seconds: int) -> dict[str, object]:
+    """(d) The same clip through our transcode with each preset at CRF 23."""
+    from media.probe import probe_file
+
+    src = phone_clip(work / "preset_source.mp4", seconds)
+    probe = probe_file(src, max_seconds=3600)
+    rows = {}
+    for preset in ("ultrafast", "superfast", "veryfast", "faster", "medium"):
+        dst = work / f"preset_{preset}.mp4"
+        start = time.perf_counter()
+        normalise.transcode_video(src, dst, probe, settings=normalise.VideoSettings(preset=preset))
+        rows[preset] = {"seconds": round(time.perf_counter() - start, 2), "kbit_s": round(dst.stat().st_size * 8 / seconds / 1000),
+                        "psnr_db": round(_psnr(src, dst), 2)}
+    return {"clip_seconds": seconds, "crf": normalise.VideoSettings().crf, "chosen": normalise.VideoSettings().preset,
+            "presets": rows}
 
 
 def bench_langtag(rounds: int = 200) -> dict[str, object]:
@@ -216,22 +282,33 @@ def bench_langtag(rounds: int = 200) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--tokens", type=int, default=32)
-    parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--only", choices=["normalise", "transcribe", "langtag"])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", choices=["photo", "transcribe", "e2e", "presets", "langtag"])
     args = parser.parse_args()
-    report: dict[str, object] = {}
+    if not (MODEL / "model.bin").is_file() and args.only in (None, "transcribe", "e2e"):
+        sys.exit(f"no model in {MODEL}: run `make models`")
+    missed: list[str] = []
     with tempfile.TemporaryDirectory(prefix="bench-media-") as tmp:
         work = Path(tmp)
-        if args.only in (None, "langtag"):
-            report["langtag"] = bench_langtag()
-            print(json.dumps({"langtag": report["langtag"]}), flush=True)
-        if args.only in (None, "normalise"):
-            report["normalise"] = bench_normalise(work, args.seconds, args.repeat)
-            print(json.dumps({"normalise": report["normalise"]}), flush=True)
+        if args.only in (None, "photo"):
+            photo = bench_photo(work, max(3, args.repeat))
+            print(json.dumps({"photo": photo}), flush=True)
+            missed += ["photo"] if photo["ratio"] > photo["target"] else []
         if args.only in (None, "transcribe"):
-            report["transcribe"] = bench_transcribe(work, args.seconds, args.tokens, max(2, args.repeat))
-            print(json.dumps({"transcribe": report["transcribe"]}), flush=True)
+            speech = bench_transcribe(max(2, args.repeat))
+            print(json.dumps({"transcribe": speech}), flush=True)
+            missed += ["transcribe"] if speech["ratio"] > speech["target"] else []
+        if args.only in (None, "e2e"):
+            e2e = bench_end_to_end(work, args.seconds)
+            print(json.dumps({"end_to_end": e2e}), flush=True)
+            missed += ["end_to_end"] if e2e["wall_s"] > e2e["target_s"] or e2e["state"] != "ready" else []
+        if args.only in (None, "presets"):
+            print(json.dumps({"presets": bench_presets(work, min(20, args.seconds))}), flush=True)
+        if args.only in (None, "langtag"):
+            print(json.dumps({"langtag": bench_langtag()}), flush=True)
+    if missed:
+        print(json.dumps({"missed": missed}), flush=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

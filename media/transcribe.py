@@ -171,9 +171,9 @@ def _run(model: Any, speech: np.ndarray, chunks: list[dict[str, int]], language:
     from faster_whisper.transcribe import restore_speech_timestamps
 
     # VAD ran once already: transcribe the speech alone, then map times back onto the recording.
-    pieces, _info = model.transcribe(speech, language=language, task="transcribe", vad_filter=False,
-                                     condition_on_previous_text=False,  # a misheard window must not poison the next
-                                     **options)
+    # A misheard window must not poison the next: no conditioning on the previous text unless asked.
+    options = {"condition_on_previous_text": False, **options}
+    pieces, _info = model.transcribe(speech, language=language, task="transcribe", vad_filter=False, **options)
     segments: list[dict[str, Any]] = []
     weighted = length = compression = 0.0
     for piece in restore_speech_timestamps(pieces, chunks, SAMPLE_RATE):
