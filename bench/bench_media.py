@@ -31,9 +31,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "media")]
 
-from core.settings import Settings  # noqa: E402
-from media import normalise, pipeline, transcribe  # noqa: E402
-from media.langtag import tag_text  # noqa: E402
+from core.settings import Settings
+from media import normalise, pipeline, transcribe
+from media.langtag import tag_text
 
 MODEL = Path(os.environ.get("BANGTIN_TEST_WHISPER_MODEL")
              or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bangtin-models" / "whisper-base-ct2")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import pairwise
 from pathlib import Path
 from typing import cast
 
@@ -55,7 +56,7 @@ def target_fps(fps: float | None) -> int:
 
 
 def _link(graph: av.filter.Graph, nodes: list[av.filter.context.FilterContext]) -> None:
-    for left, right in zip(nodes, nodes[1:], strict=False):
+    for left, right in pairwise(nodes):
         left.link_to(right)
     graph.configure()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -154,7 +155,7 @@ def _scan_packets(container: av.container.InputContainer, video: av.stream.Strea
         raise MediaRejected("truncated", "The file is damaged or was cut off while sending.") from exc
     # B-frames reorder packets, so sort the timestamps before measuring the spacing between frames.
     stamps.sort()
-    gaps = [b - a for a, b in zip(stamps, stamps[1:]) if b > a]
+    gaps = [b - a for a, b in pairwise(stamps) if b > a]
     scan.vfr = bool(gaps) and max(gaps) > 1.5 * min(gaps)
     return scan
 

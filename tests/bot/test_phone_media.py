@@ -18,9 +18,9 @@ from tests.bot import updates as U
 from tests.bot.conftest import Harness
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "media"))
-import makemedia as mm  # noqa: E402
+import makemedia as mm
 
-from media import tasks  # noqa: E402  (registers the real media.process for this module)
+from media import tasks
 
 
 def _jpeg(size: tuple[int, int], **options: object) -> bytes:

@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import makemedia as mm  # noqa: E402
+import makemedia as mm
 
 
 def _exif_jpeg(root: Path) -> Path:

@@ -32,7 +32,7 @@ def _jpeg(name: str, size: tuple[int, int], **options: object) -> Callable[[Path
     return lambda root: mm.photo_jpeg(root / name, size=size, **options)
 
 
-def _speech(seconds: float | None = None) -> "mm.np.ndarray":
+def _speech(seconds: float | None = None) -> mm.np.ndarray:
     speech = mm.espeak(VOICE_TEXT)
     if seconds is None:
         return speech

@@ -8,11 +8,11 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from corpus import CORPUS, Case
+from makemedia import decode_all
 from PIL import Image
 
 from core.settings import Settings
-from corpus import CORPUS, Case
-from makemedia import decode_all
 from media import cli
 
 BOARD = (1920, 1080)  # the default board bound (no boards known): landscape 1080p

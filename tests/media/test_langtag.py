@@ -69,8 +69,8 @@ def test_bilingual_notice_is_flagged():
 
 
 def test_orthographic_cues():
-    assert orthography("kuv lub npe hu ua pov".split())["hmong_rpa"] >= 0.4
-    assert orthography("moi nguoi deu co quyen song".split())["non_vietnamese"] == 0.0
+    assert orthography(["kuv", "lub", "npe", "hu", "ua", "pov"])["hmong_rpa"] >= 0.4
+    assert orthography(["moi", "nguoi", "deu", "co", "quyen", "song"])["non_vietnamese"] == 0.0
 
 
 def test_audio_tag_trusts_strong_target_language():

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import errno
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
+from makemedia import decode_all
 from sqlmodel import select
 
 from core.intake.models import MediaAsset, Submission, SubtitleTrack, Transcript
 from core.notify.models import Notification
 from core.org.models import Officer, Unit
 from core.types import utcnow
-from makemedia import decode_all
-
 from media import pipeline, tasks
 
 
@@ -148,7 +147,6 @@ def test_unexpected_error_fails_with_a_generic_reason(runtime_env, sample, monke
 
 def _speech_file(path, signal):
     import numpy as np
-
     from makemedia import write_audio
 
     return write_audio(path, fmt="ogg", codec="libopus", rate=48000, seconds=0,
@@ -207,7 +205,7 @@ def test_progress_text_for_the_bot():
     ("Yie mbuo hnoi nyei gorngv waac, mienh mbuo yiem naaiv. Meih hnangv haaix nor?", "und"),
 ])
 def test_text_notice_sent_through_intake_is_tagged_and_flagged(runtime_env, body, language):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from core.intake import service as intake
     from core.records.audit import SYSTEM
@@ -218,8 +216,8 @@ def test_text_notice_sent_through_intake_is_tagged_and_flagged(runtime_env, body
     with rt.db.unit_of_work() as session:
         sub = session.get(Submission, sid)
         sub.state, sub.category, sub.target_kind = "draft", "2b", "own"
-        sub.wished_start = datetime(2026, 12, 1, tzinfo=timezone.utc)
-        sub.wished_end = datetime(2026, 12, 8, tzinfo=timezone.utc)
+        sub.wished_start = datetime(2026, 12, 1, tzinfo=UTC)
+        sub.wished_end = datetime(2026, 12, 8, tzinfo=UTC)
         intake.submit(session, submission=sub, actor=SYSTEM, queue=rt.queue, tz=rt.settings.tz)
     sub = _load(rt, sid)[0]
     assert (sub.state, sub.kind, sub.language, sub.language_needs_review) == ("ready", "text", language, True)
