@@ -132,7 +132,9 @@ def test_subtitles_are_saved_as_a_track_and_a_correction(web, org) -> None:
         "seg_end": ["2.5", "5", ""], "seg_text": ["Xin chào", "bà con <b>bản</b>", ""]}, follow_redirects=False)
     assert saved.status_code == 303
     track = _all(org, SubtitleTrack, submission_id=sid)[0]
-    assert "00:00:02.500 --> 00:00:05.000" in track.vtt and "bà con <b>bản</b>" in track.vtt
+    # Cue text is plain text (core/review/vtt.py): written escaped, read back as typed.
+    assert "00:00:02.500 --> 00:00:05.000" in track.vtt and "bà con &lt;b&gt;bản&lt;/b&gt;" in track.vtt
+    assert "bà con &lt;b&gt;bản&lt;/b&gt;" in web.get(f"/review/{sid}").text  # the editor shows the typed text
     assert web.get(f"/review/{sid}/tracks/{track.id}.vtt").headers["content-type"].startswith("text/vtt")
     backwards = web.post(f"/review/{sid}/subtitles", data={
         "csrf_token": csrf_of(page.text), "language": "vi", "seg_start": ["3"], "seg_end": ["1"], "seg_text": ["x"]})
