@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BANGTIN := $(BIN)/bangtin
 
-.PHONY: run test install browser speech models i18n bench clean
+.PHONY: run test lint install browser speech models i18n bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "bangtin needs Python 3.11 or newer"'
@@ -31,6 +31,11 @@ browser:
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: sudo apt-get install chromium (browser tests skip without it, fail on CI)"; fi; }
+
+# ruff (rules and line length in pyproject.toml) and mypy (strict on core/, see pyproject.toml).
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # Speech for the transcription tests: espeak-ng (Debian) speaks vi, en-us and cmn-latn-pinyin.
 speech:

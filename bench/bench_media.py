@@ -35,8 +35,8 @@ from core.settings import Settings
 from media import normalise, pipeline, transcribe
 from media.langtag import tag_text
 
-MODEL = Path(os.environ.get("BANGTIN_TEST_WHISPER_MODEL")
-             or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bangtin-models" / "whisper-base-ct2")
+CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+MODEL = Path(os.environ.get("BANGTIN_TEST_WHISPER_MODEL") or CACHE / "bangtin-models" / "whisper-base-ct2")
 ENGLISH = [
     "The meeting of the village starts at eight tomorrow morning.",
     "Please bring your identity card and your health book.",
@@ -239,7 +239,7 @@ def _psnr(reference: Path, encoded: Path, every: int = 15) -> float:
 
     ref = frames(reference)
     enc = frames(encoded, (ref[0].shape[1], ref[0].shape[0]))
-    mse = np.mean([np.mean((a - b) ** 2) for a, b in zip(ref, enc)])
+    mse = np.mean([np.mean((a - b) ** 2) for a, b in zip(ref, enc, strict=False)])
     return float(10 * np.log10(255 ** 2 / max(mse, 1e-9)))
 
 
@@ -254,8 +254,8 @@ def bench_presets(work: Path, seconds: int) -> dict[str, object]:
         dst = work / f"preset_{preset}.mp4"
         start = time.perf_counter()
         normalise.transcode_video(src, dst, probe, settings=normalise.VideoSettings(preset=preset))
-        rows[preset] = {"seconds": round(time.perf_counter() - start, 2), "kbit_s": round(dst.stat().st_size * 8 / seconds / 1000),
-                        "psnr_db": round(_psnr(src, dst), 2)}
+        rows[preset] = {"seconds": round(time.perf_counter() - start, 2),
+                        "kbit_s": round(dst.stat().st_size * 8 / seconds / 1000), "psnr_db": round(_psnr(src, dst), 2)}
     return {"clip_seconds": seconds, "crf": normalise.VideoSettings().crf, "chosen": normalise.VideoSettings().preset,
             "presets": rows}
 

@@ -160,7 +160,8 @@ def _decode(
 
 
 def transcode_video(src: Path, dst: Path, probe: ProbeResult, *, settings: VideoSettings = VideoSettings(),
-                    progress: Progress | None = None, bound: tuple[int, int] = (MAX_WIDTH, MAX_HEIGHT)) -> dict[str, object]:
+                    progress: Progress | None = None,
+                    bound: tuple[int, int] = (MAX_WIDTH, MAX_HEIGHT)) -> dict[str, float]:
     """Write the board version of a video to `dst` (MP4); return its width, height and frame rate."""
     size = target_size(probe.width or 2, probe.height or 2, bound)
     fps = target_fps(probe.fps)
@@ -207,7 +208,8 @@ def transcode_video(src: Path, dst: Path, probe: ProbeResult, *, settings: Video
 
 
 def transcode_animation(src: Path, dst: Path, probe: ProbeResult, *, settings: VideoSettings = VideoSettings(),
-                        progress: Progress | None = None, bound: tuple[int, int] = (MAX_WIDTH, MAX_HEIGHT)) -> dict[str, object]:
+                        progress: Progress | None = None,
+                        bound: tuple[int, int] = (MAX_WIDTH, MAX_HEIGHT)) -> dict[str, float]:
     """An animated WebP (read by Pillow) as a short silent board MP4: each frame held as long as the
     file says, transparency shown on white, at a constant rate."""
     from PIL import Image
@@ -240,7 +242,7 @@ def transcode_animation(src: Path, dst: Path, probe: ProbeResult, *, settings: V
     return {"width": size[0], "height": size[1], "fps": fps, "frames": frames, "duration_s": round(frames / fps, 3)}
 
 
-def transcode_audio(src: Path, dst: Path, *, bitrate: int = 128_000) -> dict[str, object]:
+def transcode_audio(src: Path, dst: Path, *, bitrate: int = 128_000) -> dict[str, float]:
     """Write the board version of a sound recording to `dst` (AAC in an .m4a, index at the front)."""
     with av.open(str(src), metadata_errors="ignore") as source, av.open(
         str(dst), "w", format="ipod", container_options={"movflags": "+faststart"}

@@ -122,7 +122,7 @@ class _Scan:
 
 def _decode_one(stream: av.stream.Stream, packet: av.packet.Packet | None) -> av.frame.Frame | None:
     try:
-        frames = stream.codec_context.decode(packet)
+        frames = stream.codec_context.decode(packet)  # type: ignore[attr-defined]  # a decoding context
     except av.error.InvalidDataError:
         return None  # one damaged packet: a later one may still decode, as players do
     return frames[0] if frames else None
@@ -227,7 +227,9 @@ def probe_file(path: Path, *, max_seconds: float) -> ProbeResult:
         video = videos[0] if videos else None
         audio = audios[0] if audios else None
         declared = container.duration / av.time_base if container.duration else None
-        scan = _scan_packets(container, video, video if video is not None else audio)
+        first_of = video if video is not None else audio
+        assert first_of is not None  # one of them exists: checked just above
+        scan = _scan_packets(container, video, first_of)
         end, frames, vfr = scan.end, scan.frames, scan.vfr
         if scan.first is None:
             raise MediaRejected("corrupt", "The file is damaged and cannot be played.")

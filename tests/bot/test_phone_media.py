@@ -52,7 +52,7 @@ async def test_photo_sent_as_a_photo_takes_the_largest_size(h: Harness) -> None:
     sizes = [(1280, 960), (90, 68), (320, 240)]  # Telegram lists them smallest first; not trusted
     files = [h.fake.add_file(_jpeg(size), suffix=".jpg") for size in sizes]
     photo = [{"file_id": f.file_id, "file_unique_id": f.unique_id, "file_size": len(f.data),
-              "width": w, "height": hgt} for f, (w, hgt) in zip(files, sizes)]
+              "width": w, "height": hgt} for f, (w, hgt) in zip(files, sizes, strict=True)]
     h.new_texts(701)
     await h.send(U.message(h.fake, 701, photo=photo, caption="Khánh thành cầu treo bản Nậm Ô"))
     await h.answer_all(701)

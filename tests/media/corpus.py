@@ -45,8 +45,10 @@ CORPUS: dict[str, Case] = {
     **{f"camera_orientation_{o}.jpg": Case(
         _jpeg(f"camera_orientation_{o}.jpg", (3024, 4032) if o in (6, 8) else (4032, 3024), orientation=o, camera=True),
         "image", (3024, 4032) if o in (6, 8) else (4032, 3024), "mjpeg") for o in (1, 3, 6, 8)},
-    "telegram_1280x960.jpg": Case(_jpeg("telegram_1280x960.jpg", (1280, 960), quality=87), "image", (1280, 960), "mjpeg"),
-    "telegram_960x1280.jpg": Case(_jpeg("telegram_960x1280.jpg", (960, 1280), quality=87), "image", (960, 1280), "mjpeg"),
+    "telegram_1280x960.jpg": Case(_jpeg("telegram_1280x960.jpg", (1280, 960), quality=87),
+                                  "image", (1280, 960), "mjpeg"),
+    "telegram_960x1280.jpg": Case(_jpeg("telegram_960x1280.jpg", (960, 1280), quality=87),
+                                  "image", (960, 1280), "mjpeg"),
     "progressive.jpg": Case(_jpeg("progressive.jpg", (1600, 1200), progressive=True), "image", (1600, 1200), "mjpeg"),
     "ffmpeg_1600x1200.jpg": Case(lambda r: mm.write_image(r / "ffmpeg_1600x1200.jpg", codec="mjpeg", size=(1600, 1200)),
                                  "image", (1600, 1200), "mjpeg"),
@@ -83,7 +85,8 @@ CORPUS: dict[str, Case] = {
         "video", (886, 1920), "h264", duration=2.0, audio=True),
     "feature_phone_amr.3gp": Case(
         lambda r: mm.write_video(r / "feature_phone_amr.3gp", fmt="3gp", vcodec="mpeg4", size=(176, 144), fps=15,
-                                 seconds=4.0, acodec="libopencore_amrnb", arate=8000, alayout="mono", signal=_speech(4.0)),
+                                 seconds=4.0, acodec="libopencore_amrnb", arate=8000, alayout="mono",
+                                 signal=_speech(4.0)),
         "video", (176, 144), "h264", duration=4.0, audio=True),
     "telegram_video_note.mp4": Case(
         lambda r: mm.write_video(r / "telegram_video_note.mp4", size=(640, 640), fps=30, seconds=3.0, arate=48000,

@@ -123,7 +123,8 @@ def test_pipeline_writes_subtitles_for_confident_speech(whisper_base, speak, tmp
 
 
 def test_pipeline_writes_no_subtitles_for_a_draft(whisper_base, speak, tmp_path):
-    wav = write_audio(tmp_path / "thai.wav", fmt="wav", codec="pcm_s16le", rate=16000, seconds=0, signal=speak(THAI, "vi"))
+    wav = write_audio(tmp_path / "thai.wav", fmt="wav", codec="pcm_s16le", rate=16000, seconds=0,
+                      signal=speak(THAI, "vi"))
     result = pipeline.run(wav, tmp_path / "out", settings=Settings(data_dir=tmp_path, whisper_model=whisper_base))
     assert result.transcript.status == "draft" and result.vtt is None
     assert not (tmp_path / "out" / "subtitles.vtt").exists()
