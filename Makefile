@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BANGTIN := $(BIN)/bangtin
 
-.PHONY: run test install browser i18n bench clean
+.PHONY: run test install browser axe i18n bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "bangtin needs Python 3.11 or newer"'
@@ -32,7 +32,15 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: sudo apt-get install chromium (browser tests skip without it, fail on CI)"; fi; }
 
-test: install browser
+# axe-core (accessibility checks injected by the browser tests) from the npm registry, cached here.
+AXE := .cache/npm/node_modules/axe-core/axe.min.js
+$(AXE):
+	@command -v npm >/dev/null || { echo "npm is missing: apt-get install npm (the accessibility tests need axe-core)"; exit 1; }
+	npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4.14
+
+axe: $(AXE)
+
+test: install browser axe
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Extract new messages into the catalogs, fill English from the ids, list Vietnamese still to translate.
@@ -46,4 +54,4 @@ bench: install
 	@status=0; for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || status=1; done; exit $$status
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache .cache

@@ -17,13 +17,6 @@ SERVICE_MESSAGES = [
     N_("contributors send through the chat bot, not the API"),
 ]
 
-# Codes shown through `_()` in templates (priorities, decisions, request states, locks).
-CODE_LABELS = [
-    N_("normal"), N_("priority"), N_("emergency"),
-    N_("approved"), N_("rejected"), N_("changes_requested"), N_("correction"), N_("translation_requested"),
-    N_("open"), N_("done"), N_("cancelled"),
-]
-
 REVIEW_MESSAGES = [
     N_("another officer is working on this item"),
     N_("this item was already decided or is not ready for a decision"),
@@ -64,8 +57,4 @@ ORG_MESSAGES = [
     N_("a phone number holds digits only"),
     N_("this officer is deactivated"),
     N_("you cannot deactivate yourself"),
-    # codes shown through `_()`: cluster kinds, parts of the day, unit kinds, roles
-    N_("border_gate"), N_("public"), N_("morning"), N_("afternoon"), N_("evening"),
-    # (roles and the other unit kinds are translated in the core catalog: i18n/labels.py)
-    N_("border_guard"), N_("press"), N_("economic_zone"),
 ]

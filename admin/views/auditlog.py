@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
@@ -32,7 +33,9 @@ def viewer(request: Request, session: ReadSession, scope: CurrentScope, runtime:
     filters = _filters(action, actor, object_type, object_id, start, end, page)
     rows, total = auditlog.events(session, scope=scope, filters=filters, tz=runtime.settings.tz)
     return render(request, "audit.html", {"rows": rows, "total": total, "filters": filters,
-                                          "page_size": auditlog.PAGE, "query": request.url.query})
+                                          "page_size": auditlog.PAGE, "query": request.url.query,
+                                          # the next page keeps every filter
+                                          "filter_query": "&".join(f"{k}={quote(v)}" for k, v in request.query_params.items() if k not in ("page", "lang"))})
 
 
 @router.get("/audit.csv")
