@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from admin.app import create_app
+from bangtin.webapp import create_app
 from tests.admin.conftest import PASSWORDS, make_submission, totp_code
 from tests.browser import browser, serve
 from tests.conftest import ON_CI
@@ -91,7 +91,8 @@ def test_officer_reaches_send_in_one_tap_and_sees_the_state(org, app_url, tmp_pa
             page.close()
         page = chromium.new_page(viewport=PHONE)
         log_in(page, app_url, "congtacvien")
-        page.goto(app_url + "/gui?lang=en")
+        response = page.goto(app_url + "/gui?lang=en")
+        assert response.status == 200, page.content()[:2000]
         assert "Send to the information boards" in page.inner_text("main")
         no_horizontal_overflow(page)
         page.screenshot(path=str(shots / "officer-gui-en-phone.png"), full_page=True)
