@@ -15,6 +15,12 @@ SERVICE_MESSAGES = [
     N_("give the token a name"),
     N_("a token lives between 1 and 366 days"),
     N_("contributors send through the chat bot, not the API"),
+    # passwords
+    N_("the current password is wrong"),
+    N_("the two new passwords differ"),
+    N_("choose a password different from the current one"),
+    N_("password must have at least %(n)s characters"),
+    N_("password is too simple"),
 ]
 
 REVIEW_MESSAGES = [

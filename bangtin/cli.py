@@ -55,6 +55,18 @@ def _print(data: Any, as_json: bool, lines: list[str]) -> None:
 
 
 # -- running -----------------------------------------------------------------------------------
+def demo_login_line(login: dict[str, str]) -> str:
+    """One demo login of the `make run` banner: the role in Vietnamese, where that role starts."""
+    from i18n import gettext, labels
+
+    role = gettext("vi", labels.ROLES.get(login["role"], login["role"]))
+    where = {"contributor": "cán bộ gửi tin: trang Gửi tin mới (/gui)",
+             "administrator": "cài xác thực hai lớp trước",
+             "translator": "trang Bản dịch"}.get(login["role"], "")
+    line = f"{role:<22} {login['username']:<18} {login['password']:<24}"
+    return f"{line} {where}".rstrip()
+
+
 @app.command()
 def up() -> None:
     """Web app + worker (+ the bot when a token is set) on one machine; Ctrl-C stops them all."""
@@ -71,9 +83,11 @@ def up() -> None:
             typer.echo(f"bangtin đang chạy / is running: {settings.public_url}")
             typer.echo(f"  data: {settings.data_path}   (Ctrl-C để dừng / to stop)")
             if settings.demo:
-                typer.echo("  Tài khoản demo / demo logins:")
+                typer.echo("  Tài khoản demo / demo logins (vai trò · tên đăng nhập · mật khẩu):")
                 for login in demo_logins():
-                    typer.echo(f"    {login['role']:<14} {login['username']:<18} {login['password']}")
+                    typer.echo("    " + demo_login_line(login))
+                typer.echo("  Quản trị viên phải cài xác thực hai lớp (ứng dụng mã OTP trên điện thoại) ở lần đăng nhập đầu;")
+                typer.echo("  the administrator sets up a second factor (an authenticator app) at the first login.")
             if not settings.telegram_token:
                 typer.echo("  Bot: BANGTIN_TELEGRAM_TOKEN chưa đặt / not set — the bot is not started")
 
