@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-
 from sqlmodel import Session
 
 from core.errors import FieldInvalid, Invalid
