@@ -32,6 +32,7 @@ OUTCOMES = {
     "translation_requested": N_("Translation requested: the translator sees it on their home page."),
     "corrected": N_("Corrections saved."),
     "subtitles": N_("Subtitles saved."),
+    "subtitles_approved": N_("The changed subtitles are approved: the boards show them from the next plan."),
 }
 DECISIONS = ("approved", "rejected", "changes_requested")
 FIELD_LABELS = {"title": N_("Title"), "caption": N_("Description"), "body": N_("Notice text"),
@@ -83,6 +84,8 @@ def _item_page(request: Request, session: Session, scope: access.Scope, submissi
         # After a decision, the next waiting item is one click away (not the same forms again).
         "next_item": worklist.next_waiting(session, scope=scope, after=submission_id) if notice in DECISIONS else None,
         "field_labels": FIELD_LABELS,
+        "pending_tracks": review.pending_tracks(session, submission_id=submission_id)
+        if submission.state == "approved" else [],
         "categories": labels.CATEGORIES, "states": labels.SUBMISSION_STATES, "priorities": [p.value for p in Priority],
         "languages_codes": corrections.LANGUAGE_CODES, "target_languages": translations.TARGET_LANGUAGES,
         "default_from": i18n.format_date(start, "vi"), "default_to": i18n.format_date(max(end, start), "vi"),
@@ -204,6 +207,17 @@ def subtitles(request: Request, session: WriteSession, scope: CurrentScope, subm
     except Invalid as error:
         return _failed(request, session, scope, submission_id, error)
     return RedirectResponse(f"/review/{submission_id}?done=subtitles", status_code=303)
+
+
+@router.post("/review/{submission_id}/subtitles/approve", response_class=HTMLResponse, dependencies=[Csrf])
+def approve_subtitles(request: Request, session: WriteSession, scope: CurrentScope, submission_id: int) -> Response:
+    """Put a correction or translation made after approval on the air (the approved one aired until now)."""
+    submission = access.get_submission_for(session, scope=scope, submission_id=submission_id, review=True)
+    try:
+        review.approve_tracks(session, scope=scope, submission=submission, actor=actor_for(request, scope.officer))
+    except Invalid as error:
+        return _failed(request, session, scope, submission_id, error)
+    return RedirectResponse(f"/review/{submission_id}?done=subtitles_approved", status_code=303)
 
 
 @router.post("/review/{submission_id}/lock/break", dependencies=[Csrf])
