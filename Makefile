@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BANGTIN := $(BIN)/bangtin
 
-.PHONY: run test lint install browser speech models i18n bench clean
+.PHONY: run test lint install browser speech models axe i18n bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "bangtin needs Python 3.11 or newer"'
@@ -50,7 +50,15 @@ models:
 	@if [ -f "$(WHISPER_FETCH)" ]; then bash "$(WHISPER_FETCH)" >/dev/null; \
 	else echo "$(WHISPER_FETCH) is missing: transcription tests skip (and fail on CI)"; fi
 
-test: install browser speech models
+# axe-core (accessibility checks injected by the browser tests) from the npm registry, cached here.
+AXE := .cache/npm/node_modules/axe-core/axe.min.js
+$(AXE):
+	@command -v npm >/dev/null || { echo "npm is missing: apt-get install npm (the accessibility tests need axe-core)"; exit 1; }
+	npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4.14
+
+axe: $(AXE)
+
+test: install browser speech models axe
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Extract new messages into the catalogs, fill English from the ids, list Vietnamese still to translate.
@@ -64,4 +72,4 @@ bench: install speech models
 	@status=0; for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || status=1; done; exit $$status
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .cache

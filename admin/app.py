@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
@@ -30,6 +31,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 ROUTERS: list[str] = [
     "admin.views.health:router",
     "admin.views.auth:router",
+    "admin.views.home:router",
     "admin.views.account:router",
     "admin.views.review:router",
     "admin.views.media:router",
@@ -66,7 +68,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             if own:
                 app.state.runtime.close()
 
-    app = FastAPI(title="bangtin", version=core.__version__, lifespan=lifespan, docs_url="/api/docs", redoc_url=None)
+    app = FastAPI(title="bangtin", version=core.__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     if runtime is not None:
         app.state.runtime = runtime
     app.state.templates = make_templates()
@@ -80,6 +82,18 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         max_age=12 * 3600,
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/api/docs", include_in_schema=False)
+    async def _api_docs() -> Response:
+        # Swagger UI from our own static files (swagger-ui-dist, vendored): the docs work offline.
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="bangtin API",
+                                   swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/swagger/swagger-ui.css",
+                                   swagger_favicon_url="/static/favicon.svg")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def _favicon() -> Response:
+        return RedirectResponse("/static/favicon.svg", status_code=301)
     for ref in ROUTERS:
         module_name, attribute = ref.split(":")
         app.include_router(getattr(importlib.import_module(module_name), attribute))

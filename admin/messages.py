@@ -15,13 +15,12 @@ SERVICE_MESSAGES = [
     N_("give the token a name"),
     N_("a token lives between 1 and 366 days"),
     N_("contributors send through the chat bot, not the API"),
-]
-
-# Codes shown through `_()` in templates (priorities, decisions, request states, locks).
-CODE_LABELS = [
-    N_("normal"), N_("priority"), N_("emergency"),
-    N_("approved"), N_("rejected"), N_("changes_requested"), N_("correction"), N_("translation_requested"),
-    N_("open"), N_("done"), N_("cancelled"),
+    # passwords
+    N_("the current password is wrong"),
+    N_("the two new passwords differ"),
+    N_("choose a password different from the current one"),
+    N_("password must have at least %(n)s characters"),
+    N_("password is too simple"),
 ]
 
 REVIEW_MESSAGES = [
@@ -64,8 +63,4 @@ ORG_MESSAGES = [
     N_("a phone number holds digits only"),
     N_("this officer is deactivated"),
     N_("you cannot deactivate yourself"),
-    # codes shown through `_()`: cluster kinds, parts of the day, unit kinds, roles
-    N_("border_gate"), N_("public"), N_("morning"), N_("afternoon"), N_("evening"),
-    # (roles and the other unit kinds are translated in the core catalog: i18n/labels.py)
-    N_("border_guard"), N_("press"), N_("economic_zone"),
 ]

@@ -55,6 +55,18 @@ def _print(data: Any, as_json: bool, lines: list[str]) -> None:
 
 
 # -- running -----------------------------------------------------------------------------------
+def demo_login_line(login: dict[str, str]) -> str:
+    """One demo login of the `make run` banner: the role in Vietnamese, where that role starts."""
+    from i18n import gettext, labels
+
+    role = gettext("vi", labels.ROLES.get(login["role"], login["role"]))
+    where = {"contributor": "cán bộ gửi tin: trang Gửi tin mới (/gui)",
+             "administrator": "cài xác thực hai lớp trước",
+             "translator": "trang Bản dịch"}.get(login["role"], "")
+    line = f"{role:<22} {login['username']:<18} {login['password']:<24}"
+    return f"{line} {where}".rstrip()
+
+
 @app.command()
 def up() -> None:
     """Web app + worker (+ the bot when a token is set) on one machine; Ctrl-C stops them all."""
@@ -71,9 +83,13 @@ def up() -> None:
             typer.echo(f"bangtin đang chạy / is running: {settings.public_url}")
             typer.echo(f"  data: {settings.data_path}   (Ctrl-C để dừng / to stop)")
             if settings.demo:
-                typer.echo("  Tài khoản demo / demo logins:")
+                typer.echo("  Tài khoản demo / demo logins (vai trò · tên đăng nhập · mật khẩu):")
                 for login in demo_logins():
-                    typer.echo(f"    {login['role']:<14} {login['username']:<18} {login['password']}")
+                    typer.echo("    " + demo_login_line(login))
+                typer.echo(
+                    "  Quản trị viên phải cài xác thực hai lớp (ứng dụng mã OTP trên điện thoại) ở lần đăng nhập đầu;"
+                )
+                typer.echo("  the administrator sets up a second factor (an authenticator app) at the first login.")
             if not settings.telegram_token:
                 typer.echo("  Bot: BANGTIN_TELEGRAM_TOKEN chưa đặt / not set — the bot is not started")
 
@@ -87,8 +103,15 @@ def web(workers: Annotated[int, typer.Option(help="Web processes.")] = 1) -> Non
     import uvicorn
 
     settings = _runtime().settings  # fail here, with one clear line, on bad settings
-    uvicorn.run("bangtin.webapp:create_app", factory=True, host=settings.host, port=settings.port,
-                workers=workers, proxy_headers=True, log_level="info")
+    uvicorn.run(
+        "bangtin.webapp:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="info",
+    )
 
 
 @app.command()
@@ -99,8 +122,9 @@ def worker() -> None:
     rt = _runtime()
     # Forked worker processes must not reuse the parent's database connections.
     os.register_at_fork(after_in_child=lambda: rt.db.engine.dispose(close=False))
-    consumer = rt.queue.huey.create_consumer(workers=rt.settings.worker_processes, worker_type="process",
-                                             periodic=True, check_worker_health=True)
+    consumer = rt.queue.huey.create_consumer(
+        workers=rt.settings.worker_processes, worker_type="process", periodic=True, check_worker_health=True
+    )
     consumer.run()
 
 
@@ -151,8 +175,16 @@ def units_list(
     with rt.db.reading() as session:
         units = org.list_units(session, on=None if all_ else today)
         rows: list[dict[str, Any]] = [
-            {"code": u.code, "name": u.name, "kind": u.kind, "valid_from": u.valid_from, "valid_to": u.valid_to,
-             "duties": org.duties_of(session, unit_id=u.id, on=today)} for u in units]  # type: ignore[arg-type]
+            {
+                "code": u.code,
+                "name": u.name,
+                "kind": u.kind,
+                "valid_from": u.valid_from,
+                "valid_to": u.valid_to,
+                "duties": org.duties_of(session, unit_id=u.id, on=today),  # type: ignore[arg-type]  # stored rows have ids
+            }
+            for u in units
+        ]
     _print(rows, as_json, [f"{r['code']:<12} {r['kind']:<14} {r['name']}  [{', '.join(r['duties'])}]" for r in rows])
 
 
@@ -169,8 +201,16 @@ def user_create(
 
     rt = _runtime()
     with rt.db.unit_of_work() as session:
-        officer = org.create_user(session, settings=rt.settings, actor=CLI_ACTOR, username=username,
-                                  password=password, role=role, unit_ref=unit, full_name=name)
+        officer = org.create_user(
+            session,
+            settings=rt.settings,
+            actor=CLI_ACTOR,
+            username=username,
+            password=password,
+            role=role,
+            unit_ref=unit,
+            full_name=name,
+        )
     typer.echo(f"created {officer.username} ({officer.role}) id={officer.id}")
 
 
@@ -190,8 +230,9 @@ def invite(
 
 # -- media -----------------------------------------------------------------------------------------
 @media_app.command("process")
-def media_process(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
-                  out: Annotated[Path, typer.Option("--out")]) -> None:
+def media_process(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)], out: Annotated[Path, typer.Option("--out")]
+) -> None:
     """Run the whole media pipeline on one file; prints a JSON report."""
     from media.cli import process_file
 
@@ -209,8 +250,10 @@ def lang(text: Annotated[str, typer.Argument()]) -> None:
 
 # -- airing, reminders, records ----------------------------------------------------------------
 @plans_app.command("build")
-def plans_build(day: Annotated[str | None, typer.Option(help="YYYY-MM-DD, local (default: today).")] = None,
-                as_json: JsonFlag = False) -> None:
+def plans_build(
+    day: Annotated[str | None, typer.Option(help="YYYY-MM-DD, local (default: today).")] = None,
+    as_json: JsonFlag = False,
+) -> None:
     """Build every board's plans for DAY and the two days after it."""
     from core.airing import plans
 
@@ -230,8 +273,10 @@ def boards_list(as_json: JsonFlag = False) -> None:
 
     rt = _runtime()
     with rt.db.reading() as session:
-        rows = [{"code": b.code, "name": b.name, "cluster": c.code, "status": b.status, "last_seen_at": b.last_seen_at}
-                for b, c in session.exec(select(Board, Cluster).join(Cluster).order_by(Cluster.code, Board.code)).all()]
+        rows = [
+            {"code": b.code, "name": b.name, "cluster": c.code, "status": b.status, "last_seen_at": b.last_seen_at}
+            for b, c in session.exec(select(Board, Cluster).join(Cluster).order_by(Cluster.code, Board.code)).all()
+        ]
     _print(rows, as_json, [f"{r['code']:<14} {r['cluster']:<10} {r['status']:<9} {r['name']}" for r in rows])
 
 
@@ -247,8 +292,10 @@ def boards_token(board: Annotated[str, typer.Argument(help="Board code or exact 
 
 
 @reminders_app.command("run")
-def reminders_run(now: Annotated[str | None, typer.Option(help="ISO time to evaluate at (local if no zone).")] = None,
-                  as_json: JsonFlag = False) -> None:
+def reminders_run(
+    now: Annotated[str | None, typer.Option(help="ISO time to evaluate at (local if no zone).")] = None,
+    as_json: JsonFlag = False,
+) -> None:
     """Evaluate every deadline rule at that moment: obligations, fulfilment, reminders, escalations."""
     from datetime import datetime
 
@@ -279,16 +326,22 @@ def backup(
     from core.records import backup as backups
 
     made = backups.make_backup(_runtime(), backup_dir=to, keep_days=keep_days)
-    lines = [f"backup written: {made.path}",
-             f"  {sum(made.rows.values())} rows in {len(made.rows)} tables (schema {made.revision}); "
-             f"{made.media_files} media files, {made.media_new} new, {made.media_bytes / 1e6:.1f} MB"]
+    lines = [
+        f"backup written: {made.path}",
+        f"  {sum(made.rows.values())} rows in {len(made.rows)} tables (schema {made.revision}); "
+        f"{made.media_files} media files, {made.media_new} new, {made.media_bytes / 1e6:.1f} MB",
+    ]
     lines += [f"  dropped, older than the retention: {name}" for name in made.pruned]
     if made.damaged:
-        lines.append(f"  WARNING: {len(made.damaged)} live media file(s) no longer match their hash and were not "
-                     f"backed up, first {made.damaged[0]}")
+        lines.append(
+            f"  WARNING: {len(made.damaged)} live media file(s) no longer match their hash and were not "
+            f"backed up, first {made.damaged[0]}"
+        )
     if not made.apart:
-        lines.append("  WARNING: the backups are on the same disk as the live data; set BANGTIN_BACKUP_DIR "
-                     "to another disk or a mounted share")
+        lines.append(
+            "  WARNING: the backups are on the same disk as the live data; set BANGTIN_BACKUP_DIR "
+            "to another disk or a mounted share"
+        )
     _print(made.as_dict(), as_json, lines)
     raise typer.Exit(1 if made.damaged else 0)
 
@@ -306,9 +359,11 @@ def restore(
     rt = _runtime()
     with InstanceLock(rt.settings.data_path):  # not under a running bangtin
         done = restore_backup(rt, snapshot=snapshot.resolve(), force=force)
-    lines = [f"restored {done.path.name}: {sum(done.rows.values())} rows in {len(done.rows)} tables, "
-             f"{done.media_files} media files",
-             f"audit log intact: {done.audit_events} events" if done.audit_ok else "audit log BROKEN after restore"]
+    lines = [
+        f"restored {done.path.name}: {sum(done.rows.values())} rows in {len(done.rows)} tables, "
+        f"{done.media_files} media files",
+        f"audit log intact: {done.audit_events} events" if done.audit_ok else "audit log BROKEN after restore",
+    ]
     _print(done.as_dict(), as_json, lines)
     raise typer.Exit(0 if done.audit_ok else 1)
 

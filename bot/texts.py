@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import i18n
@@ -49,7 +50,7 @@ TARGET_LABELS = {
 PERIOD_DAYS = (7, 3, 14, 30)
 
 
-def t(lang: str, message: str, **values: object) -> str:
+def t(lang: str, message: str, **values: Any) -> str:
     return i18n.gettext(lang, message, **values)
 
 

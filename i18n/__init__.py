@@ -11,6 +11,7 @@ import io
 from datetime import date, datetime, tzinfo
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date as _format_date
@@ -38,30 +39,66 @@ def catalog_files(language: str) -> list[Path]:
     return sorted((LOCALE_DIR / language / "LC_MESSAGES").glob("*.po"))
 
 
-@lru_cache(maxsize=len(LANGUAGES))
-def translations(language: str) -> Translations:
-    """Every domain of `language`, compiled from its .po files and merged into one catalog."""
-    merged: Translations | None = None
-    for po_file in catalog_files(normalise_language(language)):
-        with po_file.open("rb") as handle:
-            catalog = read_po(handle, locale=normalise_language(language))
-        buffer = io.BytesIO()
-        write_mo(buffer, catalog, use_fuzzy=False)
-        buffer.seek(0)
-        domain = Translations(fp=buffer)
-        # The first catalog lends the merged one its plural rule (Vietnamese has one form).
-        merged = domain if merged is None else merged.merge(domain)
-    return merged or Translations()
+# The domains, one per package that owns messages; `core` holds the shared labels (i18n/labels.py).
+DOMAINS: tuple[str, ...] = ("core", "admin", "airing", "notify", "bot", "media")
+DEFAULT_DOMAIN = "core"
 
 
-def gettext(language: str | None, message: str, **values: object) -> str:
+@lru_cache(maxsize=4 * len(DOMAINS) * len(LANGUAGES))
+def _compiled(language: str, domain: str) -> bytes:
+    """One domain's catalog compiled to .mo bytes (empty when the domain has no catalog)."""
+    po_file = LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.po"
+    if not po_file.exists():
+        return b""
+    with po_file.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
+
+
+@lru_cache(maxsize=len(DOMAINS) * len(LANGUAGES) + 2)
+def translations(language: str, domain: str | None = None) -> Translations:
+    """The catalog of `domain` in `language`, falling back on the shared `core` one, then the others.
+
+    A message is looked up in its own domain first, so two packages that give one English id two
+    meanings no longer override each other (the later file used to win). Where one English word
+    means two things inside the same page, use a context: `pgettext("time of day", "From")`.
+    tests/i18n/test_catalogs.py fails on an id (with its context) translated differently in two
+    domains, so the fallback order never changes what a reader sees.
+    """
+    language = normalise_language(language)
+    domain = domain if domain in DOMAINS else DEFAULT_DOMAIN
+    chain = [domain] + [d for d in DOMAINS if d != domain]
+    first: Translations | None = None
+    for name in chain:
+        data = _compiled(language, name)
+        if not data:
+            continue
+        current = Translations(fp=io.BytesIO(data), domain=name)
+        if first is None:
+            first = current
+        else:
+            first.add_fallback(current)  # appended at the end of the chain
+    return first or Translations()
+
+
+def gettext(language: str | None, message: str, *, domain: str | None = None, **values: Any) -> str:
     """Translate `message` and fill `%(name)s` placeholders (never an f-string inside `_()`)."""
-    text = translations(normalise_language(language)).gettext(message)
+    text = str(translations(normalise_language(language), domain).gettext(message))
     return text % values if values else text
 
 
-def ngettext(language: str | None, singular: str, plural: str, n: int, **values: object) -> str:
-    text = translations(normalise_language(language)).ngettext(singular, plural, n)
+def pgettext(language: str | None, context: str, message: str, *, domain: str | None = None, **values: Any) -> str:
+    """Translate `message` in `context` (one English word, two meanings: "From" a date, "From" a time)."""
+    text = str(translations(normalise_language(language), domain).pgettext(context, message))
+    return text % values if values else text
+
+
+def ngettext(
+    language: str | None, singular: str, plural: str, n: int, *, domain: str | None = None, **values: object
+) -> str:
+    text = translations(normalise_language(language), domain).ngettext(singular, plural, n)
     return text % {"n": n, **values}
 
 
@@ -91,6 +128,21 @@ def vietnamese_long_date(day: date, place: str | None = None) -> str:
     return f"{place}, {text}" if place else text
 
 
-def format_number(value: float, language: str | None) -> str:
-    """1234567.5 → '1.234.567,5' in Vietnamese, '1,234,567.5' in English."""
-    return format_decimal(value, locale=locale(language))
+def format_number(value: float, language: str | None, digits: int | None = None) -> str:
+    """1234567.5 → '1.234.567,5' in Vietnamese, '1,234,567.5' in English; `digits` fixes the decimals ('10,0')."""
+    if digits is None:
+        return format_decimal(value, locale=locale(language))
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(value, format=pattern, locale=locale(language), decimal_quantization=True)
+
+
+def format_percent(value: float, language: str | None, digits: int = 1) -> str:
+    """10 → '10,0 %' in Vietnamese (a space before the sign), '10.0%' in English."""
+    number = format_number(value, language, digits)
+    return f"{number}\u00a0%" if normalise_language(language) == "vi" else f"{number}%"
+
+
+def format_seconds(value: float, language: str | None, digits: int = 1) -> str:
+    """-2 → '-2,0 giây' / '-2.0 s': a signed duration such as a subtitle shift."""
+    unit = "giây" if normalise_language(language) == "vi" else "s"
+    return f"{format_number(value, language, digits)}\u00a0{unit}"

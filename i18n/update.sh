@@ -20,7 +20,7 @@ for domain in ${*:-core admin airing notify bot media}; do
   for d in $dirs; do [ -d "$d" ] && existing="$existing $d"; done
   [ -n "$existing" ] || continue
   pot="$(mktemp)"
-  "$PYBABEL" extract --no-default-keywords -k _ -k N_ -k gettext:2 -k ngettext:2,3 -F babel.cfg \
+  "$PYBABEL" extract --no-default-keywords -k _ -k N_ -k gettext:2 -k ngettext:2,3 -k pgettext:1c,2 -k npgettext:1c,2,3 -k P_:1c,2 -F babel.cfg \
     ${ignore:+"$ignore"} -o "$pot" $existing >/dev/null 2>&1
   for lang in vi en; do
     po="i18n/locale/$lang/LC_MESSAGES/$domain.po"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from core.errors import BangtinError
 
 
@@ -11,7 +13,7 @@ class MediaRejected(BangtinError):
     The message goes through i18n (`media.po`) before an officer reads it, with `values` filled in.
     """
 
-    def __init__(self, code: str, message: str, **values: object) -> None:
+    def __init__(self, code: str, message: str, **values: Any) -> None:
         super().__init__(message % values if values else message)
         self.code = code
         self.message = message

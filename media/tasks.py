@@ -14,6 +14,7 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from huey import crontab
 from sqlalchemy.exc import OperationalError
@@ -43,7 +44,7 @@ STEP_MESSAGES = {
 }
 
 
-def gettext(language: str | None, message: str, **values: object) -> str:
+def gettext(language: str | None, message: str, **values: Any) -> str:
     # Imported when a message is made, not when the queue imports this module for registration.
     from i18n import gettext as translate
 

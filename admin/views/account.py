@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlmodel import Session
 
-from admin.deps import Csrf, ReadSession, StaffOfficer, WriteSession, actor_for, error_text
+from admin.deps import Csrf, ReadSession, RuntimeDep, StaffOfficer, WriteSession, actor_for, error_text
 from admin.templating import render
-from core.accounts import tokens, totp
+from core.accounts import passwords, tokens, totp
 from core.errors import Invalid
 from core.org.models import Officer
 
@@ -25,10 +25,13 @@ def _page(request: Request, session: Session, officer: Officer, **extra: object)
         "tokens": tokens.list_for(session, officer_id=officer.id),
         "codes_left": totp.recovery_codes_left(session, officer_id=officer.id) if officer.totp_secret else 0,
         "mfa_required": totp.required_for(officer),
-        "new_token": None, "recovery_codes": None, "error": None,
+        # From the row just written, not the request's copy: right after enrolment it says "on".
+        "totp_on": bool(officer.totp_secret),
+        "new_token": None, "recovery_codes": None, "error": None, "password_changed": False, "password_error": None,
         **extra,
     }
-    return render(request, "account.html", context, status_code=422 if extra.get("error") else 200)
+    failed = extra.get("error") or extra.get("password_error")
+    return render(request, "account.html", context, status_code=422 if failed else 200)
 
 
 @router.get("/account", response_class=HTMLResponse)
@@ -92,3 +95,19 @@ def token_create(request: Request, session: WriteSession, officer: StaffOfficer,
 def token_revoke(request: Request, session: WriteSession, officer: StaffOfficer, token_id: int) -> Response:
     tokens.revoke(session, officer=officer, token_id=token_id, actor=actor_for(request, officer))
     return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/account/password", response_class=HTMLResponse, dependencies=[Csrf])
+def password_change(request: Request, session: WriteSession, officer: StaffOfficer, runtime: RuntimeDep,
+                    current: Annotated[str, Form()] = "", new: Annotated[str, Form()] = "",
+                    repeat: Annotated[str, Form()] = "") -> Response:
+    """Change one's own password, with the current one."""
+    me = session.get(Officer, officer.id)
+    assert me is not None
+    try:
+        passwords.change_password(session, officer=me, current=current, new=new, repeat=repeat,
+                                  settings=runtime.settings, actor=actor_for(request, me))
+    except Invalid as error:
+        session.rollback()
+        return _page(request, session, me, password_error=error_text(request.state.language, error))
+    return _page(request, session, me, password_changed=True)

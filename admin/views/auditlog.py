@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
@@ -31,15 +32,44 @@ def viewer(request: Request, session: ReadSession, scope: CurrentScope, runtime:
            page: int = 1) -> Response:
     filters = _filters(action, actor, object_type, object_id, start, end, page)
     rows, total = auditlog.events(session, scope=scope, filters=filters, tz=runtime.settings.tz)
-    return render(request, "audit.html", {"rows": rows, "total": total, "filters": filters,
-                                          "page_size": auditlog.PAGE, "query": request.url.query})
+    return render(
+        request,
+        "audit.html",
+        {
+            "rows": rows,
+            "total": total,
+            "filters": filters,
+            "page_size": auditlog.PAGE,
+            "query": request.url.query,
+            # the next page keeps every filter
+            "filter_query": "&".join(
+                f"{k}={quote(v)}" for k, v in request.query_params.items() if k not in ("page", "lang")
+            ),
+        },
+    )
 
 
 @router.get("/audit.csv")
-def export(request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep, action: str = "",
-           actor: str = "", object_type: str = "", object_id: str = "", start: str = "", end: str = "") -> Response:
+def export(
+    request: Request,
+    session: WriteSession,
+    scope: CurrentScope,
+    runtime: RuntimeDep,
+    action: str = "",
+    actor: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    start: str = "",
+    end: str = "",
+) -> Response:
     filters = _filters(action, actor, object_type, object_id, start, end, 1)
-    lines = list(auditlog.export_csv(session, scope=scope, filters=filters, tz=runtime.settings.tz,
-                                     actor=actor_for(request, scope.officer)))
-    return StreamingResponse(iter(lines), media_type="text/csv; charset=utf-8",
-                             headers={"Content-Disposition": 'attachment; filename="audit.csv"'})
+    lines = list(
+        auditlog.export_csv(
+            session, scope=scope, filters=filters, tz=runtime.settings.tz, actor=actor_for(request, scope.officer)
+        )
+    )
+    return StreamingResponse(
+        iter(lines),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
+    )

@@ -9,16 +9,13 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-import i18n
 from admin.deps import (
     Csrf,
     CurrentOfficer,
     ReadSession,
     RuntimeDep,
-    StaffOfficer,
     WriteSession,
     actor_for,
     csrf_token,
@@ -26,13 +23,8 @@ from admin.deps import (
 from admin.templating import render
 from core.accounts import totp
 from core.accounts.login import LoginFailed, authenticate
-from core.airing.models import Board, Cluster
-from core.intake.models import Submission
-from core.org import service as org
-from core.org.models import Officer, Unit
-from core.records import audit, backup
-from core.types import Role
-from i18n import labels
+from core.org.models import Officer
+from core.records import audit
 
 router = APIRouter(tags=["auth"])
 
@@ -143,29 +135,3 @@ def logout(request: Request, session: WriteSession, officer: CurrentOfficer) -> 
     )
     request.session.clear()
     return RedirectResponse("/", status_code=303)
-
-
-@router.get("/home", response_class=HTMLResponse)
-def home(request: Request, session: ReadSession, officer: StaffOfficer, runtime: RuntimeDep) -> Response:
-    today = runtime.settings.today()
-    unit = session.get(Unit, officer.unit_id)
-    counts = {
-        "units": len(org.list_units(session, on=today)),
-        "clusters": session.exec(select(func.count()).select_from(Cluster)).one(),
-        "boards": session.exec(select(func.count()).select_from(Board)).one(),
-        "own_submissions": session.exec(
-            select(func.count()).select_from(Submission).where(Submission.officer_id == officer.id)
-        ).one(),
-    }
-    duties = org.duties_of(session, unit_id=officer.unit_id, on=today)
-    language = request.state.language
-    watches_backups = officer.role in {str(Role.administrator), str(Role.inspector)}
-    return render(request, "home.html", {
-        "unit": unit,
-        "counts": counts,
-        "backups": backup.status(session, now=datetime.now(UTC)) if watches_backups else None,
-        "role_label": i18n.gettext(language, labels.ROLES[officer.role]),
-        "duty_labels": [i18n.gettext(language, labels.DUTIES[d]) for d in duties],
-    })
-
-

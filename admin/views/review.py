@@ -9,18 +9,34 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
+import i18n
 from admin.deps import Csrf, CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for, error_text
 from admin.templating import render
 from core.accounts import access
 from core.errors import FieldInvalid, Invalid, NotFound
 from core.intake.models import SubtitleTrack
 from core.org import service as org
-from core.review import corrections, locks, translations, vtt
+from core.review import corrections, locks, translations, vtt, worklist
 from core.review import detail as itemdetail
 from core.review import queue as reviewqueue
 from core.review import service as review
 from core.types import Channel, Priority
 from i18n import labels
+from i18n.labels import N_
+
+# What the page says after each action (the `done` of the redirect); anything else says "Saved.".
+OUTCOMES = {
+    "approved": N_("Approved: the item goes into the plans of the chosen clusters."),
+    "rejected": N_("Rejected: the officer is told the reason."),
+    "changes_requested": N_("Sent back to the officer with what to change."),
+    "translation_requested": N_("Translation requested: the translator sees it on their home page."),
+    "corrected": N_("Corrections saved."),
+    "subtitles": N_("Subtitles saved."),
+    "subtitles_approved": N_("The changed subtitles are approved: the boards show them from the next plan."),
+}
+DECISIONS = ("approved", "rejected", "changes_requested")
+FIELD_LABELS = {"title": N_("Title"), "caption": N_("Description"), "body": N_("Notice text"),
+                "category": N_("Category"), "language": N_("Language")}
 
 router = APIRouter(tags=["review"], include_in_schema=False)
 
@@ -57,13 +73,23 @@ def _item_page(request: Request, session: Session, scope: access.Scope, submissi
     detail = itemdetail.gather(session, scope=scope, submission=submission)
     tz = request.app.state.runtime.settings.tz
     start = (submission.wished_start or datetime.now(tz)).astimezone(tz).date()
-    end = (submission.wished_end.astimezone(tz).date() if submission.wished_end else start + timedelta(days=7))
+    # The wished end is an exclusive midnight: "3 days" from the 1st covers the 1st, 2nd and 3rd.
+    end = ((submission.wished_end.astimezone(tz) - timedelta(seconds=1)).date() if submission.wished_end
+           else start + timedelta(days=6))
+    language = request.state.language
+    outcome = notice if notice in OUTCOMES else ("saved" if notice else None)
     return render(request, "review_item.html", {
-        "d": detail, "s": submission, "error": error, "notice": notice,
+        "d": detail, "s": submission, "error": error, "notice": notice, "outcome": outcome,
+        "outcome_text": i18n.gettext(language, OUTCOMES.get(notice or "", "Saved."), domain="admin") if outcome else "",
+        # After a decision, the next waiting item is one click away (not the same forms again).
+        "next_item": worklist.next_waiting(session, scope=scope, after=submission_id) if notice in DECISIONS else None,
+        "field_labels": FIELD_LABELS,
+        "pending_tracks": review.pending_tracks(session, submission_id=submission_id)
+        if submission.state == "approved" else [],
         "categories": labels.CATEGORIES, "states": labels.SUBMISSION_STATES, "priorities": [p.value for p in Priority],
         "languages_codes": corrections.LANGUAGE_CODES, "language_names": corrections.LANGUAGE_NAMES,
         "target_languages": translations.TARGET_LANGUAGES,
-        "default_from": start.isoformat(), "default_to": max(end, start).isoformat(),
+        "default_from": i18n.format_date(start, "vi"), "default_to": i18n.format_date(max(end, start), "vi"),
         "mine": detail.lock is not None and detail.lock.officer_id == scope.officer.id,
         "my_requests": [r for r in detail.requests if r.assigned_to_id == scope.officer.id and r.state == "open"],
         "draft_vtt": vtt.to_vtt(detail.segments),
@@ -82,8 +108,10 @@ def _failed(request: Request, session: Session, scope: access.Scope, submission_
 @router.get("/review/{submission_id}", response_class=HTMLResponse)
 def item(request: Request, session: WriteSession, scope: CurrentScope, submission_id: int, done: str = "") -> Response:
     submission = access.get_submission_for(session, scope=scope, submission_id=submission_id)
-    if access.may_review(session, scope=scope, submission=submission):
-        try:  # opening the item takes its edit lock, unless someone else holds it
+    # Opening the item takes its edit lock, unless someone else holds it; the page shown right after
+    # a decision does not take it again (the lock ends with the decision).
+    if done not in DECISIONS and access.may_review(session, scope=scope, submission=submission):
+        try:
             locks.acquire(session, submission_id=submission_id, officer=scope.officer)
         except locks.Locked:
             session.rollback()
@@ -91,8 +119,13 @@ def item(request: Request, session: WriteSession, scope: CurrentScope, submissio
 
 
 def _local_day(text: str, tz, *, end: bool, field: str) -> datetime:
+    """A day typed as dd/mm/yyyy (what the page shows, whatever the browser's locale) or ISO."""
     try:
-        day = date.fromisoformat(text)
+        if "/" in text:
+            d, m, y = (int(part) for part in text.strip().split("/"))
+            day = date(y, m, d)
+        else:
+            day = date.fromisoformat(text.strip())
     except ValueError:
         raise Invalid("give a date as dd/mm/yyyy", field=field) from None
     moment = datetime.combine(day + timedelta(days=1) if end else day, time(0), tz)
@@ -182,6 +215,17 @@ def subtitles(request: Request, session: WriteSession, scope: CurrentScope, subm
     except Invalid as error:
         return _failed(request, session, scope, submission_id, error)
     return RedirectResponse(f"/review/{submission_id}?done=subtitles", status_code=303)
+
+
+@router.post("/review/{submission_id}/subtitles/approve", response_class=HTMLResponse, dependencies=[Csrf])
+def approve_subtitles(request: Request, session: WriteSession, scope: CurrentScope, submission_id: int) -> Response:
+    """Put a correction or translation made after approval on the air (the approved one aired until now)."""
+    submission = access.get_submission_for(session, scope=scope, submission_id=submission_id, review=True)
+    try:
+        review.approve_tracks(session, scope=scope, submission=submission, actor=actor_for(request, scope.officer))
+    except Invalid as error:
+        return _failed(request, session, scope, submission_id, error)
+    return RedirectResponse(f"/review/{submission_id}?done=subtitles_approved", status_code=303)
 
 
 @router.post("/review/{submission_id}/lock/break", dependencies=[Csrf])

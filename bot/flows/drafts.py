@@ -300,7 +300,7 @@ def _apply_choice(turn: Turn, sub: Submission, action: str, value: str) -> None:
         update(target_kind=TargetKind.cluster, target_cluster_id=int(value))
         ask_period(turn)
     elif action == "per":
-        start, end = intake.default_period(days=int(value))
+        start, end = intake.default_period(days=int(value), tz=turn.rt.settings.tz)
         update(wished_start=start, wished_end=end)
         ask_title(turn)
     elif action == "title":

@@ -12,14 +12,15 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
+import i18n
 from admin.deps import CurrentOfficer, csrf_token, require_csrf
-from bot import texts
 from bot.conversation import ConversationEngine
 from bot.protocol import Button, Inbound, Reply
 from bot.web.templating import render
-from core.intake import service as intake
+from bot.web.words import webify
 from core.intake.rules import IncomingFile
 from core.org.models import Officer
+from core.review import worklist
 from core.runtime import Runtime
 from core.types import Channel, MediaKind
 
@@ -70,10 +71,11 @@ class WebPort:
 
 def _page(request: Request, rt: Runtime, officer_id: int, language: str, replies: list[Reply]) -> HTMLResponse:
     with rt.db.reading() as session:
-        recent = intake.recent(session, officer_id=officer_id)
+        mine = worklist.own_submissions(session, officer_id=officer_id, limit=5)
+    shown = [Reply(webify(r.text, language), r.buttons, r.reply_to, r.ref_id) for r in replies]
     return render(request, "gui.html", language, {
-        "replies": replies, "nonce": secrets.token_urlsafe(12), "csrf_token": csrf_token(request),
-        "status": texts.status_lines(language, rt.settings.tz, recent), "chunked_above": CHUNKED_ABOVE, "chunk": MB,
+        "replies": shown, "nonce": secrets.token_urlsafe(12), "csrf_token": csrf_token(request),
+        "mine": mine, "chunked_above": CHUNKED_ABOVE, "chunk": MB,
     })
 
 
@@ -81,9 +83,16 @@ def _page(request: Request, rt: Runtime, officer_id: int, language: str, replies
 async def gui_page(request: Request, officer: CurrentOfficer) -> HTMLResponse:
     rt: Runtime = request.app.state.runtime
     port = WebPort()
-    await ConversationEngine(rt, port).handle(Inbound(channel=Channel.web, address=f"officer:{officer.id}",
-                                                      kind="command", command="resume"))
-    return _page(request, rt, officer.id, officer.language, port.replies)  # type: ignore[arg-type]
+    engine = ConversationEngine(rt, port)
+    asked = request.query_params.get("lang")
+    language = officer.language
+    if asked in i18n.LANGUAGES and asked != officer.language:
+        # `/gui?lang=en` chooses the language of the page and of the messages, as the bot's language button does.
+        await engine.handle(Inbound(channel=Channel.web, address=f"officer:{officer.id}", kind="choice",
+                                    action="lang", value=asked, update_key=f"gui-lang:{secrets.token_hex(8)}"))
+        language = asked
+    await engine.handle(Inbound(channel=Channel.web, address=f"officer:{officer.id}", kind="command", command="resume"))
+    return _page(request, rt, officer.id, language, port.replies)  # type: ignore[arg-type]
 
 
 @router.post("/gui", response_class=HTMLResponse, include_in_schema=False, dependencies=[Depends(require_csrf)])

@@ -8,7 +8,6 @@ from typing import Any
 import jinja2
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
-from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 import i18n
@@ -31,13 +30,19 @@ def templates() -> Jinja2Templates:
 def render(
     request: Request, name: str, language: str, context: dict[str, Any], *, status_code: int = 200
 ) -> HTMLResponse:
-    def gettext(message: str, **values: Any) -> Markup:
-        text = Markup(i18n.gettext(language, message))  # the catalog is trusted, the values are escaped
-        return text % values if values else text
+    from admin import nav  # the officer's menu, the same as on the admin pages
+    from admin.templating import translators
 
+    tz = request.app.state.runtime.settings.tz
+    officer = getattr(request.state, "officer", None)
     values: dict[str, Any] = {
-        "language": language, "languages": i18n.LANGUAGES, "_": gettext, "nav_items": [],
+        "language": language,
+        "languages": i18n.LANGUAGES,
+        **translators(language, "bot", tz),
+        "nav_groups": nav.groups_for(getattr(officer, "role", None), request.url.path) if officer else [],
+        "format_datetime": lambda moment: i18n.format_datetime(moment, language, tz),
         "csrf_token": request.session.get("csrf", "") if "session" in request.scope else "",
-        "user": getattr(request.state, "officer", None), **context,
+        "user": getattr(request.state, "officer", None),
+        **context,
     }
     return templates().TemplateResponse(request, name, values, status_code=status_code)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session
 
-from core.errors import Invalid
+from core.errors import FieldInvalid, Invalid
+from core.org.models import Officer
+from core.records import audit
+from core.settings import Settings
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
@@ -32,6 +36,23 @@ def check_password_rules(password: str, *, has_mfa: bool, min_with_mfa: int, min
     """≥ min_with_mfa characters with two-factor, ≥ min_without_mfa without (Decree 85/2016 level 2)."""
     minimum = min_with_mfa if has_mfa else min_without_mfa
     if len(password) < minimum:
-        raise Invalid(f"password must have at least {minimum} characters", field="password")
+        raise FieldInvalid("password must have at least %(n)s characters", field="password", n=minimum)
     if password.strip() != password or len(set(password)) < 4:
         raise Invalid("password is too simple", field="password")
+
+
+def change_password(session: Session, *, officer: Officer, current: str, new: str, repeat: str,
+                    settings: Settings, actor: audit.Actor) -> None:
+    """An officer changes their own password, proving the current one first (issue 15)."""
+    if not verify_password(officer.password_hash, current):
+        raise Invalid("the current password is wrong", field="current")
+    if new != repeat:
+        raise Invalid("the two new passwords differ", field="repeat")
+    if new == current:
+        raise Invalid("choose a password different from the current one", field="new")
+    check_password_rules(new, has_mfa=bool(officer.totp_secret), min_with_mfa=settings.password_min_length_with_mfa,
+                         min_without_mfa=settings.password_min_length_without_mfa)
+    officer.password_hash = hash_password(new)
+    session.add(officer)
+    session.flush()
+    audit.record(session, actor=actor, action="auth.password_changed", object_type="officer", object_id=officer.id)

@@ -83,7 +83,9 @@ def _describe_items(session: Session, item_ids: set[int]) -> dict[str, dict[str,
     submission_ids = [i.submission_id for i in items if i.submission_id]
     tracks: dict[int, list[SubtitleTrack]] = {}
     if submission_ids:
-        for track in session.exec(select(SubtitleTrack).where(col(SubtitleTrack.submission_id).in_(submission_ids))
+        # Only approved text airs (`aired_vtt`); a change waiting for approval stays off the boards.
+        for track in session.exec(select(SubtitleTrack).where(col(SubtitleTrack.submission_id).in_(submission_ids),
+                                                              col(SubtitleTrack.aired_vtt).is_not(None))
                                   .order_by(col(SubtitleTrack.language), col(SubtitleTrack.id))).all():
             tracks.setdefault(track.submission_id, []).append(track)
     out: dict[str, dict[str, Any]] = {}
@@ -96,7 +98,7 @@ def _describe_items(session: Session, item_ids: set[int]) -> dict[str, dict[str,
                 "url": f"{API}/media/{asset.sha256}", "sha256": asset.sha256, "size": asset.size_bytes,
                 "mime": asset.mime, "duration_s": asset.duration_s},
             "subtitles": [{"language": t.language, "kind": t.kind, "url": f"{API}/subtitles/{t.id}",
-                           "version": hashlib.sha256(t.vtt.encode()).hexdigest()[:16]}
+                           "version": hashlib.sha256((t.aired_vtt or "").encode()).hexdigest()[:16]}
                           for t in tracks.get(item.submission_id or 0, [])] if item.kind == "video" else [],
         }
     return out
@@ -157,7 +159,7 @@ def subtitle_for(
 ) -> SubtitleTrack | None:
     """The subtitle track if it belongs to an item of this board's manifest."""
     track = session.get(SubtitleTrack, track_id)
-    if track is None:
+    if track is None or track.aired_vtt is None:
         return None
     ids = given_items(session, board=board, settings=settings, now=now)
     hit = session.exec(select(ContentItem.id).where(ContentItem.submission_id == track.submission_id,

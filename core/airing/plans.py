@@ -86,10 +86,10 @@ def _load_catalog(session: Session, *, start: datetime, end: datetime, settings:
     submission_ids = sorted({item.submission_id for item, _ in rows if item.submission_id})
     if submission_ids:
         for sub_id, language, vtt in session.exec(
-            select(SubtitleTrack.submission_id, SubtitleTrack.language, SubtitleTrack.vtt)
-            .where(col(SubtitleTrack.submission_id).in_(submission_ids))
+            select(SubtitleTrack.submission_id, SubtitleTrack.language, SubtitleTrack.aired_vtt)
+            .where(col(SubtitleTrack.submission_id).in_(submission_ids), col(SubtitleTrack.aired_vtt).is_not(None))
         ).all():
-            subtitles[sub_id].append(language + hashlib.sha256(vtt.encode()).hexdigest()[:16])
+            subtitles[sub_id].append(language + hashlib.sha256((vtt or "").encode()).hexdigest()[:16])
     for item, asset in rows:
         seconds: float | None
         if item.kind not in PLAYABLE_KINDS or item.id is None:

@@ -98,7 +98,11 @@ class SubtitleTrack(SQLModel, table=True):
     submission_id: int = Field(foreign_key="submission.id", index=True)
     language: str = Field(sa_type=String(16))
     kind: str = Field(default="transcript", sa_type=String(16))  # transcript | translation
-    vtt: str = Field(sa_type=Text)
+    vtt: str = Field(sa_type=Text)  # the latest text (what editors and translators work on)
+    # What the boards show: set when the item (or the changed track) is approved. A correction or a
+    # translation after approval changes `vtt` only, so the approved version keeps airing until the
+    # change is approved; a track never approved (None) does not air.
+    aired_vtt: str | None = Field(default=None, sa_type=Text)
     created_by_id: int | None = Field(default=None, foreign_key="officer.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

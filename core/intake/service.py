@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -204,10 +204,15 @@ def update_draft(session: Session, *, submission: Submission, actor: Actor, **ch
     return submission
 
 
-def default_period(*, now: datetime | None = None, days: int = DEFAULT_DAYS) -> tuple[datetime, datetime]:
-    """As soon as possible, for `days` days."""
+def default_period(*, now: datetime | None = None, days: int = DEFAULT_DAYS,
+                   tz: ZoneInfo | None = None) -> tuple[datetime, datetime]:
+    """As soon as possible, for `days` days. With the local zone, "3 days" covers today and the two
+    days after it: the period ends at the local midnight that closes the third day."""
     now = now or utcnow()
-    return now, now + timedelta(days=days)
+    if tz is None:
+        return now, now + timedelta(days=days)
+    last_midnight = datetime.combine(now.astimezone(tz).date() + timedelta(days=days), time(0), tz)
+    return now, last_midnight.astimezone(UTC)
 
 
 def _next_code(session: Session, *, when: datetime, tz: ZoneInfo) -> str:

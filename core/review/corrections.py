@@ -96,5 +96,5 @@ def save_subtitles(session: Session, *, scope: access.Scope, submission: Submiss
                               changes={f"subtitles.{language}": [before, text]})
         audit.record(session, actor=actor, action="review.subtitles_corrected", object_type="submission",
                      object_id=submission.id, after={"language": language, "cues": len(segments)})
-        review.reopen_if_approved(session, submission=submission, actor=actor, reason="subtitles")
+        # Not a substantive edit: the approved subtitles keep airing until this change is approved.
     return row

@@ -122,7 +122,11 @@ def approve(session: Session, *, scope: access.Scope, submission: Submission, ch
     before_item = audit.snapshot(item) if item else None
     item = item or ContentItem(submission_id=submission.id, unit_id=submission.unit_id, title=title, kind="text",
                                category=submission.category, valid_from=choice.valid_from, valid_to=choice.valid_to)
-    tracks = session.exec(select(SubtitleTrack.language).where(SubtitleTrack.submission_id == submission.id)).all()
+    track_rows = session.exec(select(SubtitleTrack).where(SubtitleTrack.submission_id == submission.id)).all()
+    tracks = [t.language for t in track_rows]
+    for track in track_rows:  # the approved item airs its tracks as they are now
+        track.aired_vtt = track.vtt
+        session.add(track)
     item.title, item.description, item.body = title, choice.description or submission.caption, submission.body
     item.kind = submission.kind or (asset.kind if asset and asset.kind else "text")
     item.category, item.priority = submission.category, choice.priority
@@ -196,6 +200,52 @@ def request_changes(session: Session, *, scope: access.Scope, submission: Submis
                   allowed=DECIDABLE)
 
 
+def approve_tracks(session: Session, *, scope: access.Scope, submission: Submission, actor: audit.Actor) -> int:
+    """Put the changed subtitle tracks of an approved item on the air (a correction or a translation
+    made after approval); returns how many changed. Until then the approved versions keep airing."""
+    if not access.may_review(session, scope=scope, submission=submission):
+        raise Invalid("this item was already decided or is not ready for a decision", field="state")
+    changed = 0
+    for track in session.exec(select(SubtitleTrack).where(SubtitleTrack.submission_id == submission.id)).all():
+        if track.aired_vtt != track.vtt:
+            track.aired_vtt, changed = track.vtt, changed + 1
+            session.add(track)
+    if changed:
+        item = session.exec(select(ContentItem).where(ContentItem.submission_id == submission.id)).first()
+        if item is not None:
+            langs = session.exec(
+                select(SubtitleTrack.language).where(SubtitleTrack.submission_id == submission.id)
+            ).all()
+            item.languages = sorted({*langs, *([submission.language] if submission.language else [])})
+            session.add(item)
+        record_review(
+            session,
+            submission=submission,
+            reviewer=scope.officer,
+            decision=Decision.correction,
+            changes={"subtitles.approved": [None, str(changed)]},
+        )
+        audit.record(
+            session,
+            actor=actor,
+            action="review.subtitles_approved",
+            object_type="submission",
+            object_id=submission.id,
+            after={"tracks": changed},
+        )
+        plans.request_rebuild(session, reason="review.subtitles_approved")
+    return changed
+
+
+def pending_tracks(session: Session, *, submission_id: int) -> list[SubtitleTrack]:
+    """Tracks whose latest text is not the one on the air (changed, or never approved)."""
+    return [
+        t
+        for t in session.exec(select(SubtitleTrack).where(SubtitleTrack.submission_id == submission_id)).all()
+        if t.aired_vtt != t.vtt
+    ]
+
+
 def reopen_if_approved(session: Session, *, submission: Submission, actor: audit.Actor, reason: str) -> bool:
     """A substantive edit after approval sends the item back for approval and takes it off the air."""
     if submission.state != SubmissionState.approved.value:
@@ -203,8 +253,14 @@ def reopen_if_approved(session: Session, *, submission: Submission, actor: audit
     submission.state, submission.updated_at = SubmissionState.ready.value, utcnow()
     session.add(submission)
     _withdraw_item(session, submission.id)  # type: ignore[arg-type]
-    audit.record(session, actor=actor, action="review.reopened", object_type="submission", object_id=submission.id,
-                 after={"reason": reason})
+    audit.record(
+        session,
+        actor=actor,
+        action="review.reopened",
+        object_type="submission",
+        object_id=submission.id,
+        after={"reason": reason},
+    )
     return True
 
 

@@ -97,5 +97,5 @@ def complete(
                  object_id=row.id, after={"subtitle_track_id": track.id, "cues": len(segments)})
     _notify(session, officer_id=row.requested_by_id, event="translation.completed", request=row,
             payload={"code": submission.code, "language": row.language})
-    review.reopen_if_approved(session, submission=submission, actor=actor, reason="translation")
+    # A translation does not take the item off the air: it airs once an editor approves it.
     return row

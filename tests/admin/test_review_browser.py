@@ -69,16 +69,20 @@ def test_review_in_the_browser(org) -> None:
         editor.check("#approve-form input[name=clusters] >> nth=0")
         editor.click("#approve-button")
         editor.wait_for_url(f"**/review/{video}?done=approved")
-        assert "đã duyệt" in editor.inner_text("h1")
+        assert "đã duyệt" in editor.inner_text("#state")
+        assert "Đã duyệt" in editor.inner_text("#outcome")  # the outcome, and the next item, not the same forms
         # reject the other with a reason
         editor.goto(f"{url}/review/{other}")
+        editor.click("#reject summary")  # the danger action stays folded until asked for
         editor.fill("#r-reason", "Nội dung trùng lặp")
         editor.click("#reject-form button[type=submit]")
         editor.wait_for_url(f"**/review/{other}?done=rejected")
+        editor.click("#history summary")
         assert "Nội dung trùng lặp" in editor.inner_text(".history")
         # a form whose CSRF token was tampered with is refused
         editor.goto(f"{url}/review/{other}")
         editor.evaluate("document.querySelectorAll('input[name=csrf_token]').forEach(e => e.value = 'forged')")
+        editor.click("#corrections summary")
         editor.fill("#c-title", "Đổi tiêu đề")
         with editor.expect_response(lambda r: r.url.endswith("/correct")) as answer:
             editor.click("#correct-form button[type=submit]")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import time, timedelta
 
 import pytest
 from sqlmodel import select
@@ -39,7 +40,10 @@ async def test_officer_submits_each_kind_of_media(h: Harness, hint: str, kind: s
     assert (sub.state, sub.kind, sub.category, sub.target_kind, sub.title, sub.caption) == (
         "received", kind, "2b", "own_unit", "Ngày hội văn hóa", "Lễ hội Gầu Tào ở Sìn Hồ")
     assert sub.code and sub.code in done[0]
-    assert sub.wished_start and sub.wished_end and (sub.wished_end - sub.wished_start).days == 7
+    # "7 days" covers today and the six days after it, in local time (it ends at a local midnight)
+    tz = h.rt.settings.tz
+    first, last = sub.wished_start.astimezone(tz).date(), (sub.wished_end - timedelta(seconds=1)).astimezone(tz).date()
+    assert (last - first).days == 6 and sub.wished_end.astimezone(tz).time() == time(0)
     [asset] = assets(h, sub.id)  # type: ignore[arg-type]
     assert asset.size_bytes == len(data) and h.rt.store.exists(asset.sha256) and asset.kind == kind
     assert h.rt.queue.pending() == 1  # media.process queued after the commit

@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYWORDS = {"_": None, "N_": None, "gettext": (2,), "ngettext": (2, 3)}
+KEYWORDS = {"_": None, "N_": None, "gettext": (2,), "ngettext": (2, 3), "pgettext": ((1, "c"), 2), "P_": ((1, "c"), 2)}
 METHOD_MAP = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
 
 
@@ -82,3 +82,48 @@ def test_translated_text_is_vietnamese_with_diacritics() -> None:
     assert i18n.gettext("vi", "Log in") == "Đăng nhập"
     assert i18n.gettext("en", "Log in") == "Log in"
     assert i18n.gettext(None, "Wrong username or password.") == "Sai tên đăng nhập hoặc mật khẩu."
+
+
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+def test_no_message_is_translated_differently_in_two_domains(language: str) -> None:
+    """One English id (with its context) reads the same in every catalog: otherwise the domain
+    that happens to be looked up first decides, as when "From" read "Từ ngày" on window times."""
+    seen: dict[tuple[str | None, str], dict[str, object]] = {}
+    for po_file in i18n.catalog_files(language):
+        with po_file.open("rb") as handle:
+            for message in read_po(handle, locale=language):
+                if message.id:
+                    key = (message.context, message.id if isinstance(message.id, str) else message.id[0])
+                    seen.setdefault(key, {})[po_file.stem] = message.string
+    collisions = {key: domains for key, domains in seen.items() if len({str(v) for v in domains.values()}) > 1}
+    assert collisions == {}, "give one translation, or a pgettext context where the meanings differ"
+
+
+def test_each_domain_looks_up_its_own_words_first() -> None:
+    """Window times read "Từ"/"Đến"; the dates of the airing log "Từ ngày"/"Đến ngày"; the audit's source "Nguồn"."""
+    assert i18n.pgettext("vi", "time of day", "From", domain="admin") == "Từ"
+    assert i18n.pgettext("vi", "date", "From", domain="airing") == "Từ ngày"
+    assert i18n.pgettext("vi", "audit source", "From", domain="admin") == "Nguồn"
+    assert (
+        i18n.gettext("vi", "Clusters", domain="admin")
+        == i18n.gettext("vi", "Clusters", domain="airing")
+        == "Cụm thông tin"
+    )
+    assert i18n.gettext("vi", "Log in", domain="bot") == "Đăng nhập"  # an admin word found from another domain
+    assert i18n.gettext("en", "Clusters", domain="airing") == "Clusters"
+
+
+def test_every_enumeration_has_a_label_in_both_languages() -> None:
+    from i18n import labels
+
+    for kind, table in labels.KINDS.items():
+        for code, message in table.items():
+            vietnamese = i18n.pgettext("vi", *message) if isinstance(message, tuple) else i18n.gettext("vi", message)
+            english = message[1] if isinstance(message, tuple) else message
+            assert vietnamese != english or english in {"Telegram", "Zalo", "API"}, (kind, code)
+
+
+def test_vietnamese_numbers_and_durations() -> None:
+    assert i18n.format_percent(10, "vi") == "10,0\u00a0%"
+    assert i18n.format_seconds(-2, "vi") == "-2,0\u00a0giây"
+    assert i18n.format_percent(10, "en") == "10.0%"

@@ -45,9 +45,15 @@ def test_an_inspector_reads_every_page_but_changes_nothing(org, web) -> None:
 
 
 def test_others_do_not_see_the_pages(org, web) -> None:
-    for user in ("congtacvien", "vanhanh"):
-        sign_in(web, user)
-        assert web.get("/notify/obligations").status_code == 404
+    sign_in(web, "congtacvien")
+    assert web.get("/notify/obligations").status_code == 404
+    # an operator whose unit owes nothing finds the page in its menu, says so, and shows no other unit
+    sign_in(web, "vanhanh")
+    page = web.get("/notify/obligations")
+    assert page.status_code == 200 and 'id="no-obligations"' in page.text
+    _prepare(org)  # now every unit owes something: the operator sees its own unit's rows only
+    page = web.get("/notify/obligations")
+    assert page.status_code == 200 and "D10.1C-THANG" not in page.text
 
 
 def test_a_provincial_editor_fulfils_an_obligation_with_a_note(org, web) -> None:

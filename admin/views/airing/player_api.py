@@ -136,7 +136,7 @@ def get_subtitles(track_id: int, session: ReadSession, token: Token, runtime: Ru
     track = manifest.subtitle_for(session, board=board, track_id=track_id, settings=runtime.settings, now=_now())
     if track is None:
         raise HTTPException(404, "no such subtitle track in this board's manifest")
-    return Response(track.vtt, media_type="text/vtt; charset=utf-8")
+    return Response(track.aired_vtt or "", media_type="text/vtt; charset=utf-8")
 
 
 @router.post("/plays")

@@ -52,9 +52,7 @@ def _obligations_page(request: Request, session: Session, scope: access.Scope, r
         if scope.role not in reports.UPLOAD_ROLES:
             raise NotFound("not found")
         groups = [(rule, [(o, u) for o, u in rows if o.unit_id == scope.officer.unit_id]) for rule, rows in groups]
-        groups = [(rule, rows) for rule, rows in groups if rows]
-        if not groups:  # a unit with no duty has nothing to see here
-            raise NotFound("not found")
+        groups = [(rule, rows) for rule, rows in groups if rows]  # none: the page says so
     uploadable = {o.id for rule, rows in groups for o, _ in rows
                   if o.status in reminders.OPEN and reports.may_upload(scope.officer, o, rule)}
     files = reports.reports_for(session, obligation_ids=[o.id for _, rows in groups for o, _ in rows])  # type: ignore[misc]
