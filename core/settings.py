@@ -64,6 +64,7 @@ class Settings(BaseSettings):
     zalo_window_messages: int = Field(default=8, ge=0)  # … at most this many of them
     zalo_per_second: float = Field(default=8.0, gt=0)  # the outbox's Zalo lane (consultation messages)
     zns_per_second: float = Field(default=4.0, gt=0)  # the ZNS lane (templates by phone)
+    zalo_quota_pause_s: float = Field(default=60.0, gt=0)  # the lane waits this long after a quota error
 
     # E-mail for officers without chat (the web inbox's copy); unset host: no e-mail.
     smtp_host: str | None = None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -19,7 +18,7 @@ from bot.protocol import Button, DownloadFailed
 from core.db import Database
 from core.intake.rules import IncomingFile
 from core.notify import zalo_state
-from core.notify.delivery import SendResult
+from core.notify.delivery import SendResult, ZnsMessage
 from core.notify.zalo_state import TokenUnavailable
 from core.settings import Settings
 from core.types import Channel, MediaKind
@@ -31,16 +30,6 @@ MB = 1024 * 1024
 QUOTA_ERRORS = {-32, -1124}
 # The user cannot receive from the OA (unfollowed, blocked, never interacted).
 UNREACHABLE_ERRORS = {-213, -230}
-QUOTA_PAUSE = 60.0
-
-
-@dataclass(frozen=True, slots=True)
-class ZnsMessage:
-    """A ZNS template message: chosen by delivery when the free window is closed."""
-
-    template_id: str
-    data: dict[str, str]
-    tracking_id: str
 
 
 def numbered(text: str, buttons: tuple[tuple[Button, ...], ...]) -> tuple[str, list[tuple[str, str]]]:
@@ -52,13 +41,13 @@ def numbered(text: str, buttons: tuple[tuple[Button, ...], ...]) -> tuple[str, l
     return "\n".join(lines), [(b.action, b.value) for b in flat]
 
 
-def result_of(answer: ZaloAnswer) -> SendResult:
+def result_of(answer: ZaloAnswer, *, quota_pause: float = 60.0) -> SendResult:
     """The platform's answer in delivery's words; success is HTTP 200 and error 0."""
     if answer.ok:
         return SendResult("ok")
     detail = f"HTTP {answer.http_status}, error {answer.error}: {answer.message}"[:300]
     if answer.error in QUOTA_ERRORS or answer.http_status == 429:
-        return SendResult("throttled", retry_after=QUOTA_PAUSE, error=detail)
+        return SendResult("throttled", retry_after=quota_pause, error=detail)
     if answer.error is None or answer.http_status >= 500 or answer.http_status in (0, 401):
         return SendResult("network", error=detail)
     if answer.error in UNREACHABLE_ERRORS:
@@ -122,7 +111,7 @@ class ZaloPort:
                                                     data=message.data, tracking_id=message.tracking_id)
             except TokenUnavailable as exc:
                 return SendResult("network", error=f"token: {exc}")
-            return result_of(answer)
+            return result_of(answer, quota_pause=self.settings.zalo_quota_pause_s)
         body, choices = numbered(message.text, message.buttons)
         if choices:
             await asyncio.to_thread(self._remember, address, choices, message.ref_id)
@@ -133,7 +122,7 @@ class ZaloPort:
             answer = await self.client.send_cs(user_id, message)
         except TokenUnavailable as exc:
             return SendResult("network", error=f"token: {exc}")
-        result = result_of(answer)
+        result = result_of(answer, quota_pause=self.settings.zalo_quota_pause_s)
         if result.status == "ok":
             await asyncio.to_thread(self._count, user_id)
         return result

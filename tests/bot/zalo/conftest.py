@@ -4,6 +4,7 @@ posts signed OA events to the real webhook route and reads what the OA was asked
 from __future__ import annotations
 
 import itertools
+import socket
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -144,3 +145,29 @@ async def zh(zfake: FakeZalo, zrt: Runtime) -> AsyncIterator[ZHarness]:
         yield harness
     finally:
         await harness.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp() -> Any:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message as MessageHandler
+
+    class Keep(MessageHandler):
+        def __init__(self) -> None:
+            super().__init__()
+            self.mails: list[Any] = []
+
+        def handle_message(self, message: Any) -> None:
+            self.mails.append(message)
+
+    handler = Keep()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, handler
+    controller.stop()
