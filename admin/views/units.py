@@ -39,7 +39,8 @@ def _unit_page(request: Request, session: Session, scope: access.Scope, unit: Un
     officers = unitadmin.officers_of(session, scope=scope, unit_id=unit.id) if unit else []  # type: ignore[arg-type]
     qr = None
     if issued is not None:
-        qr = Markup(segno.make(issued["link"] or issued["code"], error="m").svg_inline(scale=4, title="invite"))
+        qr = Markup(segno.make(issued["link"] or issued.get("zalo") or issued["code"], error="m")
+                    .svg_inline(scale=4, title="invite"))
     return render(request, "unit.html", {
         "u": unit, "units": org.list_units(session), "kinds": [k.value for k in UnitKind], "officers": officers,
         "invites": unitadmin.open_invites(session, officer_ids=[o.id for o in officers]),  # type: ignore[misc]
@@ -122,7 +123,8 @@ def invite(request: Request, session: WriteSession, scope: CurrentScope, runtime
     officer = session.get(Officer, officer_id)
     return _unit_page(request, session, scope, session.get(Unit, officer.unit_id),  # type: ignore[union-attr]
                       issued={"link": link, "code": issued.short_code, "expires_at": issued.expires_at,
-                              "name": officer.full_name})  # type: ignore[union-attr]
+                              "name": officer.full_name,  # type: ignore[union-attr]
+                              "zalo": runtime.settings.zalo_oa_link if runtime.settings.zalo_configured else None})
 
 
 @router.post("/invites/{invite_id}/revoke", dependencies=[Csrf])

@@ -8,6 +8,7 @@ processes, see `core.notify.zalo_state`) and one retry.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from dataclasses import dataclass
 from typing import Any, BinaryIO
@@ -15,7 +16,7 @@ from typing import Any, BinaryIO
 import httpx
 
 from core.db import Database
-from core.notify import zalo_state
+from core.notify import zalo_oauth, zalo_state
 from core.notify.zalo_state import TokenPair, TokenUnavailable
 from core.settings import Settings
 from core.types import utcnow
@@ -69,36 +70,7 @@ class ZaloClient:
     async def refresh(self, seen_generation: int) -> str:
         """Refresh once across every process (the waiting ones reuse the winner's token)."""
         return await asyncio.to_thread(zalo_state.refresh_locked, self.db, seen_generation=seen_generation,
-                                       exchange=self.exchange_refresh_token)
-
-    def _oauth(self, form: dict[str, str]) -> TokenPair:
-        s = self.settings
-        if not (s.zalo_app_id and s.zalo_secret_key):
-            raise TokenUnavailable("BANGTIN_ZALO_APP_ID and BANGTIN_ZALO_SECRET_KEY are needed to refresh the token")
-        url = s.zalo_oauth_base.rstrip("/") + "/v4/oa/access_token"
-        try:
-            # Synchronous on purpose: it runs in a thread while the token row is locked.
-            answer = httpx.post(url, data={**form, "app_id": s.zalo_app_id}, headers={"secret_key": s.zalo_secret_key},
-                                timeout=TIMEOUT)
-            body = answer.json()
-        except (httpx.HTTPError, ValueError) as exc:
-            raise TokenUnavailable(f"OAuth: {type(exc).__name__}: {exc}") from exc
-        if answer.status_code != 200 or not body.get("access_token"):
-            raise TokenUnavailable(f"OAuth refused: {body.get('error')} {body.get('error_description') or body.get('message')}")
-        expires = body.get("expires_in")
-        refresh_expires = body.get("refresh_token_expires_in")
-        return TokenPair(body["access_token"], body["refresh_token"], float(expires) if expires else None,
-                         float(refresh_expires) if refresh_expires else None)
-
-    def exchange_refresh_token(self, refresh_token: str) -> TokenPair:
-        return self._oauth({"refresh_token": refresh_token, "grant_type": "refresh_token"})
-
-    def exchange_code(self, code: str, verifier: str | None = None) -> TokenPair:
-        """An authorization code pasted by an administrator (the chain broke) for a new pair."""
-        form = {"code": code.strip(), "grant_type": "authorization_code"}
-        if verifier:
-            form["code_verifier"] = verifier
-        return self._oauth(form)
+                                       exchange=functools.partial(zalo_oauth.refresh, self.settings))
 
     # -- calls --------------------------------------------------------------------------------
     async def _post(self, url: str, *, json: dict[str, Any] | None = None, files: Any = None) -> ZaloAnswer:

@@ -14,7 +14,7 @@ from admin.templating import render
 from core.accounts import access
 from core.errors import NotFound
 from core.notify import outbox as notify
-from core.notify import reminders
+from core.notify import reminders, zalo_state
 from core.notify.models import DeadlineRule, Obligation
 from core.records import audit
 from core.records import report_files as reports
@@ -24,6 +24,8 @@ from i18n.labels import N_
 
 router = APIRouter(tags=["notify"], include_in_schema=False)
 STATUS_LABELS = {"open": N_("open"), "overdue": N_("overdue"), "fulfilled": N_("fulfilled"), "waived": N_("waived")}
+ZNS_EVENTS = ("submission.received", "submission.failed", "review.approved", "review.rejected", "review.changes_requested",
+              "play.first", "reminder.due", "obligation.overdue", "emergency.started")
 STATE_LABELS = {"queued": N_("queued"), "sending": N_("sending"), "sent": N_("sent"), "failed": N_("failed"),
                 "undeliverable": N_("undeliverable")}
 
@@ -199,3 +201,66 @@ def deliveries(request: Request, session: ReadSession, scope: CurrentScope, stat
     return render(request, "notify/deliveries.html", {
         "rows": notify.deliveries(session, state=chosen), "counts": notify.state_counts(session), "state": chosen,
         "state_labels": STATE_LABELS})
+
+
+def _zalo_page(request: Request, session: Session, scope: access.Scope, *, error: str | None = None,
+               status: int = 200) -> Response:
+    from sqlmodel import select
+
+    from core.notify.models import Notification, ZaloToken
+    from core.types import utcnow
+
+    token = session.get(ZaloToken, 1)
+    templates = zalo_state.templates(session)
+    # The events the outbox has carried, those with a template, and the usual ones of review and airing.
+    seen = set(session.exec(select(Notification.event).distinct()).all())
+    events = sorted(seen | set(templates) | set(ZNS_EVENTS))
+    return render(request, "notify/zalo.html", {
+        "token": token, "expired": bool(token and token.access_expires_at and token.access_expires_at <= utcnow()),
+        "templates": templates, "events": events, "may_edit": _may_edit_zalo(scope),
+        "error": error}, status_code=status)
+
+
+def _may_edit_zalo(scope: access.Scope) -> bool:
+    return scope.role == Role.administrator.value
+
+
+@router.get("/notify/zalo", response_class=HTMLResponse)
+def zalo_page(request: Request, session: ReadSession, scope: CurrentScope) -> Response:
+    """The OA token's state and the ZNS templates per event."""
+    _require_view(scope)
+    return _zalo_page(request, session, scope)
+
+
+@router.post("/notify/zalo/templates", dependencies=[Csrf])
+def zalo_template_save(request: Request, session: WriteSession, scope: CurrentScope, event: Annotated[str, Form()],
+                       template_id: Annotated[str, Form()] = "", params: Annotated[str, Form()] = "") -> Response:
+    if not _may_edit_zalo(scope):
+        raise NotFound("not found")
+    pairs = [p.strip() for p in params.replace(";", ",").split(",") if p.strip()]
+    if any("=" not in p for p in pairs):
+        return _zalo_page(request, session, scope, error="params: name=value_key, …", status=422)
+    mapping = {k.strip(): v.strip() for k, v in (p.split("=", 1) for p in pairs)}
+    zalo_state.save_template(session, event=event[:64], template_id=template_id[:64], params=mapping)
+    audit.record(session, actor=actor_for(request, scope.officer), action="zns_template.saved", object_type="zns_template",
+                 object_id=None, after={"event": event, "template_id": template_id, "params": mapping})
+    return RedirectResponse("/notify/zalo", status_code=303)
+
+
+@router.post("/notify/zalo/code", dependencies=[Csrf])
+def zalo_code(request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep,
+              code: Annotated[str, Form()]) -> Response:
+    """An administrator pastes a fresh authorization code: exchanged for a new token pair at once."""
+    if not _may_edit_zalo(scope):
+        raise NotFound("not found")
+    from core.notify import zalo_oauth
+    from core.types import utcnow
+
+    try:
+        pair = zalo_oauth.authorize(runtime.settings, code)
+    except zalo_state.TokenUnavailable as exc:
+        return _zalo_page(request, session, scope, error=str(exc), status=422)
+    zalo_state.store_pair(session, pair=pair, now=utcnow())
+    audit.record(session, actor=actor_for(request, scope.officer), action="zalo_token.authorized",
+                 object_type="zalo_token", object_id=1, after={"by": "authorization code"})
+    return RedirectResponse("/notify/zalo", status_code=303)
