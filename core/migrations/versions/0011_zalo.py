@@ -23,7 +23,7 @@ def upgrade() -> None:
     sa.Column('last_inbound_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('replies_used', sa.Integer(), nullable=False),
     sa.Column('followed', sa.Boolean(), nullable=False),
-    sa.Column('choices', sa.JSON(), nullable=True),
+    sa.Column('choices', sa.JSON(), nullable=False),
     sa.Column('choices_ref', sa.Integer(), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('user_id')
@@ -42,7 +42,7 @@ def upgrade() -> None:
     op.create_table('zns_template',
     sa.Column('event', sa.String(length=64), nullable=False),
     sa.Column('template_id', sa.String(length=64), nullable=False),
-    sa.Column('params', sa.JSON(), nullable=True),
+    sa.Column('params', sa.JSON(), nullable=False),
     sa.Column('is_active', sa.Boolean(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('event')

@@ -12,6 +12,7 @@ import asyncio
 import itertools
 import json
 import secrets
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,9 @@ class FakeZalo:
     files: dict[str, bytes] = field(default_factory=dict)
     downloads: int = 0
     expires_in: int = 90000
+    per_second: float | None = None  # the OA's quota: more messages in any second get -32 ("rate limit")
+    accepted_at: list[float] = field(default_factory=list)
+    over_quota: int = 0
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
@@ -73,6 +77,13 @@ class FakeZalo:
         return request.headers.get("access_token", "") in self.access
 
     def _fault(self) -> web.Response | None:
+        if self.per_second is not None:
+            now = time.monotonic()
+            recent = [t for t in self.accepted_at[-int(self.per_second) - 1:] if t > now - 1.0]
+            if len(recent) >= self.per_second:
+                self.over_quota += 1
+                return web.json_response({"error": -32, "message": "The request exceeds the rate limit"})
+            self.accepted_at.append(now)
         if self.errors:
             code = self.errors.pop(0)
             return web.json_response({"error": code, "message": f"fake error {code}"})
