@@ -112,3 +112,42 @@ async def test_unfollow_closes_the_window_and_a_written_notice_still_works(zh: Z
     from core.notify.models import ZaloContact
     with zh.rt.db.reading() as s:
         assert s.get(ZaloContact, "u108").followed is False
+
+
+async def test_a_download_cut_midway_is_retried_and_an_oversized_file_refused(zh: ZHarness) -> None:
+    await zh.onboard("u109")
+    data = MP4_HEAD + os.urandom(80_000)
+    zh.fake.cut_downloads = 1  # the attachment server drops the connection halfway, once
+    url = zh.fake.add_file(data, name="clip.mp4")
+    await zh.send(attachments("user_send_video", "u109", [{"url": url}]))
+    with zh.rt.db.reading() as s:
+        [asset] = s.exec(select(MediaAsset)).all()
+    assert asset.size_bytes == len(data) and zh.fake.downloads == 2
+    zh.rt.settings.max_upload_mb = 1
+    big = zh.fake.add_file(MP4_HEAD + os.urandom(1_200_000), name="big.mp4")
+    replies = await zh.send(attachments("user_send_file", "u109", [{"url": big, "name": "big.mp4",
+                                                                     "size": str(1_200_000 + len(MP4_HEAD))}]))
+    assert "Tệp này lớn hơn 1 MB" in replies[-1]  # refused from the declared size, before any download
+    with zh.rt.db.reading() as s:
+        assert len(s.exec(select(MediaAsset)).all()) == 1
+
+
+async def test_an_event_left_pending_by_a_dead_process_is_replayed_by_the_worker(zh: ZHarness) -> None:
+    from datetime import timedelta
+
+    from bot.tasks import _replay
+    from core.intake import inbox
+    from core.types import utcnow
+
+    await zh.onboard("u110")
+    payload = text("u110", "/status")
+    with zh.rt.db.unit_of_work() as s:  # stored before the answer, then the web process died
+        inbox.store(s, channel="zalo", key=payload["message"]["msg_id"], payload=payload)
+        row = s.exec(select(InboundUpdate).where(InboundUpdate.key == payload["message"]["msg_id"])).one()
+        row.received_at = utcnow() - timedelta(minutes=5)
+        s.add(row)
+    zh.new_texts("u110")
+    result = await _replay(zh.rt)
+    assert result == {"replayed": 1, "failed": []}
+    assert zh.new_texts("u110")  # the officer got the answer
+    assert all(r.handled_at is not None for r in inbox_rows(zh))
