@@ -143,3 +143,18 @@ def deactivate(request: Request, session: WriteSession, scope: CurrentScope, off
         return _unit_page(request, session, scope, session.get(Unit, scope.officer.unit_id),
                           error=error_text(request.state.language, error), status=422)
     return RedirectResponse(f"/units/{officer.unit_id}", status_code=303)
+
+
+@router.post("/officers/{officer_id}/channels", response_class=HTMLResponse, dependencies=[Csrf])
+def channels(request: Request, session: WriteSession, scope: CurrentScope, officer_id: int,
+             order: Annotated[str, Form(max_length=60)], email: Annotated[str, Form(max_length=254)] = "") -> Response:
+    """Where the officer hears back: the order of channels and the e-mail copy of the web inbox."""
+    try:
+        officer = unitadmin.set_channels(session, scope=scope, officer_id=officer_id, order=order.split(","),
+                                         email=email, actor=actor_for(request, scope.officer))
+    except Invalid as error:
+        session.rollback()
+        officer = session.get(Officer, officer_id)
+        return _unit_page(request, session, scope, session.get(Unit, officer.unit_id) if officer else None,
+                          error=error_text(request.state.language, error), status=422)
+    return RedirectResponse(f"/units/{officer.unit_id}", status_code=303)

@@ -62,3 +62,19 @@ def test_the_deliveries_page_shows_the_channel_used_or_why_none(org, web) -> Non
     sign_in(web, "thanhtra")
     page = web.get("/notify/deliveries").text
     assert "<td>zns</td>" in page and "telegram: no linked chat" in page
+
+
+def test_an_administrator_orders_an_officers_channels_and_sets_the_email(org, web) -> None:
+    with org.db.reading() as s:
+        officer = s.exec(select(Officer).where(Officer.username == "congtacvien")).one()
+    sign_in(web, "quantri")
+    page = web.get(f"/units/{officer.unit_id}")
+    assert f'action="/officers/{officer.id}/channels"' in page.text
+    bad = web.post(f"/officers/{officer.id}/channels", data={"csrf_token": csrf_of(page.text), "order": "fax,web"})
+    assert bad.status_code == 422
+    r = web.post(f"/officers/{officer.id}/channels", data={"csrf_token": csrf_of(page.text), "order": "zalo, web",
+                                                          "email": "ctv@laichau.example"})
+    assert r.status_code == 200
+    with org.db.reading() as s:
+        officer = s.get(Officer, officer.id)
+    assert officer.channel_order == ["zalo", "web"] and officer.email == "ctv@laichau.example"
