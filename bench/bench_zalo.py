@@ -32,26 +32,25 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT)]
 
-import httpx  # noqa: E402
-import uvicorn  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlmodel import func, select  # noqa: E402
+import httpx
+import uvicorn
+from fastapi import FastAPI
+from sqlalchemy import create_engine, text
+from sqlmodel import func, select
 
-from fastapi import FastAPI  # noqa: E402
-
-from bot.web.routes import router as bot_router  # noqa: E402
-from bot.notify.render import render  # noqa: E402
-from bot.notify.tasks import build_senders, limits_of  # noqa: E402
-from bot.zalo.signature import sign  # noqa: E402
-from core import migrate, runtime  # noqa: E402
-from core.intake.models import InboundUpdate, ProcessedUpdate, Submission  # noqa: E402
-from core.notify import delivery  # noqa: E402
-from core.notify.models import Notification, ZaloContact  # noqa: E402
-from core.notify.outbox import notify_many  # noqa: E402
-from core.org.models import ChannelAccount, Officer, Unit  # noqa: E402
-from core.settings import Settings  # noqa: E402
-from core.types import utcnow  # noqa: E402
-from tests.bot.zalo.fake_zalo import FakeZalo, dumps  # noqa: E402
+from bot.notify.render import render
+from bot.notify.tasks import build_senders, limits_of
+from bot.web.routes import router as bot_router
+from bot.zalo.signature import sign
+from core import migrate, runtime
+from core.intake.models import InboundUpdate, ProcessedUpdate, Submission
+from core.notify import delivery
+from core.notify.models import Notification, ZaloContact
+from core.notify.outbox import notify_many
+from core.org.models import ChannelAccount, Officer, Unit
+from core.settings import Settings
+from core.types import utcnow
+from tests.bot.zalo.fake_zalo import FakeZalo, dumps
 
 APP_ID, OA_SECRET = "4242424242", "bench-oa-secret"
 PG_ADMIN = os.environ.get("BANGTIN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -23,9 +23,8 @@ REPLAY_AFTER = timedelta(seconds=60)  # longer than the webhook's own background
 def purge() -> dict[str, Any]:
     """Forget old update ids and log lines and the files of expired upload links (safe to run twice)."""
     rt = runtime.current()
-    with recorded(rt, "intake.purge") as run:
-        with rt.db.unit_of_work() as session:
-            run.result = purge_bookkeeping(session, now=datetime.now(UTC), data_dir=rt.settings.data_path)
+    with recorded(rt, "intake.purge") as run, rt.db.unit_of_work() as session:
+        run.result = purge_bookkeeping(session, now=datetime.now(UTC), data_dir=rt.settings.data_path)
     assert run.result is not None
     return run.result
 

@@ -10,7 +10,7 @@ from typing import Any
 from bot.conversation import ConversationEngine
 from bot.protocol import Inbound
 from bot.zalo.client import ZaloClient
-from bot.zalo.parse import Event, event_of, inbound_of, sniff
+from bot.zalo.parse import Event, event_of, inbound_of, is_from_user, sniff
 from bot.zalo.port import ZaloPort
 from core.errors import ConfigError
 from core.intake import inbox
@@ -42,9 +42,10 @@ def build_zalo(rt: Runtime) -> ZaloApp:
 def _before_conversation(rt: Runtime, ev: Event, inbound: Inbound | None) -> None:
     """The window opens (or the user left), and a typed number becomes the choice it stands for."""
     with rt.db.unit_of_work() as session:
-        if ev.user_id is not None:
-            followed = {"follow": True, "unfollow": False}.get(ev.name)
-            zalo_state.saw_user(session, user_id=ev.user_id, at=ev.at, followed=followed)
+        if ev.user_id is not None and is_from_user(ev):
+            zalo_state.saw_user(session, user_id=ev.user_id, at=ev.at, followed=True if ev.name == "follow" else None)
+        elif ev.user_id is not None and ev.name == "unfollow":
+            zalo_state.unfollowed(session, user_id=ev.user_id)
         if inbound is not None and inbound.kind == "text" and (inbound.text or "").strip().isdigit():
             picked = zalo_state.choice_for(session, user_id=inbound.address, number=int(inbound.text.strip()))  # type: ignore[union-attr]
             if picked is not None:

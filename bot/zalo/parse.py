@@ -60,10 +60,15 @@ def _files(message: dict[str, Any]) -> list[IncomingFile]:
     return files
 
 
+def is_from_user(ev: Event) -> bool:
+    """An event the officer caused (a message, following): it opens the free-reply window."""
+    return ev.name.startswith("user_send_") or ev.name == "follow"
+
+
 def inbound_of(payload: dict[str, Any], ev: Event) -> Inbound | None:
     """The conversation event of a user event; None for events the conversation does not see (unfollow)."""
-    if ev.user_id is None or ev.name == "unfollow":
-        return None
+    if ev.user_id is None or not is_from_user(ev):
+        return None  # unfollow, and the OA's own echoes (oa_send_*), seen/received receipts
     base = Inbound(channel=Channel.zalo, address=ev.user_id, kind="text", update_key=ev.key,
                    message_ref=ev.key, display_name=None)
     if ev.name == "follow":
@@ -83,10 +88,9 @@ def inbound_of(payload: dict[str, Any], ev: Event) -> Inbound | None:
         links = [str((a.get("payload") or {}).get("url") or "") for a in message.get("attachments") or []]
         base.text = " ".join(p for p in [text, *links] if p)
         return base if base.text else None
-    if ev.name in UNSUPPORTED or ev.name.startswith("user_send_"):
-        if ev.name != "user_send_text":
-            base.kind, base.what = "unsupported", UNSUPPORTED.get(ev.name, "other")
-            return base
+    if ev.name != "user_send_text":  # stickers, locations, business cards and whatever Zalo adds next
+        base.kind, base.what = "unsupported", UNSUPPORTED.get(ev.name, "other")
+        return base
     if not text:
         return None
     if text.startswith("/"):

@@ -15,6 +15,7 @@ from typing import Any, BinaryIO
 import httpx
 
 from bot.protocol import Button, DownloadFailed
+from bot.zalo.client import ZaloAnswer, ZaloClient
 from core.db import Database
 from core.intake.rules import IncomingFile
 from core.notify import zalo_state
@@ -22,7 +23,6 @@ from core.notify.delivery import SendResult, ZnsMessage
 from core.notify.zalo_state import TokenUnavailable
 from core.settings import Settings
 from core.types import Channel, MediaKind
-from bot.zalo.client import ZaloAnswer, ZaloClient
 
 log = logging.getLogger("bot.zalo")
 MB = 1024 * 1024

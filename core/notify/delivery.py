@@ -30,9 +30,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from core.db import Database
-from core.notify.models import DeliveryPace, Notification
 from core.notify import channels as routing
 from core.notify import zalo_state
+from core.notify.models import DeliveryPace, Notification
 from core.org.models import ChannelAccount
 from core.types import NotificationState as S
 

@@ -44,6 +44,13 @@ def saw_user(session: Session, *, user_id: str, at: datetime, followed: bool | N
     session.flush()
 
 
+def unfollowed(session: Session, *, user_id: str) -> None:
+    """The user stopped following the OA: no free message reaches them any more."""
+    contact = _contact(session, user_id)
+    contact.followed, contact.updated_at = False, utcnow()
+    session.flush()
+
+
 def count_reply(session: Session, *, user_id: str) -> None:
     """One more free reply spent in the user's window."""
     _contact(session, user_id)

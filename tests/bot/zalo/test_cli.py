@@ -17,7 +17,7 @@ def bangtin(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProce
     clean = {k: v for k, v in os.environ.items() if not k.startswith("BANGTIN_")}
     clean.update({"BANGTIN_DATA_DIR": str(tmp_path / "data"), "BANGTIN_SECRET_KEY": TEST_SECRET, **env})
     return subprocess.run([sys.executable, "-m", "bangtin.cli", *args], env=clean, capture_output=True, text=True,
-                          timeout=120, cwd=tmp_path)
+                          timeout=120, cwd=tmp_path, check=False)
 
 
 @pytest.mark.slow

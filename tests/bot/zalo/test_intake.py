@@ -151,3 +151,12 @@ async def test_an_event_left_pending_by_a_dead_process_is_replayed_by_the_worker
     assert result == {"replayed": 1, "failed": []}
     assert zh.new_texts("u110")  # the officer got the answer
     assert all(r.handled_at is not None for r in inbox_rows(zh))
+
+
+async def test_the_oas_own_echoes_are_stored_but_never_answered(zh: ZHarness) -> None:
+    await zh.onboard("u111")
+    echo = event("oa_send_text", "oa-1", message={"text": "Chào mừng"})
+    echo["recipient"] = {"id": "u111"}
+    before = len(zh.fake.cs)
+    assert (await zh.post(echo)).status_code == 200
+    assert len(zh.fake.cs) == before and zh.fake.texts("oa-1") == []

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import socket
 from datetime import time as dtime
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from sqlmodel import select
 
 from bot.notify.render import render
