@@ -254,6 +254,10 @@ def zalo_lane(folder: Path, n: int, rate: float) -> dict[str, Any]:
 
 
 def main() -> None:
+    import faulthandler
+    import signal
+
+    faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>` prints where a slow run is
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=50)
     parser.add_argument("--messages", type=int, default=1000)
@@ -263,8 +267,10 @@ def main() -> None:
     results: dict[str, Any] = {"webhook": []}
     backends = ["sqlite"] + ([] if args.skip_postgres else ["postgresql"])
     for backend in backends:
+        print(f"webhook on {backend} …", file=sys.stderr, flush=True)
         with tempfile.TemporaryDirectory() as folder:
             results["webhook"].append(webhook(Path(folder), backend, args.events))
+    print("the Zalo lane …", file=sys.stderr, flush=True)
     with tempfile.TemporaryDirectory() as folder:
         results["zalo_lane"] = zalo_lane(Path(folder), args.messages, args.rate)
     ok = all(w["ack"]["p95_s"] < 1.0 and w["exactly_once"] and w["status"] == {200: args.events}

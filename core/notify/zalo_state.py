@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from core.db import Database
 from core.notify.models import ZaloContact, ZaloToken, ZnsTemplate
+from core.notify.outbox import insert_ignoring_duplicates, insert_many_ignoring_duplicates
 from core.types import utcnow
 
 REFRESH_MARGIN = timedelta(minutes=10)  # refresh this long before the access token expires
@@ -25,9 +26,12 @@ REFRESH_MARGIN = timedelta(minutes=10)  # refresh this long before the access to
 # -- the window ---------------------------------------------------------------------------------
 def _contact(session: Session, user_id: str) -> ZaloContact:
     contact = session.get(ZaloContact, user_id)
-    if contact is None:
-        contact = ZaloContact(user_id=user_id)
-        session.add(contact)
+    if contact is None:  # two events of a new user at once: one row, no unique violation
+        insert_many_ignoring_duplicates(session, ZaloContact.__table__, [{  # type: ignore[attr-defined]
+            "user_id": user_id, "replies_used": 0, "followed": True, "choices": [], "updated_at": utcnow()}],
+            returning=("user_id",))
+        contact = session.get(ZaloContact, user_id)
+        assert contact is not None
     return contact
 
 
@@ -130,9 +134,9 @@ def current_token(db: Database, *, seed: TokenPair | None) -> ZaloToken | None:
             return row
     if seed is None:
         return None
-    with db.unit_of_work() as session:
-        if session.get(ZaloToken, 1) is None:
-            session.add(ZaloToken(id=1, access_token=seed.access_token, refresh_token=seed.refresh_token))
+    with db.unit_of_work() as session:  # several processes may seed at once: the first row wins
+        insert_ignoring_duplicates(session, ZaloToken.__table__, {  # type: ignore[attr-defined]
+            "id": 1, "access_token": seed.access_token, "refresh_token": seed.refresh_token, "generation": 0})
     return current_token(db, seed=None)
 
 
