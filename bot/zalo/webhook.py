@@ -16,6 +16,7 @@ from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
 
+from bot.conversation import writing
 from bot.zalo.app import ZaloApp, build_zalo, handle_stored
 from bot.zalo.parse import event_of
 from bot.zalo.signature import verify
@@ -36,7 +37,8 @@ def zalo_for(request: Request) -> ZaloApp:
 
 
 def _store(rt: Runtime, key: str, payload: dict[str, Any]) -> bool:
-    with rt.db.unit_of_work() as session:
+    # `writing`: on SQLite this process's writers queue on a lock, not in SQLite's sleeping busy handler.
+    with writing(rt) as session:
         return inbox.store(session, channel=str(Channel.zalo), key=key, payload=payload)
 
 
