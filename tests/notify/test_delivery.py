@@ -175,8 +175,7 @@ def test_without_a_bot_the_web_lane_still_runs_and_names_why_nothing_could_carry
     assert rt.queue.pending() == 1
     [(officer_id, _)] = add_people(rt, 1, first_chat=900, channel=False)
     _queue(rt, [(officer_id, 0)], event="review.approved")
-    result = deliver_task()
-    assert result.get("undeliverable") == 1
+    deliver_task()
     with rt.db.reading() as s:
         row = s.exec(select(Notification).where(Notification.officer_id == officer_id)).one()
     assert row.state == "undeliverable" and row.channel is None
