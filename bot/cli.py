@@ -15,6 +15,7 @@ from aiogram.types import BotCommand
 
 import i18n
 from bot.telegram.app import build_bot, build_telegram
+from core.errors import ConfigError
 from core.org import invites
 from core.records.audit import Actor
 from core.runtime import Runtime
@@ -38,16 +39,24 @@ async def _bot_username(rt: Runtime) -> str:
 
 
 def create_invite(rt: Runtime, *, unit: str, name: str, phone: str | None, actor: Actor) -> dict[str, Any]:
-    """Issue an invite for the officer `name` of `unit` (code or exact name): deep link and short code."""
-    username = asyncio.run(_bot_username(rt))
+    """Issue an invite for the officer `name` of `unit` (code or exact name): the short code, the Telegram
+    deep link when a bot is configured, the Zalo OA link when one is; refused when no chat channel is."""
+    settings = rt.settings
+    if not settings.telegram_token and not settings.zalo_configured:
+        raise ConfigError("no chat channel is configured: set BANGTIN_TELEGRAM_TOKEN or the BANGTIN_ZALO_* settings")
+    username = asyncio.run(_bot_username(rt)) if settings.telegram_token else None
     with rt.db.unit_of_work() as session:
         issued = invites.invite_officer(session, unit_ref=unit, full_name=name, phone=phone, actor=actor)
-    return {
-        "deep_link": f"https://t.me/{username}?start={issued.token}",
+    result: dict[str, Any] = {
         "short_code": issued.short_code,
+        "deep_link": f"https://t.me/{username}?start={issued.token}" if username else None,
         "expires_at": issued.expires_at.isoformat(),
         "officer_id": issued.officer_id,
     }
+    if settings.zalo_configured:
+        # On Zalo the officer follows the OA and sends the short code as a message.
+        result["zalo_oa_link"] = settings.zalo_oa_link
+    return result
 
 
 COMMANDS = (

@@ -50,11 +50,30 @@ class Settings(BaseSettings):
     telegram_webhook_secret: str | None = None
     telegram_download_limit_mb: int = 20
 
+    # Zalo Official Account (Open API v3): the hosts are settings so tests and a proxy can replace them.
     zalo_app_id: str | None = None
-    zalo_secret_key: str | None = None
-    zalo_oa_access_token: str | None = None
+    zalo_secret_key: str | None = None  # the app secret (OAuth token refresh)
+    zalo_oa_secret_key: str | None = None  # signs the webhook events (X-ZEvent-Signature)
+    zalo_oa_access_token: str | None = None  # the first pair; later pairs live in the database
     zalo_oa_refresh_token: str | None = None
-    zalo_webhook_secret: str | None = None
+    zalo_api_base: str = "https://openapi.zalo.me"
+    zalo_oauth_base: str = "https://oauth.zaloapp.com"
+    zalo_zns_base: str = "https://business.openapi.zalo.me"
+    zalo_oa_link: str | None = None  # the OA's follow link or QR page shown on the invite page
+    zalo_event_max_age_s: int = Field(default=24 * 3600, ge=60)  # older signed events are replays
+    zalo_window_hours: float = Field(default=48.0, gt=0)  # free replies after the officer's last message …
+    zalo_window_messages: int = Field(default=8, ge=0)  # … at most this many of them
+    zalo_per_second: float = Field(default=8.0, gt=0)  # the outbox's Zalo lane (consultation messages)
+    zns_per_second: float = Field(default=4.0, gt=0)  # the ZNS lane (templates by phone)
+    zalo_quota_pause_s: float = Field(default=60.0, gt=0)  # the lane waits this long after a quota error
+
+    # E-mail for officers without chat (the web inbox's copy); unset host: no e-mail.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "bangtin@localhost"
+    smtp_starttls: bool = False
 
     whisper_model: Path | None = None
     whisper_model_vi: Path | None = None
@@ -141,6 +160,10 @@ class Settings(BaseSettings):
     @property
     def public_url(self) -> str:
         return (self.base_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def zalo_configured(self) -> bool:
+        return bool(self.zalo_app_id and self.zalo_oa_secret_key)
 
     @property
     def is_sqlite(self) -> bool:

@@ -48,7 +48,8 @@ def _unit_page(request: Request, session: Session, scope: access.Scope, unit: Un
     officers = unitadmin.officers_of(session, scope=scope, unit_id=unit.id) if unit else []  # type: ignore[arg-type]
     qr = None
     if issued is not None:
-        qr = Markup(segno.make(issued["link"] or issued["code"], error="m").svg_inline(scale=4, title="invite"))
+        qr = Markup(segno.make(issued["link"] or issued.get("zalo") or issued["code"], error="m")
+                    .svg_inline(scale=4, title="invite"))
     return render(request, "unit.html", {
         "u": unit, "units": org.list_units(session), "kinds": [k.value for k in UnitKind], "officers": officers,
         "invites": unitadmin.open_invites(session, officer_ids=[o.id for o in officers]),  # type: ignore[misc]
@@ -125,15 +126,16 @@ def invite(request: Request, session: WriteSession, scope: CurrentScope, runtime
         issued = unitadmin.invite(session, scope=scope, officer_id=officer_id, actor=actor_for(request, scope.officer))
     except Invalid as error:
         session.rollback()
-        officer = session.get(Officer, officer_id)
-        return _unit_page(request, session, scope, session.get(Unit, officer.unit_id) if officer else None,
+        found = session.get(Officer, officer_id)
+        return _unit_page(request, session, scope, session.get(Unit, found.unit_id) if found else None,
                           error=error_text(request.state.language, error), status=422)
     bot = runtime.settings.telegram_bot_username
     link = f"https://t.me/{bot}?start={issued.token}" if bot else None
     officer = session.get(Officer, officer_id)  # exists: invite() has just found it
     return _unit_page(request, session, scope, session.get(Unit, officer.unit_id),  # type: ignore[union-attr]
                       issued={"link": link, "code": issued.short_code, "expires_at": issued.expires_at,
-                              "name": officer.full_name})  # type: ignore[union-attr]
+                              "name": officer.full_name,  # type: ignore[union-attr]
+                              "zalo": runtime.settings.zalo_oa_link if runtime.settings.zalo_configured else None})
 
 
 @router.post("/invites/{invite_id}/revoke", dependencies=[Csrf])
@@ -159,4 +161,19 @@ def deactivate(request: Request, session: WriteSession, scope: CurrentScope, off
             error=error_text(request.state.language, error),
             status=422,
         )
+    return RedirectResponse(f"/units/{officer.unit_id}", status_code=303)
+
+
+@router.post("/officers/{officer_id}/channels", response_class=HTMLResponse, dependencies=[Csrf])
+def channels(request: Request, session: WriteSession, scope: CurrentScope, officer_id: int,
+             order: Annotated[str, Form(max_length=60)], email: Annotated[str, Form(max_length=254)] = "") -> Response:
+    """Where the officer hears back: the order of channels and the e-mail copy of the web inbox."""
+    try:
+        officer = unitadmin.set_channels(session, scope=scope, officer_id=officer_id, order=order.split(","),
+                                         email=email, actor=actor_for(request, scope.officer))
+    except Invalid as error:
+        session.rollback()
+        found = session.get(Officer, officer_id)
+        return _unit_page(request, session, scope, session.get(Unit, found.unit_id) if found else None,
+                          error=error_text(request.state.language, error), status=422)
     return RedirectResponse(f"/units/{officer.unit_id}", status_code=303)

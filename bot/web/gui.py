@@ -7,18 +7,24 @@ import secrets
 import shutil
 from pathlib import Path
 from typing import Annotated, BinaryIO
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 import i18n
 from admin.deps import CurrentOfficer, csrf_token, require_csrf
+from bot import texts
 from bot.conversation import ConversationEngine
+from bot.notify.render import render as notify_render
 from bot.protocol import Button, Inbound, Reply
 from bot.web.templating import render
 from bot.web.words import webify
 from core.intake.rules import IncomingFile
+from core.notify import webinbox
+from core.notify.delivery import RenderError
+from core.notify.models import Notification
 from core.org.models import Officer
 from core.review import worklist
 from core.runtime import Runtime
@@ -69,14 +75,36 @@ class WebPort:
         await asyncio.to_thread(copy)
 
 
+def _inbox_text(row: Notification, tz: ZoneInfo) -> str:
+    try:
+        return notify_render(row.event, row.payload or {}, row.language, tz=tz).text
+    except RenderError:
+        return row.event
+
+
 def _page(request: Request, rt: Runtime, officer_id: int, language: str, replies: list[Reply]) -> HTMLResponse:
+    tz = rt.settings.tz
     with rt.db.reading() as session:
         mine = worklist.own_submissions(session, officer_id=officer_id, limit=5)
+        inbox = [(row.id, _inbox_text(row, tz), texts.when(row.sent_at, language, tz), row.read_at is None)
+                 for row in webinbox.messages(session, officer_id=officer_id)]
+        unread = webinbox.unread_count(session, officer_id=officer_id)
     shown = [Reply(webify(r.text, language), r.buttons, r.reply_to, r.ref_id) for r in replies]
     return render(request, "gui.html", language, {
         "replies": shown, "nonce": secrets.token_urlsafe(12), "csrf_token": csrf_token(request),
-        "mine": mine, "chunked_above": CHUNKED_ABOVE, "chunk": MB,
+        "mine": mine, "chunked_above": CHUNKED_ABOVE, "chunk": MB, "inbox": inbox, "unread": unread,
     })
+
+
+@router.post("/gui/read", include_in_schema=False, dependencies=[Depends(require_csrf)])
+async def gui_mark_read(request: Request, officer: CurrentOfficer,
+                        notification: Annotated[str, Form(max_length=20)] = "") -> RedirectResponse:
+    """Mark one inbox message (or all of them) as read, then back to the page."""
+    rt: Runtime = request.app.state.runtime
+    with rt.db.unit_of_work() as session:
+        webinbox.mark_read(session, officer_id=officer.id,  # type: ignore[arg-type]
+                           notification_id=int(notification) if notification.isdigit() else None)
+    return RedirectResponse("/gui#inbox", status_code=303)
 
 
 @router.get("/gui", response_class=HTMLResponse, include_in_schema=False)

@@ -16,7 +16,7 @@ import itertools
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -27,11 +27,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from core.db import Database
+from core.notify import channels as routing
+from core.notify import zalo_state
 from core.notify.models import DeliveryPace, Notification
-from core.org.models import ChannelAccount, Officer
+from core.org.models import ChannelAccount
 from core.types import NotificationState as S
 
 log = logging.getLogger("notify.delivery")
@@ -41,9 +43,10 @@ P = DeliveryPace.__table__  # type: ignore[attr-defined]
 
 @dataclass(frozen=True, slots=True)
 class SendResult:
-    """What the platform answered, in four words: ok, retry_after (429), blocked (403), network; or rejected."""
+    """What the platform answered: ok, retry_after (429 for one chat), throttled (a quota of the whole channel),
+    blocked (403), network; or rejected. `error` on ok is a note kept with the row (e.g. the e-mail copy failed)."""
 
-    status: Literal["ok", "retry_after", "blocked", "network", "rejected"]
+    status: Literal["ok", "retry_after", "throttled", "blocked", "network", "rejected"]
     retry_after: float = 0.0
     error: str | None = None
 
@@ -52,6 +55,15 @@ class Sender(Protocol):
     """A channel's outbound side as delivery sees it (bot/notify implements it for Telegram)."""
 
     async def deliver(self, address: str, message: Any) -> SendResult: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ZnsMessage:
+    """A Zalo Notification Service template message, chosen when the free Zalo window is closed."""
+
+    template_id: str
+    data: dict[str, str]
+    tracking_id: str
 
 
 class RenderError(Exception):
@@ -71,20 +83,27 @@ class Limits:
     lease_seconds: float = 120.0  # a 'sending' row older than this goes back to the queue
     max_wait: float = 3.0  # never hold a claimed row longer than this waiting for a slot
     late: float = 0.04  # a slot missed by more than this (a stalled loop) is dropped, so sends never bunch
+    rates: dict[str, float] = field(default_factory=dict)  # per lane (zalo, zns, web); others use per_second
+    window_hours: float = 48.0  # Zalo's free-reply window …
+    window_messages: int = 8  # … and its message count
+
+    def rate(self, lane: str) -> float:
+        return self.rates.get(lane, self.per_second)
 
 
 @dataclass(slots=True)
 class Claimed:
     id: int
     officer_id: int
-    account_id: int
-    channel: str
+    account_id: int | None
+    channel: str  # the lane: telegram | zalo | zns | web
     address: str
     event: str
     payload: dict[str, Any]
     language: str
     attempts: int
     backlogged: bool = False  # its chat has more waiting: sent before the others when free
+    zns: ZnsMessage | None = None  # set on the zns lane: the template instead of a rendered text
 
 
 @dataclass(slots=True)
@@ -137,10 +156,10 @@ def claim_batch(db: Database, *, now: float, limit: int, channels: set[str], qui
     now_dt = _as_dt(now)
     with db.unit_of_work() as session:
         waits: list[float] = []
-        for channel in channels:
-            blocked = channel_blocked_until(session, channel=channel)
-            if blocked > now:
-                return [], blocked - now
+        # A lane in back-off (network failures, a quota) waits; the others go on.
+        blocked = {c: until for c in channels if (until := channel_blocked_until(session, channel=c)) > now}
+        if blocked and len(blocked) == len(channels):
+            return [], min(blocked.values()) - now
         quiet_end = quiet_until(at=now, start=quiet[0], end=quiet[1], tz=tz)
         if quiet_end is not None:  # non-urgent rows wait for the morning; urgent ones go at once
             session.execute(update(N).where(N.c.state == S.queued.value, N.c.urgent.is_(False),
@@ -182,43 +201,43 @@ def claim_batch(db: Database, *, now: float, limit: int, channels: set[str], qui
                 waits.append(float(chat_free) - now)
             return [], min(waits) if waits else None
         officers = {h.officer_id for h in heads}
-        accounts = _active_accounts(session, officer_ids=officers, channels=channels)
-        keys = [chat_key(a.channel, a.external_id) for a in accounts.values()]
+        reach = routing.reach_of(session, officer_ids=officers, now=now_dt, window_hours=limits.window_hours,
+                                  window_messages=limits.window_messages)
+        templates = zalo_state.templates(session) if "zns" in channels else {}
+        routes = {h.id: (routing.choose(reach[h.officer_id], event=h.event, templates=set(templates), lanes=channels)
+                         if h.officer_id in reach else "the officer is deactivated") for h in heads}
+        keys = [chat_key(r.lane, r.address) for r in routes.values() if isinstance(r, routing.Route)]
         _ensure_pace(session, keys)
         pace = dict(session.execute(select(P.c.key, P.c.next_at).where(P.c.key.in_(keys))).all()) if keys else {}
         claimed: list[Claimed] = []
         for head in heads:
             if len(claimed) >= limit:
                 break
-            account = accounts.get(head.officer_id)
-            if account is None:
+            route = routes[head.id]
+            if not isinstance(route, routing.Route):
                 session.execute(update(N).where(N.c.id == head.id, N.c.state == S.queued.value).values(
-                    state=S.undeliverable.value, error="no active channel: the officer has no reachable chat account"))
+                    state=S.undeliverable.value, channel=None, error=f"no channel could carry it: {route}"))
                 continue
-            key = chat_key(account.channel, account.external_id)
+            if route.lane in blocked:
+                waits.append(blocked[route.lane] - now)
+                continue
+            key = chat_key(route.lane, route.address)
             if pace.get(key, 0.0) > now:
                 waits.append(pace[key] - now)
                 continue
             won = session.execute(update(N).where(N.c.id == head.id, N.c.state == S.queued.value).values(
-                state=S.sending.value, attempts=N.c.attempts + 1, channel_account_id=account.id,
-                not_before=_as_dt(now + limits.lease_seconds))).rowcount  # type: ignore[attr-defined]  # CursorResult
+                state=S.sending.value, attempts=N.c.attempts + 1, channel_account_id=route.account_id,
+                channel=route.lane, not_before=_as_dt(now + limits.lease_seconds))).rowcount  # type: ignore[attr-defined]  # CursorResult
             if won:
-                claimed.append(Claimed(head.id, head.officer_id, account.id, account.channel, account.external_id,  # type: ignore[arg-type]
+                zns = None
+                if route.template is not None:
+                    template = templates[route.template]
+                    zns = ZnsMessage(template.template_id, zalo_state.template_data(template, head.payload or {}),
+                                     f"n{head.id}")
+                claimed.append(Claimed(head.id, head.officer_id, route.account_id, route.lane, route.address,
                                        head.event, head.payload or {}, head.language, head.attempts + 1,
-                                       head.id in first))
+                                       head.id in first, zns))
         return claimed, (None if claimed else (min(waits) if waits else 0.05))
-
-
-def _active_accounts(session: Session, *, officer_ids: set[int], channels: set[str]) -> dict[int, ChannelAccount]:
-    rows: Sequence[ChannelAccount] = session.execute(
-        select(ChannelAccount).join(Officer, col(Officer.id) == ChannelAccount.officer_id).where(
-        col(ChannelAccount.officer_id).in_(officer_ids), col(ChannelAccount.is_active).is_(True),
-        col(ChannelAccount.channel).in_(channels), col(Officer.is_active).is_(True))
-        .order_by(col(ChannelAccount.bound_at).desc())).scalars().all()
-    found: dict[int, ChannelAccount] = {}
-    for account in rows:
-        found.setdefault(account.officer_id, account)  # the most recently bound account
-    return found
 
 
 def reserve_slot(db: Database, *, key: str, gap: float, now: float) -> float:
@@ -245,11 +264,11 @@ def record(db: Database, *, claimed: Claimed, result: SendResult, started: float
     with db.unit_of_work() as session:
         _ensure_pace(session, [key, claimed.channel])
         if result.status == "ok":
-            session.execute(
-                update(N).where(row).values(state=S.sent.value, sent_at=_as_dt(now), error=None, not_before=None)
-            )
-            # From the answer, not the request: the server saw this message before we saw its answer.
-            session.execute(update(P).where(P.c.key == key).values(next_at=now + limits.chat_gap))
+            session.execute(update(N).where(row).values(state=S.sent.value, sent_at=_as_dt(now), error=result.error,
+                                                        not_before=None))
+            if claimed.channel != "web":  # the inbox has no flood limit per person
+                # From the answer, not the request: the server saw this message before we saw its answer.
+                session.execute(update(P).where(P.c.key == key).values(next_at=now + limits.chat_gap))
             session.execute(update(P).where(P.c.key == claimed.channel, P.c.failures > 0).values(failures=0))
             return S.sent.value
         if result.status == "retry_after":  # flood control for this chat: wait what Telegram says
@@ -257,8 +276,14 @@ def record(db: Database, *, claimed: Claimed, result: SendResult, started: float
                                                         error=f"429: retry after {result.retry_after:g} s"))
             session.execute(update(P).where(P.c.key == key).values(next_at=now + result.retry_after + 0.05))
             return "retry"
+        if result.status == "throttled":  # the whole lane's quota (Zalo's OA limits): every worker pauses it
+            session.execute(update(N).where(row).values(state=S.queued.value, not_before=None,
+                                                        error=f"quota: {result.error or 'slow down'}"))
+            session.execute(update(P).where(P.c.key == claimed.channel).values(
+                next_at=now + result.retry_after, failures=P.c.failures + 1))
+            return "retry"
         if result.status == "blocked":
-            account = session.get(ChannelAccount, claimed.account_id)
+            account = session.get(ChannelAccount, claimed.account_id) if claimed.account_id else None
             if account is not None and account.is_active:
                 account.is_active = False
                 account.unreachable_since = _as_dt(now)
@@ -316,13 +341,13 @@ async def deliver_pass(db: Database, *, senders: dict[str, Sender], render: Rend
 
     async def send_one(item: Claimed) -> None:
         try:
-            message = render(item.event, item.payload, item.language)
+            message = item.zns if item.zns is not None else render(item.event, item.payload, item.language)
         except RenderError as exc:
             await run(fail_unrenderable, db, claimed=item, error=str(exc))
             stats.counts["failed"] += 1
             return
         for _ in range(20):
-            slot = await run(reserve_slot, db, key=item.channel, gap=1.0 / limits.per_second, now=clock())
+            slot = await run(reserve_slot, db, key=item.channel, gap=1.0 / limits.rate(item.channel), now=clock())
             if slot - clock() > limits.max_wait:
                 await run(release, db, claimed=item)
                 stats.counts["released"] += 1

@@ -1,5 +1,5 @@
-"""Tables of notify: Notification, DeliveryPace, DeadlineRule, DeadlineRuleUnit, DeadlineRuleVersion,
-Obligation, Reminder."""
+"""Tables of notify: Notification, DeliveryPace, DeadlineRule(+Unit, +Version), Obligation, Reminder, and the Zalo
+channel's state (ZaloContact, ZaloToken, ZnsTemplate)."""
 
 from __future__ import annotations
 
@@ -105,6 +105,8 @@ class Notification(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     error: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    channel: str | None = Field(default=None, sa_type=String(16))  # the channel that carried it (telegram|zalo|zns|web)
+    read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # web inbox: when the officer read it
 
 
 class DeliveryPace(SQLModel, table=True):
@@ -132,3 +134,48 @@ class DeadlineRuleVersion(SQLModel, table=True):
     changed_by_id: int | None = Field(default=None, foreign_key="officer.id")
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     note: str | None = Field(default=None, sa_type=Text)
+
+
+class ZaloContact(SQLModel, table=True):
+    """One Zalo user as the OA sees them: the free-reply window and the choices last offered.
+
+    In the database so every web process and worker sees the same window: Zalo allows free
+    (consultation) replies for 48 hours after the user's last message, at most 8 of them.
+    """
+
+    __tablename__ = "zalo_contact"
+
+    user_id: str = Field(sa_type=String(64), primary_key=True)
+    last_inbound_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    replies_used: int = 0  # consultation messages sent since `last_inbound_at`
+    followed: bool = True
+    choices: list[list[str]] = Field(default_factory=list, sa_type=JSON)  # [[action, value], …] numbered from 1
+    choices_ref: int | None = None  # the draft those choices belong to
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ZaloToken(SQLModel, table=True):
+    """The OA's OAuth pair (one row, id 1). Refresh tokens are single-use: the row is locked while refreshing."""
+
+    __tablename__ = "zalo_token"
+
+    id: int = Field(default=1, primary_key=True)
+    access_token: str = Field(sa_type=Text)
+    refresh_token: str = Field(sa_type=Text)
+    access_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # None: unknown (from settings)
+    refresh_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    generation: int = 0  # +1 per refresh: a worker that waited on the lock sees someone else refreshed
+    refreshed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    broken: str | None = Field(default=None, sa_type=Text)  # why the chain broke: an administrator pastes a new code
+
+
+class ZnsTemplate(SQLModel, table=True):
+    """A ZNS template approved by Zalo for one event: its id and which payload value fills each parameter."""
+
+    __tablename__ = "zns_template"
+
+    event: str = Field(sa_type=String(64), primary_key=True)
+    template_id: str = Field(sa_type=String(64))
+    params: dict[str, str] = Field(default_factory=dict, sa_type=JSON)  # template parameter -> payload key
+    is_active: bool = True
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import String, UniqueConstraint
+from sqlalchemy import JSON, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.types import UTCDateTime, utcnow
@@ -50,6 +50,9 @@ class Officer(SQLModel, table=True):
     unit_id: int = Field(foreign_key="unit.id", index=True)
     full_name: str = Field(sa_type=String(160))
     phone: str | None = Field(default=None, sa_type=String(32))  # personal data: only if given
+    email: str | None = Field(default=None, sa_type=String(254))  # personal data: the web inbox's e-mail copy
+    # Where notifications go, first that can carry one wins (telegram, zalo, web); None: the default order.
+    channel_order: list[str] | None = Field(default=None, sa_type=JSON)
     role: str = Field(default="contributor", sa_type=String(32), index=True)  # Role
     username: str | None = Field(default=None, sa_type=String(64), unique=True, index=True)
     password_hash: str | None = Field(default=None, sa_type=String(255))

@@ -126,3 +126,25 @@ def deactivate(session: Session, *, scope: access.Scope, officer_id: int, actor:
 
 def is_current(unit: Unit, on: date) -> bool:
     return (unit.valid_from is None or unit.valid_from <= on) and (unit.valid_to is None or on <= unit.valid_to)
+
+
+CHANNEL_NAMES = ("telegram", "zalo", "web")
+
+
+def set_channels(session: Session, *, scope: access.Scope, officer_id: int, order: list[str], email: str | None,
+                 actor: audit.Actor) -> Officer:
+    """The officer's notification channels, first that can carry a message wins, and the e-mail for the web inbox."""
+    officer = _managed(session, scope, officer_id)
+    cleaned = list(dict.fromkeys(c.strip().lower() for c in order if c.strip()))
+    if not cleaned or any(c not in CHANNEL_NAMES for c in cleaned):
+        raise Invalid("channels: telegram, zalo, web in the order wanted", field="channels")
+    email = (email or "").strip() or None
+    if email and ("@" not in email or " " in email or len(email) > 254):
+        raise Invalid("not an e-mail address", field="email")
+    before = audit.snapshot(officer)
+    officer.channel_order, officer.email = cleaned, email
+    session.add(officer)
+    session.flush()
+    audit.record(session, actor=actor, action="officer.updated", object_type="officer", object_id=officer.id,
+                 before=before, after=audit.snapshot(officer))
+    return officer

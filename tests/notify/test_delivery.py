@@ -93,7 +93,7 @@ async def test_403_marks_the_chat_unreachable_and_later_messages_undeliverable(n
     await deliver(nrt)
     with nrt.db.reading() as s:
         later = s.exec(select(Notification).where(Notification.event == "play.first")).one()
-    assert later.state == "undeliverable" and "no active channel" in (later.error or "")
+    assert later.state == "undeliverable" and "no channel could carry it" in (later.error or "")
     assert len([c for c in tg.calls if int(c.get("chat_id", 0)) == chat]) == 1  # asked Telegram once only
 
 
@@ -166,14 +166,17 @@ async def test_a_second_pass_finds_nothing_to_send(nrt, tg) -> None:
     assert stats.counts["sent"] == 0 and len(tg.delivered()) == 3
 
 
-def test_without_a_bot_the_minute_tick_queues_no_delivery_and_the_outbox_waits(make_runtime) -> None:
+def test_without_a_bot_the_web_lane_still_runs_and_names_why_nothing_could_carry_it(make_runtime) -> None:
     from bot.notify.tasks import deliver as deliver_task
     from bot.notify.tasks import tick
 
-    rt = make_runtime()  # the demo without BANGTIN_TELEGRAM_TOKEN
+    rt = make_runtime()  # the demo without BANGTIN_TELEGRAM_TOKEN: the web inbox is still a channel
     tick()
-    assert rt.queue.pending() == 0
-    assert deliver_task() == {"skipped": "no telegram token"}
-    with_bot = make_runtime(telegram_token="123:abc")
-    tick()
-    assert with_bot.queue.pending() == 1
+    assert rt.queue.pending() == 1
+    [(officer_id, _)] = add_people(rt, 1, first_chat=900, channel=False)
+    _queue(rt, [(officer_id, 0)], event="review.approved")
+    deliver_task()
+    with rt.db.reading() as s:
+        row = s.exec(select(Notification).where(Notification.officer_id == officer_id)).one()
+    assert row.state == "undeliverable" and row.channel is None
+    assert "telegram: not configured" in (row.error or "") and "web: no login and no e-mail" in (row.error or "")

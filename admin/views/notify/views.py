@@ -14,7 +14,7 @@ from admin.templating import render
 from core.accounts import access
 from core.errors import NotFound
 from core.notify import outbox as notify
-from core.notify import reminders
+from core.notify import reminders, zalo_state
 from core.notify.models import DeadlineRule, Obligation
 from core.records import audit
 from core.records import report_files as reports
@@ -24,8 +24,24 @@ from i18n.labels import N_
 
 router = APIRouter(tags=["notify"], include_in_schema=False)
 STATUS_LABELS = {"open": N_("open"), "overdue": N_("overdue"), "fulfilled": N_("fulfilled"), "waived": N_("waived")}
-STATE_LABELS = {"queued": N_("queued"), "sending": N_("sending"), "sent": N_("sent"), "failed": N_("failed"),
-                "undeliverable": N_("undeliverable")}
+ZNS_EVENTS = (
+    "submission.received",
+    "submission.failed",
+    "review.approved",
+    "review.rejected",
+    "review.changes_requested",
+    "play.first",
+    "reminder.due",
+    "obligation.overdue",
+    "emergency.started",
+)
+STATE_LABELS = {
+    "queued": N_("queued"),
+    "sending": N_("sending"),
+    "sent": N_("sent"),
+    "failed": N_("failed"),
+    "undeliverable": N_("undeliverable"),
+}
 
 
 def _may_edit(scope: access.Scope) -> bool:
@@ -42,8 +58,15 @@ def _require_edit(scope: access.Scope) -> None:
         raise NotFound("not found")
 
 
-def _obligations_page(request: Request, session: Session, scope: access.Scope, runtime: Runtime, *,
-                      error: str | None = None, status: int = 200) -> Response:
+def _obligations_page(
+    request: Request,
+    session: Session,
+    scope: access.Scope,
+    runtime: Runtime,
+    *,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
     """Everything for editors and inspectors; an obligated unit's own officers see their unit's rows only."""
     today = runtime.settings.today()
     groups = reminders.overview(session, today=today)
@@ -53,8 +76,12 @@ def _obligations_page(request: Request, session: Session, scope: access.Scope, r
             raise NotFound("not found")
         groups = [(rule, [(o, u) for o, u in rows if o.unit_id == scope.officer.unit_id]) for rule, rows in groups]
         groups = [(rule, rows) for rule, rows in groups if rows]  # none: the page says so
-    uploadable = {o.id for rule, rows in groups for o, _ in rows
-                  if o.status in reminders.OPEN and reports.may_upload(scope.officer, o, rule)}
+    uploadable = {
+        o.id
+        for rule, rows in groups
+        for o, _ in rows
+        if o.status in reminders.OPEN and reports.may_upload(scope.officer, o, rule)
+    }
     files = reports.reports_for(session, obligation_ids=[o.id for _, rows in groups for o, _ in rows])  # type: ignore[misc]
     return render(
         request,
@@ -88,19 +115,36 @@ def _report_target(session: Session, scope: access.Scope, obligation_id: int) ->
 
 
 @router.post("/notify/obligations/{obligation_id}/report", dependencies=[Csrf])
-def report_upload(request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep,
-                  obligation_id: int, file: UploadFile) -> Response:
+def report_upload(
+    request: Request,
+    session: WriteSession,
+    scope: CurrentScope,
+    runtime: RuntimeDep,
+    obligation_id: int,
+    file: UploadFile,
+) -> Response:
     obligation, rule = _report_target(session, scope, obligation_id)
     if not reports.may_upload(scope.officer, obligation, rule):
         raise NotFound("not found")
     try:
-        row, asset = reports.upload_report(session, store=runtime.store, obligation_id=obligation_id,
-                                           officer=scope.officer, stream=file.file, filename=file.filename or "")
+        row, asset = reports.upload_report(
+            session,
+            store=runtime.store,
+            obligation_id=obligation_id,
+            officer=scope.officer,
+            stream=file.file,
+            filename=file.filename or "",
+        )
     except reports.ReportRefused as refused:
         return _obligations_page(request, session, scope, runtime, error=refused.reason, status=422)
-    audit.record(session, actor=actor_for(request, scope.officer), action="obligation.fulfilled",
-                 object_type="obligation", object_id=row.id,
-                 after={"note": row.note, "status": row.status, "report_asset_id": asset.id, "sha256": asset.sha256})
+    audit.record(
+        session,
+        actor=actor_for(request, scope.officer),
+        action="obligation.fulfilled",
+        object_type="obligation",
+        object_id=row.id,
+        after={"note": row.note, "status": row.status, "report_asset_id": asset.id, "sha256": asset.sha256},
+    )
     return RedirectResponse("/notify/obligations", status_code=303)
 
 
@@ -115,21 +159,31 @@ def report_download(session: ReadSession, scope: CurrentScope, runtime: RuntimeD
     name = asset.filename or "report"
     fallback = name.encode("ascii", "ignore").decode().replace('"', "") or "report"
     disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
-    return StreamingResponse(runtime.store.open(asset.sha256), media_type=asset.mime or "application/octet-stream",
-                             headers={"Content-Disposition": disposition, "X-Content-Type-Options": "nosniff"})
+    return StreamingResponse(
+        runtime.store.open(asset.sha256),
+        media_type=asset.mime or "application/octet-stream",
+        headers={"Content-Disposition": disposition, "X-Content-Type-Options": "nosniff"},
+    )
 
 
 @router.post("/notify/obligations/{obligation_id}/fulfil", dependencies=[Csrf])
-def fulfil(request: Request, session: WriteSession, scope: CurrentScope, obligation_id: int,
-           note: Annotated[str, Form()] = "") -> Response:
+def fulfil(
+    request: Request, session: WriteSession, scope: CurrentScope, obligation_id: int, note: Annotated[str, Form()] = ""
+) -> Response:
     _require_edit(scope)
     if session.get(Obligation, obligation_id) is None:
         raise NotFound("not found")
     if not note.strip():
         return RedirectResponse("/notify/obligations?error=note", status_code=303)
     row = reminders.fulfil_by_editor(session, obligation_id=obligation_id, officer_id=scope.officer.id, note=note)  # type: ignore[arg-type]
-    audit.record(session, actor=actor_for(request, scope.officer), action="obligation.fulfilled",
-                 object_type="obligation", object_id=row.id, after={"note": row.note, "status": row.status})
+    audit.record(
+        session,
+        actor=actor_for(request, scope.officer),
+        action="obligation.fulfilled",
+        object_type="obligation",
+        object_id=row.id,
+        after={"note": row.note, "status": row.status},
+    )
     return RedirectResponse("/notify/obligations", status_code=303)
 
 
@@ -140,9 +194,18 @@ def rules(request: Request, session: ReadSession, scope: CurrentScope) -> Respon
 
 
 def _rule_page(request: Request, rule: DeadlineRule, *, error: str | None = None, status: int = 200) -> Response:
-    return render(request, "notify/rule.html", {
-        "rule": rule, "error": error, "kinds": [k.value for k in UnitKind], "categories": [c.value for c in Category],
-        "media_kinds": [k.value for k in MediaKind]}, status_code=status)
+    return render(
+        request,
+        "notify/rule.html",
+        {
+            "rule": rule,
+            "error": error,
+            "kinds": [k.value for k in UnitKind],
+            "categories": [c.value for c in Category],
+            "media_kinds": [k.value for k in MediaKind],
+        },
+        status_code=status,
+    )
 
 
 @router.get("/notify/rules/{rule_id}", response_class=HTMLResponse)
@@ -159,14 +222,25 @@ def _ints(text: str) -> list[int]:
 
 
 @router.post("/notify/rules/{rule_id}", dependencies=[Csrf])
-def rule_save(request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep, rule_id: int,
-              name: Annotated[str, Form()], due_day: Annotated[int, Form(ge=1, le=31)],
-              reminder_offsets: Annotated[str, Form()] = "", min_count: Annotated[int, Form(ge=1, le=100)] = 1,
-              due_month: Annotated[str, Form()] = "", period_cutoff_day: Annotated[str, Form()] = "",
-              due_exclusive: Annotated[bool, Form()] = False, is_active: Annotated[bool, Form()] = False,
-              applies_to_kinds: Annotated[list[str] | None, Form()] = None,
-              fulfil_categories: Annotated[list[str] | None, Form()] = None,
-              fulfil_kinds: Annotated[list[str] | None, Form()] = None, note: Annotated[str, Form()] = "") -> Response:
+def rule_save(
+    request: Request,
+    session: WriteSession,
+    scope: CurrentScope,
+    runtime: RuntimeDep,
+    rule_id: int,
+    name: Annotated[str, Form()],
+    due_day: Annotated[int, Form(ge=1, le=31)],
+    reminder_offsets: Annotated[str, Form()] = "",
+    min_count: Annotated[int, Form(ge=1, le=100)] = 1,
+    due_month: Annotated[str, Form()] = "",
+    period_cutoff_day: Annotated[str, Form()] = "",
+    due_exclusive: Annotated[bool, Form()] = False,
+    is_active: Annotated[bool, Form()] = False,
+    applies_to_kinds: Annotated[list[str] | None, Form()] = None,
+    fulfil_categories: Annotated[list[str] | None, Form()] = None,
+    fulfil_kinds: Annotated[list[str] | None, Form()] = None,
+    note: Annotated[str, Form()] = "",
+) -> Response:
     _require_edit(scope)
     rule = session.get(DeadlineRule, rule_id)
     if rule is None:
@@ -177,20 +251,41 @@ def rule_save(request: Request, session: WriteSession, scope: CurrentScope, runt
         cutoff = int(period_cutoff_day) if period_cutoff_day.strip() else None
     except ValueError:
         return _rule_page(request, rule, error="offsets", status=422)
-    if not offsets or any(abs(o) > 60 for o in offsets) or (month is not None and not 1 <= month <= 12) or (
-            cutoff is not None and not 1 <= cutoff <= 28) or not name.strip():
+    if (
+        not offsets
+        or any(abs(o) > 60 for o in offsets)
+        or (month is not None and not 1 <= month <= 12)
+        or (cutoff is not None and not 1 <= cutoff <= 28)
+        or not name.strip()
+    ):
         return _rule_page(request, rule, error="offsets", status=422)
     before = audit.snapshot(rule)
-    changes: reminders.RuleChanges = {"name": name.strip(), "due_day": due_day, "due_month": month,
-               "period_cutoff_day": cutoff,
-               "due_exclusive": due_exclusive, "is_active": is_active, "reminder_offsets": offsets,
-               "min_count": min_count, "applies_to_kinds": sorted(applies_to_kinds or []),
-               "fulfil_categories": sorted(fulfil_categories or []), "fulfil_kinds": sorted(fulfil_kinds or [])}
+    changes: reminders.RuleChanges = {
+        "name": name.strip(),
+        "due_day": due_day,
+        "due_month": month,
+        "period_cutoff_day": cutoff,
+        "due_exclusive": due_exclusive,
+        "is_active": is_active,
+        "reminder_offsets": offsets,
+        "min_count": min_count,
+        "applies_to_kinds": sorted(applies_to_kinds or []),
+        "fulfil_categories": sorted(fulfil_categories or []),
+        "fulfil_kinds": sorted(fulfil_kinds or []),
+    }
     today = runtime.settings.today()
-    reminders.update_rule(session, rule_id=rule_id, changes=changes, officer_id=scope.officer.id, today=today,
-                          note=note.strip() or None)
-    audit.record(session, actor=actor_for(request, scope.officer), action="deadline_rule.updated",
-                 object_type="deadline_rule", object_id=rule_id, before=before, after=audit.snapshot(rule))
+    reminders.update_rule(
+        session, rule_id=rule_id, changes=changes, officer_id=scope.officer.id, today=today, note=note.strip() or None
+    )
+    audit.record(
+        session,
+        actor=actor_for(request, scope.officer),
+        action="deadline_rule.updated",
+        object_type="deadline_rule",
+        object_id=rule_id,
+        before=before,
+        after=audit.snapshot(rule),
+    )
     return RedirectResponse("/notify/rules", status_code=303)
 
 
@@ -204,6 +299,105 @@ def reminder_list(request: Request, session: ReadSession, scope: CurrentScope) -
 def deliveries(request: Request, session: ReadSession, scope: CurrentScope, state: str = "") -> Response:
     _require_view(scope)
     chosen = state if state in {s.value for s in NotificationState} else None
-    return render(request, "notify/deliveries.html", {
-        "rows": notify.deliveries(session, state=chosen), "counts": notify.state_counts(session), "state": chosen,
-        "state_labels": STATE_LABELS})
+    return render(
+        request,
+        "notify/deliveries.html",
+        {
+            "rows": notify.deliveries(session, state=chosen),
+            "counts": notify.state_counts(session),
+            "state": chosen,
+            "state_labels": STATE_LABELS,
+        },
+    )
+
+
+def _zalo_page(
+    request: Request, session: Session, scope: access.Scope, *, error: str | None = None, status: int = 200
+) -> Response:
+    from sqlmodel import select
+
+    from core.notify.models import Notification, ZaloToken
+    from core.types import utcnow
+
+    token = session.get(ZaloToken, 1)
+    templates = zalo_state.templates(session)
+    # The events the outbox has carried, those with a template, and the usual ones of review and airing.
+    seen = set(session.exec(select(Notification.event).distinct()).all())
+    events = sorted(seen | set(templates) | set(ZNS_EVENTS))
+    return render(
+        request,
+        "notify/zalo.html",
+        {
+            "token": token,
+            "expired": bool(token and token.access_expires_at and token.access_expires_at <= utcnow()),
+            "templates": templates,
+            "events": events,
+            "may_edit": _may_edit_zalo(scope),
+            "error": error,
+        },
+        status_code=status,
+    )
+
+
+def _may_edit_zalo(scope: access.Scope) -> bool:
+    return scope.role == Role.administrator.value
+
+
+@router.get("/notify/zalo", response_class=HTMLResponse)
+def zalo_page(request: Request, session: ReadSession, scope: CurrentScope) -> Response:
+    """The OA token's state and the ZNS templates per event."""
+    _require_view(scope)
+    return _zalo_page(request, session, scope)
+
+
+@router.post("/notify/zalo/templates", dependencies=[Csrf])
+def zalo_template_save(
+    request: Request,
+    session: WriteSession,
+    scope: CurrentScope,
+    event: Annotated[str, Form()],
+    template_id: Annotated[str, Form()] = "",
+    params: Annotated[str, Form()] = "",
+) -> Response:
+    if not _may_edit_zalo(scope):
+        raise NotFound("not found")
+    pairs = [p.strip() for p in params.replace(";", ",").split(",") if p.strip()]
+    if any("=" not in p for p in pairs):
+        return _zalo_page(request, session, scope, error="params: name=value_key, …", status=422)
+    mapping = {k.strip(): v.strip() for k, v in (p.split("=", 1) for p in pairs)}
+    zalo_state.save_template(session, event=event[:64], template_id=template_id[:64], params=mapping)
+    audit.record(
+        session,
+        actor=actor_for(request, scope.officer),
+        action="zns_template.saved",
+        object_type="zns_template",
+        object_id=None,
+        after={"event": event, "template_id": template_id, "params": mapping},
+    )
+    return RedirectResponse("/notify/zalo", status_code=303)
+
+
+@router.post("/notify/zalo/code", dependencies=[Csrf])
+def zalo_code(
+    request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep, code: Annotated[str, Form()]
+) -> Response:
+    """An administrator pastes a fresh authorization code: exchanged for a new token pair at once."""
+    if not _may_edit_zalo(scope):
+        raise NotFound("not found")
+    from core.notify import zalo_oauth
+    from core.types import utcnow
+
+    try:
+        pair = zalo_oauth.authorize(runtime.settings, code)
+    except zalo_state.TokenUnavailable as exc:
+        return _zalo_page(request, session, scope, error=str(exc), status=422)
+    zalo_state.store_pair(session, pair=pair, now=utcnow())
+    audit.record(
+        session,
+        actor=actor_for(request, scope.officer),
+        action="zalo_token.authorized",
+        object_type="zalo_token",
+        object_id=1,
+        after={"by": "authorization code"},
+    )
+    return RedirectResponse("/notify/zalo", status_code=303)
