@@ -1,8 +1,8 @@
-"""Tables of records: AuditEvent, TaskRun."""
+"""Tables of records: AuditEvent, TaskRun, Report."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, String, Text
@@ -44,3 +44,28 @@ class TaskRun(SQLModel, table=True):
     ok: bool | None = None
     result: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     error: str | None = Field(default=None, sa_type=Text)
+
+
+class Report(SQLModel, table=True):
+    """A generated report (Điều 14): its texts are edited while a draft; `final` stores the file and the figures."""
+
+    __tablename__ = "report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(sa_type=String(16), index=True)  # annual | quarterly | adhoc
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)  # None: the provincial synthesis
+    period_start: date
+    period_end: date
+    year: int | None = None  # annual reports: the data year
+    number: str | None = Field(default=None, sa_type=String(40))  # "05/BC-UBND"
+    place: str = Field(default="Lai Châu", sa_type=String(80))
+    texts: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)  # prose sections written by the unit
+    figures: dict[str, Any] | None = Field(default=None, sa_type=JSON)  # frozen when final
+    status: str = Field(default="draft", sa_type=String(16), index=True)  # draft | final
+    obligation_id: int | None = Field(default=None, foreign_key="obligation.id")
+    media_asset_id: int | None = Field(default=None, foreign_key="media_asset.id")
+    created_by_id: int | None = Field(default=None, foreign_key="officer.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    finalised_by_id: int | None = Field(default=None, foreign_key="officer.id")
+    finalised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
