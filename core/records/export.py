@@ -2,7 +2,7 @@
 
 Every play (board, item, start, end, duration, priority, advertising, emergency), every aired item with
 its approval chain, every advertisement with its advertiser. CSV holds the plays, each row carrying its
-item's approval and advertiser; XLSX holds the plays (split into sheets of a million rows, the format's
+item's approval and advertiser; XLSX holds the plays (what varies per play, split into sheets of a million rows, the format's
 limit), the items and the advertisements. Both are streamed: plays are read in keyset pages and written
 row by row (openpyxl write-only), so memory stays flat whatever the range. Text that a spreadsheet would
 run as a formula (=, +, -, @, tab, CR first) is neutralised with a leading apostrophe.
@@ -34,6 +34,10 @@ FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
 PLAY_COLUMNS = ("cluster", "board", "board_name", "item_id", "item_title", "category", "start_local", "end_local",
                 "duration_s", "priority", "advertising", "emergency", "supplier_unit", "submitted_by", "approved_by",
                 "approved_at_local", "advertiser_name", "advertiser_address", "ad_licence_ref")
+# The XLSX plays sheet keeps what varies per play; the item's approval and advertiser are on the other sheets.
+XLSX_PLAY_COLUMNS = ("cluster", "board", "item_id", "item_title", "category", "start_local", "end_local", "duration_s",
+                     "priority", "advertising", "emergency")
+_XLSX_PICK = tuple(PLAY_COLUMNS.index(c) for c in XLSX_PLAY_COLUMNS)
 ITEM_COLUMNS = ("item_id", "title", "kind", "category", "languages", "priority", "supplier_unit", "submission",
                 "submitted_by", "received_at_local", "approved_by", "approved_at_local", "valid_from_local",
                 "valid_to_local", "plays", "first_aired_local", "last_aired_local")
@@ -194,14 +198,14 @@ def write_xlsx(airing: Airing, path: Path) -> Exported:
         if in_sheet >= SHEET_ROWS:
             sheet_no += 1
             sheet = book.create_sheet(f"plays-{sheet_no}" if sheet_no > 1 else "plays")
-            sheet.append(PLAY_COLUMNS)
+            sheet.append(XLSX_PLAY_COLUMNS)
             in_sheet = 0
         assert sheet is not None
-        sheet.append([neutralise(v) for v in row])
+        sheet.append([neutralise(row[i]) for i in _XLSX_PICK])
         count += 1
         in_sheet += 1
     if sheet is None:
-        book.create_sheet("plays").append(PLAY_COLUMNS)
+        book.create_sheet("plays").append(XLSX_PLAY_COLUMNS)
     items = book.create_sheet("items")
     items.append(ITEM_COLUMNS)
     for row in airing.item_rows():

@@ -40,18 +40,19 @@ def test_xlsx_holds_plays_items_and_advertisers_and_no_formula(seeded, tmp_path)
     assert book.sheetnames == ["plays", "items", "advertisements"]
     plays = list(book["plays"].iter_rows(values_only=True))
     header, rows = plays[0], plays[1:]
-    assert header == export.PLAY_COLUMNS and len(rows) == 19
+    assert header == export.XLSX_PLAY_COLUMNS and len(rows) == 19
     first = dict(zip(header, rows[0], strict=True))
     assert first["board"] == "MLT-01" and first["start_local"].hour == 7 and first["duration_s"] == 1800
-    assert first["approved_by"] == "Lò Thị Biên" and first["emergency"] == "no"
+    assert first["item_title"] == "Tuyên truyền biên giới" and first["emergency"] == "no"
     ad = next(dict(zip(header, r, strict=True)) for r in rows if r[header.index("advertising")] == "yes")
-    assert ad["advertiser_name"] == "Công ty TNHH Ma Lù Thàng" and ad["ad_licence_ref"] == "12/GP-QC"
+    assert ad["item_title"] == "Quảng cáo chợ biên giới" and ad["category"] == "5"
     evil = next(dict(zip(header, r, strict=True)) for r in rows if r[1] == "UMTK-01")
     assert evil["item_title"] == "'=HYPERLINK(\"http://x\",\"bấm\")"  # text, never a formula
     ads = list(book["advertisements"].iter_rows(values_only=True))
     assert ads[1][2:] == ("Công ty TNHH Ma Lù Thàng", "xã Ma Ly Pho", "12/GP-QC", 1, 1800)
     items = {r[0]: r for r in list(book["items"].iter_rows(values_only=True))[1:]}
     propaganda = next(r for r in items.values() if r[1] == "Tuyên truyền biên giới")
+    assert propaganda[10] == "Lò Thị Biên" and propaganda[6] == "Sở Văn hóa, Thể thao và Du lịch tỉnh Lai Châu"
     assert propaganda[14] == 17 and propaganda[15].date() == DAY and propaganda[16].date() == DAY + timedelta(days=1)
 
 
@@ -68,7 +69,10 @@ def test_csv_and_the_command_filter_by_cluster(seeded, tmp_path) -> None:
     with out.open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 18 and {r["cluster"] for r in rows} == {"MLT"}
-    assert rows[0]["start_local"] == f"{DAY.isoformat()} 07:00:00"
+    assert rows[0]["start_local"] == f"{DAY.isoformat()} 07:00:00" and rows[0]["approved_by"] == "Lò Thị Biên"
+    ad = next(r for r in rows if r["advertising"] == "yes")
+    assert (ad["advertiser_name"], ad["advertiser_address"], ad["ad_licence_ref"]) == (
+        "Công ty TNHH Ma Lù Thàng", "xã Ma Ly Pho", "12/GP-QC")
     # The day after holds only the morning plays.
     with seeded.db.reading() as session:
         airing = export.Airing(session, day_from=DAY + timedelta(days=1), day_to=DAY + timedelta(days=1),
