@@ -10,7 +10,7 @@ from typing import Any
 from huey import crontab
 
 from core import runtime
-from core.airing import emergencies, health, plans
+from core.airing import emergencies, health, incidents, plans
 from core.queue import task
 from core.records.taskrun import recorded
 
@@ -47,11 +47,18 @@ def emergency_check() -> dict[str, Any]:
     return _run("airing.emergency_check", lambda s: {"notified": emergencies.alert_unconfirmed(s, now=datetime.now(UTC))})
 
 
+@task("airing.incident_escalation")
+def incident_escalation() -> dict[str, Any]:
+    """Escalate incidents nobody acknowledged in time to the provincial editor unit."""
+    return _run("airing.incident_escalation", lambda s: incidents.escalate_overdue(s, now=datetime.now(UTC)))
+
+
 @task("airing.every_minute", retries=0, schedule=crontab(minute="*"))
 def every_minute() -> None:
     queue = runtime.current().queue
     queue.enqueue("airing.health_sweep")
     queue.enqueue("airing.emergency_check")
+    queue.enqueue("airing.incident_escalation")
 
 
 @task("airing.every_hour", retries=0, schedule=crontab(minute="5"))

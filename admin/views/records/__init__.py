@@ -1,5 +1,11 @@
 """Records pages: generated reports (Điều 14) and the inspection export (Điều 9.1) under /records."""
 
-from admin.views.records.views import router
+from fastapi import APIRouter
+
+from admin.views.records import incidents, views
+
+router = APIRouter()
+router.include_router(views.router)
+router.include_router(incidents.router)
 
 __all__ = ["router"]

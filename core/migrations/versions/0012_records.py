@@ -1,4 +1,4 @@
-"""records: generated reports (Điều 14), advertisers on content items
+"""records: generated reports (Điều 14), advertisers on content items, incidents with owners and deadlines, board register and maintenance
 
 Revision ID: 0012
 Revises: 0008
@@ -52,9 +52,53 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('advertiser_name', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('advertiser_address', sa.String(length=300), nullable=True))
         batch_op.add_column(sa.Column('ad_licence_ref', sa.String(length=120), nullable=True))
+    with op.batch_alter_table('board', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('hardware', sa.String(length=200), nullable=True))
+    with op.batch_alter_table('incident', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('number', sa.String(length=20), nullable=True))
+        batch_op.add_column(sa.Column('place', sa.String(length=300), nullable=True))
+        batch_op.add_column(sa.Column('ack_due_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('acknowledged_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('resolution', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('photo_asset_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_incident_ack_due_at'), ['ack_due_at'], unique=False)
+        batch_op.create_unique_constraint(batch_op.f('uq_incident_number'), ['number'])
+        batch_op.create_foreign_key(batch_op.f('fk_incident_photo_asset_id_media_asset'), 'media_asset', ['photo_asset_id'], ['id'])
+    op.create_table('maintenance',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('board_id', sa.Integer(), nullable=False),
+    sa.Column('work', sa.String(length=300), nullable=False),
+    sa.Column('planned_on', sa.Date(), nullable=True),
+    sa.Column('done_on', sa.Date(), nullable=True),
+    sa.Column('cost_vnd', sa.BigInteger(), nullable=True),
+    sa.Column('done_by', sa.String(length=200), nullable=True),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('reminded_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['board_id'], ['board.id'], ),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['officer.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('maintenance', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_maintenance_board_id'), ['board_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_maintenance_done_on'), ['done_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_maintenance_planned_on'), ['planned_on'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('maintenance', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_maintenance_planned_on'))
+        batch_op.drop_index(batch_op.f('ix_maintenance_done_on'))
+        batch_op.drop_index(batch_op.f('ix_maintenance_board_id'))
+    op.drop_table('maintenance')
+    with op.batch_alter_table('incident', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_incident_photo_asset_id_media_asset'), type_='foreignkey')
+        batch_op.drop_constraint(batch_op.f('uq_incident_number'), type_='unique')
+        batch_op.drop_index(batch_op.f('ix_incident_ack_due_at'))
+        for column in ('photo_asset_id', 'resolution', 'acknowledged_at', 'ack_due_at', 'place', 'number'):
+            batch_op.drop_column(column)
+    with op.batch_alter_table('board', schema=None) as batch_op:
+        batch_op.drop_column('hardware')
     with op.batch_alter_table('content_item', schema=None) as batch_op:
         batch_op.drop_column('ad_licence_ref')
         batch_op.drop_column('advertiser_address')
