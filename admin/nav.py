@@ -28,6 +28,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("/airing/compliance", N_("Airing log"), frozenset({"administrator", "editor", "operator", "inspector"})),
     NavItem("/notify/obligations", "Deadlines", frozenset({"administrator", "editor", "inspector"})),  # msgid in the notify catalog
     NavItem("/incidents", N_("Incidents"), frozenset({"administrator", "editor", "operator", "inspector"})),
+    NavItem("/records/boards", N_("Board register"), frozenset({"administrator", "editor", "operator", "inspector"})),
     NavItem("/records/reports", N_("Reports"), frozenset({"administrator", "editor", "operator", "inspector"})),
     NavItem("/records/export", N_("Inspection export"), frozenset({"administrator", "editor", "inspector"})),
     NavItem("/account", N_("My account"), frozenset({"administrator", "editor", "operator", "translator", "inspector"})),

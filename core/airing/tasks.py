@@ -10,7 +10,7 @@ from typing import Any
 from huey import crontab
 
 from core import runtime
-from core.airing import emergencies, health, incidents, plans
+from core.airing import boards, emergencies, health, incidents, plans
 from core.queue import task
 from core.records.taskrun import recorded
 
@@ -65,3 +65,10 @@ def every_minute() -> None:
 def every_hour() -> None:
     # Hourly (and so shortly after local midnight, 17:00 UTC): the new day enters the 48 h horizon.
     runtime.current().queue.enqueue("airing.rebuild_plans", reason="hourly")
+
+
+@task("airing.maintenance_reminders", retries=1, schedule=crontab(hour="0", minute="30"))
+def maintenance_reminders() -> dict[str, Any]:
+    """07:30 in Hà Nội: tell operators of maintenance planned within the week (once each)."""
+    today = runtime.current().settings.today()
+    return _run("airing.maintenance_reminders", lambda s: boards.remind_planned(s, today=today))

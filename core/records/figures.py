@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from core.airing.models import Board, BroadcastWindow, Cluster, Emergency, EmergencyTarget, Incident, Play
+from core.airing.models import Board, BroadcastWindow, Cluster, Emergency, EmergencyTarget, Incident, Maintenance, Play
 from core.airing.plans import local_bounds, windows_on
 from core.intake.models import Submission
 from core.org import service as org
@@ -73,6 +73,7 @@ class ReportData:
     emergencies: int = 0
     incidents: list[Incident] = field(default_factory=list)
     staff: dict[str, int] = field(default_factory=dict)
+    maintenance: list[Maintenance] = field(default_factory=list)  # done in the period
 
 
 def scope_clusters(session: Session, *, unit_id: int | None) -> list[Cluster]:
@@ -156,7 +157,10 @@ def load(session: Session, *, unit_id: int | None, period_start: date, period_en
         windows=windows, items=items, unit_names=unit_names, plays=_stream_plays(session, board_ids, start, end),
         submissions_received=session.exec(received).one(), items_approved=session.exec(approved).one(),
         emergencies=session.exec(emergencies).one(),
-        incidents=list(session.exec(incidents.order_by(col(Incident.opened_at))).all()), staff=dict(staff))
+        incidents=list(session.exec(incidents.order_by(col(Incident.opened_at))).all()), staff=dict(staff),
+        maintenance=list(session.exec(select(Maintenance).where(
+            col(Maintenance.board_id).in_(board_ids), col(Maintenance.done_on) >= period_start,
+            col(Maintenance.done_on) <= period_end)).all()) if board_ids else [])
 
 
 # -- the figures ------------------------------------------------------------------------------------
@@ -239,6 +243,9 @@ def compute(data: ReportData) -> dict[str, Any]:
     board_days: dict[int, dict[date, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     for (board_id, day, part), ms in in_part.items():
         board_days[board_id][day][part] = ms
+    upkeep: dict[int, list[Maintenance]] = defaultdict(list)
+    for m in data.maintenance:
+        upkeep[m.board_id].append(m)
     boards_out = []
     for b in data.boards:
         days = board_days.get(b.id, {})  # type: ignore[arg-type]
@@ -251,7 +258,9 @@ def compute(data: ReportData) -> dict[str, Any]:
             "hours_aired": _hours(aired.get(b.id, 0)),  # type: ignore[arg-type]
             "hours_morning": _hours(sum(p.get("morning", 0) for p in days.values())),
             "hours_afternoon": _hours(sum(p.get("afternoon", 0) for p in days.values())),
-            "days_aired": len(days), "days_compliant": compliant})
+            "days_aired": len(days), "days_compliant": compliant, "hardware": b.hardware,
+            "maintenance": len(upkeep.get(b.id, [])),  # type: ignore[arg-type]
+            "maintenance_cost_vnd": sum(m.cost_vnd or 0 for m in upkeep.get(b.id, []))})  # type: ignore[arg-type]
     clusters_out = []
     for c in data.clusters:
         mine = [b for b in boards_out if b["cluster_id"] == c.id]
@@ -309,6 +318,8 @@ def compute(data: ReportData) -> dict[str, Any]:
         "staff": dict(sorted(data.staff.items())),
         "yearly_cost_vnd": sum(b["yearly_cost_vnd"] or 0 for b in boards_out),
         "boards_without_cost": sum(1 for b in boards_out if b["yearly_cost_vnd"] is None),
+        "maintenance": len(data.maintenance),
+        "maintenance_cost_vnd": sum(m.cost_vnd or 0 for m in data.maintenance),
     }
 
 

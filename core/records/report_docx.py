@@ -236,6 +236,8 @@ def render(figures: dict[str, Any], texts: dict[str, str], heading: Heading) -> 
     _para(doc, f"Tổng kinh phí vận hành năm: {number(f['yearly_cost_vnd'])} đồng"
                + (f" ({number(f['boards_without_cost'])} bảng tin chưa nhập kinh phí)." if f["boards_without_cost"] else "."),
           indent=True)
+    _para(doc, f"Bảo trì, sửa chữa trong kỳ: {number(f['maintenance'])} lần, chi phí "
+               f"{number(f['maintenance_cost_vnd'])} đồng.", indent=True)
 
     # III–V. Prose
     _para(doc, SECTIONS[2], bold=True)

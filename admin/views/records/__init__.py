@@ -2,10 +2,11 @@
 
 from fastapi import APIRouter
 
-from admin.views.records import incidents, views
+from admin.views.records import incidents, register, views
 
 router = APIRouter()
 router.include_router(views.router)
 router.include_router(incidents.router)
+router.include_router(register.router)
 
 __all__ = ["router"]
