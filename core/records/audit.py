@@ -85,6 +85,10 @@ def record(
         # Serialise appenders: two transactions must never both extend the same link.
         session.execute(text("SELECT pg_advisory_xact_lock(7261001)"))
     last = session.exec(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).first()  # type: ignore[union-attr]
+    if last is None:  # every event was cut by retention: the chain goes on from the checkpoint's head
+        from core.records.models import AuditCheckpoint
+
+        last = session.exec(select(AuditCheckpoint).order_by(AuditCheckpoint.seq.desc()).limit(1)).first()  # type: ignore[attr-defined]
     event = AuditEvent(
         seq=(last.seq + 1) if last else 1,
         occurred_at=utcnow(),
@@ -113,10 +117,25 @@ class ChainReport:
     reason: str | None = None
 
 
-def verify(session: Session, *, batch: int = 5000) -> ChainReport:
-    """Walk the chain in order, recomputing every hash; report the first broken link."""
+def verify(session: Session, *, batch: int = 5000, key: str | None = None) -> ChainReport:
+    """Walk the chain in order, recomputing every hash; report the first broken link.
+
+    Where retention cut old events, the walk starts at the latest checkpoint (the head at the cut); with
+    `key`, the checkpoint's signature is checked too.
+    """
+    from core.records.models import AuditCheckpoint
+
     expected_prev, expected_seq, count = GENESIS, 1, 0
     after_seq = 0
+    checkpoint = session.exec(select(AuditCheckpoint).order_by(AuditCheckpoint.seq.desc()).limit(1)).first()  # type: ignore[attr-defined]
+    if checkpoint is not None:
+        if key is not None:
+            from core.records.retention import checkpoint_signature
+
+            signed = checkpoint_signature(seq=checkpoint.seq, hash_=checkpoint.hash, occurred_at=checkpoint.occurred_at, key=key)
+            if signed != checkpoint.signature:
+                return ChainReport(False, 0, checkpoint.seq, "the checkpoint's signature does not match")
+        expected_prev, expected_seq, after_seq = checkpoint.hash, checkpoint.seq + 1, checkpoint.seq
     while True:
         rows = session.exec(
             select(AuditEvent).where(AuditEvent.seq > after_seq).order_by(AuditEvent.seq).limit(batch)  # type: ignore[arg-type]

@@ -1,11 +1,11 @@
-"""Tables of records: AuditEvent, TaskRun, Report."""
+"""Tables of records: AuditEvent, TaskRun, Report, PlaySummary, AuditCheckpoint."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, String, Text
+from sqlalchemy import JSON, BigInteger, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.types import UTCDateTime, utcnow
@@ -69,3 +69,33 @@ class Report(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     finalised_by_id: int | None = Field(default=None, foreign_key="officer.id")
     finalised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class PlaySummary(SQLModel, table=True):
+    """What removed plays of one board, local day, item and kind contributed to the reports (retention keeps it)."""
+
+    __tablename__ = "play_summary"
+    __table_args__ = (UniqueConstraint("board_id", "day", "content_item_id", "emergency"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    board_id: int = Field(foreign_key="board.id", index=True)
+    day: date = Field(index=True)  # local day of the plays' start
+    content_item_id: int | None = Field(default=None, foreign_key="content_item.id")
+    emergency: bool = False
+    plays: int = 0
+    aired_ms: int = Field(default=0, sa_type=BigInteger)
+    morning_ms: int = Field(default=0, sa_type=BigInteger)
+    afternoon_ms: int = Field(default=0, sa_type=BigInteger)
+
+
+class AuditCheckpoint(SQLModel, table=True):
+    """The audit chain's head where old events were cut: the verifier starts from here; signed with the secret key."""
+
+    __tablename__ = "audit_checkpoint"
+
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(unique=True, index=True)  # the last removed event
+    hash: str = Field(sa_type=String(64))
+    occurred_at: datetime = Field(sa_type=UTCDateTime)
+    cut_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    signature: str = Field(sa_type=String(128))

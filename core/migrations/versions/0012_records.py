@@ -83,9 +83,61 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_maintenance_board_id'), ['board_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_maintenance_done_on'), ['done_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_maintenance_planned_on'), ['planned_on'], unique=False)
+    op.create_table('play_summary',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('board_id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('content_item_id', sa.Integer(), nullable=True),
+    sa.Column('emergency', sa.Boolean(), nullable=False),
+    sa.Column('plays', sa.Integer(), nullable=False),
+    sa.Column('aired_ms', sa.BigInteger(), nullable=False),
+    sa.Column('morning_ms', sa.BigInteger(), nullable=False),
+    sa.Column('afternoon_ms', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['board_id'], ['board.id'], ),
+    sa.ForeignKeyConstraint(['content_item_id'], ['content_item.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('board_id', 'day', 'content_item_id', 'emergency')
+    )
+    with op.batch_alter_table('play_summary', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_play_summary_board_id'), ['board_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_play_summary_day'), ['day'], unique=False)
+    op.create_table('audit_checkpoint',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('hash', sa.String(length=64), nullable=False),
+    sa.Column('occurred_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('cut_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('signature', sa.String(length=128), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('audit_checkpoint', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_checkpoint_seq'), ['seq'], unique=True)
+    _audit_delete_guard(True)
+
+
+def _audit_delete_guard(allow_below_checkpoint: bool) -> None:
+    """The audit log stays append-only; with a checkpoint, rows at or below its head may be cut (retention)."""
+    guard = "OLD.seq > COALESCE((SELECT MAX(seq) FROM audit_checkpoint), 0)" if allow_below_checkpoint else None
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
+        op.execute("CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event "
+                   + (f"WHEN {guard} " if guard else "")
+                   + "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END")
+    else:
+        allow = (f"IF TG_OP = 'DELETE' AND NOT ({guard}) THEN RETURN OLD; END IF; " if guard else "")
+        op.execute("CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+                   f"$$ BEGIN {allow}RAISE EXCEPTION 'audit_event is append-only'; END $$")
 
 
 def downgrade() -> None:
+    _audit_delete_guard(False)
+    with op.batch_alter_table('play_summary', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_play_summary_day'))
+        batch_op.drop_index(batch_op.f('ix_play_summary_board_id'))
+    op.drop_table('play_summary')
+    with op.batch_alter_table('audit_checkpoint', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audit_checkpoint_seq'))
+    op.drop_table('audit_checkpoint')
     with op.batch_alter_table('maintenance', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_maintenance_planned_on'))
         batch_op.drop_index(batch_op.f('ix_maintenance_done_on'))
