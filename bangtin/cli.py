@@ -411,6 +411,21 @@ def export_airing(from_: Annotated[str, typer.Option("--from", help="YYYY-MM-DD,
                                      f"{done.advertisements} advertisements)"])
 
 
+@export_app.command("royalties")
+def export_royalties(from_: Annotated[str, typer.Option("--from", help="YYYY-MM-DD, local.")],
+                     to: Annotated[str, typer.Option("--to", help="YYYY-MM-DD, local.")],
+                     out: Annotated[Path, typer.Option("--out", help="FILE.xlsx")], as_json: JsonFlag = False) -> None:
+    """Royalties (Điều 13.8.b): individuals' items aired at border-gate clusters in the period, as XLSX."""
+    from core.records import royalties
+
+    rt = _runtime()
+    day_from, day_to = date.fromisoformat(from_), date.fromisoformat(to)
+    with rt.db.reading() as session:
+        found = royalties.rows(session, day_from=day_from, day_to=day_to, tz=rt.settings.tz)
+    count = royalties.write_xlsx(found, out, day_from=day_from, day_to=day_to)
+    _print({"out": str(out), "items": count}, as_json, [f"royalties written: {out} ({count} items)"])
+
+
 def main() -> None:
     try:
         app()

@@ -184,3 +184,31 @@ def export_file(request: Request, session: WriteSession, scope: CurrentScope, ru
     media = "text/csv; charset=utf-8" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return FileResponse(path, media_type=media, filename=path.name, background=BackgroundTask(cleanup))
 
+
+
+@router.get("/records/royalties")
+def royalties_file(request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep,
+                   start: str = "", end: str = "") -> Response:
+    """The royalty list for the accounting office (editors of the provincial editor unit, administrators, inspectors)."""
+    from core.records import royalties
+
+    today = runtime.settings.today()
+    if not (scope.role in {Role.administrator.value, Role.inspector.value} or scope.provincial):
+        raise NotFound("not found")
+    try:
+        day_from, day_to = date.fromisoformat(start), date.fromisoformat(end)
+    except ValueError:
+        day_to = today
+        day_from = today.replace(day=1)
+    found = royalties.rows(session, day_from=day_from, day_to=day_to, tz=runtime.settings.tz)
+    folder = Path(tempfile.mkdtemp(prefix="bangtin-royalties-"))
+    path = folder / f"nhuan-but-{day_from.isoformat()}-{day_to.isoformat()}.xlsx"
+    royalties.write_xlsx(found, path, day_from=day_from, day_to=day_to)
+    audit.record(session, actor=actor_for(request, scope.officer), action="royalties.exported", object_type="royalties",
+                 after={"from": day_from, "to": day_to, "items": len(found)})
+
+    def cleanup() -> None:
+        path.unlink(missing_ok=True)
+        folder.rmdir()
+    return FileResponse(path, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        filename=path.name, background=BackgroundTask(cleanup))
