@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, text
 from sqlmodel import Session, col, select
 
 from core.airing.models import Board, BroadcastWindow, Cluster, Emergency, EmergencyTarget, Incident, Maintenance, Play
@@ -93,22 +93,28 @@ def _ms(moment: datetime) -> int:
 
 
 def _stream_plays(session: Session, board_ids: list[int], start: datetime, end: datetime,
-                  batch: int = 20000) -> Iterator[tuple[int, int, int, int | None, bool]]:
-    """Plays of the boards that started in [start, end), board by board, keyset-paged (constant memory)."""
+                  batch: int = 50000) -> Iterator[tuple[int, int, int, int | None, bool]]:
+    """Plays of the boards that started in [start, end), board by board in start order, as epoch milliseconds.
+
+    Plain SQL with the conversion to milliseconds done by the database: two million rows go through without
+    building a datetime or an ORM row each (the figures of a year must come in well under a minute).
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        ms = "CAST(ROUND((julianday({0}) - 2440587.5) * 86400000) AS INTEGER)"
+        bounds = tuple(m.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f") for m in (start, end))  # as stored
+    else:
+        ms = "CAST(ROUND(EXTRACT(EPOCH FROM {0}) * 1000) AS BIGINT)"
+        bounds = (start, end)  # type: ignore[assignment]
+    query = text(f"SELECT {ms.format('started_at')}, {ms.format('ended_at')}, content_item_id, "
+                 "CASE WHEN emergency_id IS NULL THEN 0 ELSE 1 END FROM play "
+                 "WHERE board_id = :board AND started_at >= :start AND started_at < :end ORDER BY started_at, id")
+    connection = session.connection()
     for board_id in sorted(board_ids):
-        after_start, after_id = start, 0
-        while True:
-            rows = session.exec(
-                select(Play.id, Play.started_at, Play.ended_at, Play.content_item_id, Play.emergency_id)
-                .where(Play.board_id == board_id, col(Play.started_at) < end,
-                       or_(col(Play.started_at) > after_start,
-                           (col(Play.started_at) == after_start) & (col(Play.id) > after_id)))
-                .order_by(col(Play.started_at), col(Play.id)).limit(batch)).all()
-            for play_id, started, ended, item_id, emergency_id in rows:
-                yield board_id, _ms(started), _ms(ended), item_id, emergency_id is not None
-            if len(rows) < batch:
-                break
-            after_start, after_id = rows[-1][1], rows[-1][0]
+        result = connection.execute(query, {"board": board_id, "start": bounds[0], "end": bounds[1]})
+        while rows := result.fetchmany(batch):
+            for a, b, item_id, emergency in rows:
+                yield board_id, a, b, item_id, bool(emergency)
 
 
 def load(session: Session, *, unit_id: int | None, period_start: date, period_end: date, tz: ZoneInfo) -> ReportData:

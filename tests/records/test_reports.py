@@ -179,3 +179,22 @@ def test_the_command_writes_the_synthesis(seeded, tmp_path) -> None:
                           cwd=tmp_path)
     assert unit.returncode == 0, unit.stderr
     assert "18 lượt phát" in "\n".join(_texts_of(Document(str(tmp_path / "bql.docx"))))
+
+
+def test_figures_read_the_same_on_both_databases(make_runtime, database_url) -> None:
+    from core.org.seed import load_organisation, read_organisation
+
+    rt = make_runtime(database_url=database_url)
+    with rt.db.unit_of_work() as session:
+        load_organisation(session, data=read_organisation(), actor=audit.SYSTEM)
+        board = session.exec(select(Board).where(Board.code == "MLT-01")).one()
+        for k in range(6):  # 07:00–10:00 local
+            start = local(DAY, 7) + timedelta(minutes=30 * k)
+            session.add(Play(board_id=board.id, play_uid=f"m{k}", started_at=start, ended_at=start + timedelta(minutes=30)))
+        session.add(Play(board_id=board.id, play_uid="edge", started_at=local(DAY + timedelta(days=1), 0),
+                         ended_at=local(DAY + timedelta(days=1), 0, 10)))  # the next local day: not counted
+    with rt.db.reading() as session:
+        f = figures.report_figures(session, unit_id=None, period_start=DAY, period_end=DAY, tz=rt.settings.tz)
+    assert f["plays"] == 6 and f["hours_aired"] == 3.0
+    mlt = next(c for c in f["clusters"] if c["code"] == "MLT")
+    assert mlt["hours_morning"] == 3.0 and mlt["hours_afternoon"] == 0.0 and mlt["board_days_compliant"] == 0
