@@ -201,6 +201,37 @@ def compute(data: ReportData) -> dict[str, Any]:
             offset_cache[hour] = int(data.tz.utcoffset(moment.replace(tzinfo=None)).total_seconds() * 1000)
         return datetime.fromtimestamp((ms + offset_cache[hour]) / 1000, UTC).date()
 
+    # One pass over the plays, doing as little as possible per play: airtime counted once per board where
+    # plays overlap, clipped to the windows of its local day, gathered per (board, day, item, emergency).
+    agg: dict[tuple[int, date, int | None, bool], list[int]] = {}
+    board, cursor, cluster_id = None, 0, 0
+    hour_key: int | None = None
+    day: date | None = None
+    parts: list[tuple[str, int, int]] = []
+    for board_id, a, b, item_id, emergency in data.plays:
+        if board_id != board:
+            board, cursor, cluster_id, hour_key = board_id, 0, board_cluster[board_id], None
+        hour = a // 3_600_000
+        if hour != hour_key:
+            hour_key, day = hour, local_day(a)
+            parts = day_windows(cluster_id, day)  # type: ignore[arg-type]
+        row = agg.get((board_id, day, item_id, emergency))  # type: ignore[arg-type]
+        if row is None:
+            row = agg[(board_id, day, item_id, emergency)] = [0, 0, 0, 0]  # type: ignore[index]
+        row[0] += 1
+        lo = a if a > cursor else cursor
+        if b <= lo:
+            continue  # wholly inside airtime already counted on this board
+        cursor = b
+        row[1] += b - lo
+        for part, ws, we in parts:
+            overlap = (b if b < we else we) - (lo if lo > ws else ws)
+            if overlap > 0:
+                if part == "morning":
+                    row[2] += overlap
+                elif part == "afternoon":
+                    row[3] += overlap
+
     aired = Counter[int]()  # board → ms (union)
     in_part: dict[tuple[int, date, str], int] = defaultdict(int)  # (board, day, part) → ms
     category_ms, category_items = Counter[str](), defaultdict(set)
@@ -211,54 +242,17 @@ def compute(data: ReportData) -> dict[str, Any]:
     plays = emergency_plays = editor_plays = 0
     aired_items: set[int] = set()
     editor_items: set[int] = set()
-    board, cursor = None, 0
-    day_key: tuple[int, int] | None = None
-    day_cache: date | None = None
-    for board_id, a, b, item_id, emergency in data.plays:
-        if board_id != board:
-            board, cursor = board_id, 0
-        plays += 1
-        lo = max(a, cursor)
-        if b <= lo:
-            continue  # wholly inside airtime already counted on this board
-        cursor = b
-        span = b - lo
-        aired[board_id] += span
-        key = (board_id, a // 3_600_000)
-        if key != day_key:
-            day_key, day_cache = key, local_day(a)
-        day = day_cache
-        assert day is not None
-        for part, ws, we in day_windows(board_cluster[board_id], day):
-            overlap = min(b, we) - max(lo, ws)
-            if overlap > 0:
-                in_part[(board_id, day, part)] += overlap
-        if emergency:
-            emergency_ms += span
-            emergency_plays += 1
-        info = data.items.get(item_id) if item_id is not None else None
-        if info is None:
-            continue
-        aired_items.add(item_id)  # type: ignore[arg-type]
-        category_ms[info.category] += span
-        category_items[info.category].add(item_id)
-        for language in info.languages:
-            language_items[language].add(item_id)  # type: ignore[arg-type]
-        source_items[info.unit_id].add(item_id)  # type: ignore[arg-type]
-        source_plays[info.unit_id] += 1
-        if info.category == ADVERTISING:
-            ad_ms += span
-        if info.from_editor:
-            editor_ms += span
-            editor_plays += 1
-            editor_items.add(item_id)  # type: ignore[arg-type]
-
-    for board_id, day, item_id, emergency, n, span, morning, afternoon in data.summaries:
-        # What retention removed counts as it did before (the summary was made the same way).
+    gathered = [(k[0], k[1], k[2], k[3], v[0], v[1], v[2], v[3]) for k, v in agg.items()]
+    for board_id, day, item_id, emergency, n, span, morning, afternoon in gathered + list(data.summaries):
+        # Days whose plays retention removed count through their summaries, made the same way.
         plays += n
         aired[board_id] += span
-        in_part[(board_id, day, "morning")] += morning
-        in_part[(board_id, day, "afternoon")] += afternoon
+        if morning:
+            in_part[(board_id, day, "morning")] += morning
+        if afternoon:
+            in_part[(board_id, day, "afternoon")] += afternoon
+        if not morning and not afternoon:
+            in_part.setdefault((board_id, day, "morning"), 0)
         if emergency:
             emergency_ms += span
             emergency_plays += n

@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-from tests.admin.conftest import seeded, seeded_template  # noqa: F401  (fixtures)
+from tests.admin.conftest import org, seeded, seeded_template  # noqa: F401  (fixtures)
