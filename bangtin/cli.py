@@ -407,8 +407,8 @@ def export_airing(from_: Annotated[str, typer.Option("--from", help="YYYY-MM-DD,
             cluster_ids = {found.id}
         done = export.export_airing(session, day_from=date.fromisoformat(from_), day_to=date.fromisoformat(to),
                                     tz=rt.settings.tz, path=out, cluster_ids=cluster_ids)  # type: ignore[arg-type]
-    _print(done.as_dict(), as_json, [f"export written: {out} ({done.plays} plays, {done.items} items, "
-                                     f"{done.advertisements} advertisements)"])
+    line = f"export written: {out} ({done.plays} plays, {done.items} items, {done.advertisements} advertisements)"
+    _print(done.as_dict(), as_json, [line])
 
 
 @export_app.command("royalties")

@@ -18,9 +18,8 @@ from core.records.taskrun import recorded
 def _run(name: str, work: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
     """Do `work` in one unit of work under a `task_run` row: a failed sweep leaves a failed row."""
     rt = runtime.current()
-    with recorded(rt, name) as run:
-        with rt.db.unit_of_work() as session:
-            run.result = work(session)
+    with recorded(rt, name) as run, rt.db.unit_of_work() as session:
+        run.result = work(session)
     assert run.result is not None
     return run.result
 

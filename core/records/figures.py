@@ -17,7 +17,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, text
 from sqlmodel import Session, col, select
 
-from core.airing.models import Board, BroadcastWindow, Cluster, Emergency, EmergencyTarget, Incident, Maintenance, Play
+from core.airing.models import (
+    Board,
+    BroadcastWindow,
+    Cluster,
+    Emergency,
+    EmergencyTarget,
+    Incident,
+    Maintenance,
+)
 from core.airing.plans import local_bounds, windows_on
 from core.intake.models import Submission
 from core.org import service as org
@@ -177,7 +185,7 @@ def load(session: Session, *, unit_id: int | None, period_start: date, period_en
 
 
 # -- the figures ------------------------------------------------------------------------------------
-def _hours(ms: int | float) -> float:
+def _hours(ms: float) -> float:
     return round(ms / 3_600_000, 2)
 
 
@@ -219,13 +227,13 @@ def compute(data: ReportData) -> dict[str, Any]:
         if row is None:
             row = agg[(board_id, day, item_id, emergency)] = [0, 0, 0, 0]  # type: ignore[index]
         row[0] += 1
-        lo = a if a > cursor else cursor
+        lo = max(cursor, a)
         if b <= lo:
             continue  # wholly inside airtime already counted on this board
         cursor = b
         row[1] += b - lo
         for part, ws, we in parts:
-            overlap = (b if b < we else we) - (lo if lo > ws else ws)
+            overlap = (min(we, b)) - (max(ws, lo))
             if overlap > 0:
                 if part == "morning":
                     row[2] += overlap

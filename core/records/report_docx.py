@@ -59,10 +59,10 @@ class Heading:
     synthesis: bool
 
 
-def number(value: float | int | None, digits: int = 0) -> str:
+def number(value: float | None, digits: int = 0) -> str:
     if value is None:
         return "—"
-    return i18n.format_number(round(value, digits) if digits else int(round(value)), "vi")
+    return i18n.format_number(round(value, digits) if digits else round(value), "vi")
 
 
 def seed_texts(figures: dict[str, Any], *, synthesis: bool) -> dict[str, str]:

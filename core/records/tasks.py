@@ -44,8 +44,7 @@ def nightly_retention() -> dict[str, Any]:
     from core.records import retention
 
     rt = runtime.current()
-    with recorded(rt, "records.retention") as run:
-        with rt.db.unit_of_work() as session:
-            run.result = retention.enforce(session, settings=rt.settings, now=datetime.now(UTC)).as_dict()
+    with recorded(rt, "records.retention") as run, rt.db.unit_of_work() as session:
+        run.result = retention.enforce(session, settings=rt.settings, now=datetime.now(UTC)).as_dict()
     assert run.result is not None
     return run.result

@@ -9,7 +9,6 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from bangtin.webapp import create_app
-
 from core.airing.models import Cluster
 from core.review.models import ContentItem
 from tests.admin.conftest import csrf_of, ids, make_submission, sign_in

@@ -13,6 +13,7 @@ from sqlmodel import select
 from bangtin.webapp import create_app
 from core.airing import incidents
 from core.airing.models import Board, Incident
+from core.errors import NotFound
 from core.notify.models import Notification
 from core.org.models import Officer
 from core.records import audit
@@ -70,7 +71,7 @@ def test_unacknowledged_incidents_escalate_then_are_acknowledged_and_resolved(se
         editor = _officer(session, "bientap")
         incidents.acknowledge(session, officer=editor, incident_id=incident_id, now=now + timedelta(hours=6), actor=audit.SYSTEM)
         other = _officer(session, "vanhanh")  # the border-gate operator may not touch a commune's incident
-        with pytest.raises(Exception):
+        with pytest.raises(NotFound):
             incidents.resolve(session, officer=other, incident_id=incident_id, resolution="x", now=now, actor=audit.SYSTEM)
         done = incidents.resolve(session, officer=reporter, incident_id=incident_id, resolution="Đã thay bộ nguồn",
                                  now=now + timedelta(hours=7), actor=audit.SYSTEM)

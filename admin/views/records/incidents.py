@@ -61,7 +61,7 @@ def incident_report(request: Request, session: WriteSession, scope: CurrentScope
 
         head = photo.file.read(12)
         photo.file.seek(0)
-        if not (head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG")):
+        if not head.startswith((b"\xff\xd8\xff", b"\x89PNG")):
             return _page(request, session, scope, runtime, error=error_text(
                 request.state.language, Invalid("the photo must be a JPEG or PNG image", field="photo")), status=422)
         stored = runtime.store.put_stream(photo.file)
