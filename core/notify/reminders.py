@@ -115,6 +115,30 @@ def fulfil_from_submission(session: Session, *, submission_id: int, tz: ZoneInfo
     return done
 
 
+def unfulfil_rejected(session: Session, *, submission_id: int, tz: ZoneInfo | None = None) -> list[int]:
+    """A submission rejected after it fulfilled an obligation no longer counts: the obligation reopens (or passes
+    to another qualifying submission of the period), overdue if its day has gone."""
+    tz = tz or ZoneInfo("Asia/Ho_Chi_Minh")
+    reopened: list[int] = []
+    for obligation in session.exec(select(Obligation).where(Obligation.fulfilled_by_submission_id == submission_id,
+                                                            Obligation.status == ObligationStatus.fulfilled.value)).all():
+        rule = session.get(DeadlineRule, obligation.rule_id)
+        if rule is None:
+            continue
+        if _qualifying_count(session, rule=rule, unit_id=obligation.unit_id, start=obligation.period_start,
+                             end=obligation.period_end, tz=tz) >= rule.min_count:
+            obligation.fulfilled_by_submission_id = None  # the period's other submissions still fulfil it
+            session.add(obligation)
+            continue
+        today = datetime.now(tz).date()
+        obligation.status = (ObligationStatus.overdue.value if obligation.due_on < today else ObligationStatus.open.value)
+        obligation.fulfilled_at = obligation.fulfilled_by_submission_id = None
+        session.add(obligation)
+        reopened.append(obligation.id)  # type: ignore[arg-type]
+    session.flush()
+    return reopened
+
+
 def fulfil_by_editor(session: Session, *, obligation_id: int, officer_id: int, note: str) -> Obligation:
     """An editor marks an obligation fulfilled (e.g. a report received by official mail), with a note."""
     obligation = session.get(Obligation, obligation_id)

@@ -193,9 +193,15 @@ def _close(session: Session, *, scope: access.Scope, submission: Submission, dec
 
 
 def reject(session: Session, *, scope: access.Scope, submission: Submission, reason: str, actor: audit.Actor) -> Review:
-    """Refuse the submission with a reason the officer is told."""
-    return _close(session, scope=scope, submission=submission, decision=Decision.rejected,
-                  state=SubmissionState.rejected.value, text=reason, field="reason", actor=actor, allowed=REJECTABLE)
+    """Refuse the submission with a reason the officer is told; an obligation it fulfilled reopens (issue 13.8)."""
+    from core.notify import reminders
+
+    review = _close(session, scope=scope, submission=submission, decision=Decision.rejected,
+                    state=SubmissionState.rejected.value, text=reason, field="reason", actor=actor, allowed=REJECTABLE)
+    for obligation_id in reminders.unfulfil_rejected(session, submission_id=submission.id):  # type: ignore[arg-type]
+        audit.record(session, actor=actor, action="obligation.reopened", object_type="obligation",
+                     object_id=obligation_id, after={"rejected_submission_id": submission.id})
+    return review
 
 
 def request_changes(session: Session, *, scope: access.Scope, submission: Submission, note: str,
