@@ -43,6 +43,7 @@ ROUTERS: list[str] = [
     "admin.views.units:router",
     "admin.views.airing:router",
     "admin.views.notify:router",
+    "admin.views.records:router",
 ]
 
 

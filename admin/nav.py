@@ -57,6 +57,8 @@ NAV_GROUPS: tuple[NavGroup, ...] = (
         _item("/airing/emergencies", N_("Emergencies"), *STAFF),
         _item("/airing/compliance", N_("Airing log"), *STAFF),
         _item("/clusters", N_("Clusters"), *STAFF),
+        _item("/incidents", N_("Incidents"), *STAFF),
+        _item("/records/boards", N_("Board register"), *STAFF),
     )),
     NavGroup(N_("Organisation"), (
         _item("/units", N_("Units and officers"), *STAFF),
@@ -66,6 +68,8 @@ NAV_GROUPS: tuple[NavGroup, ...] = (
     )),
     NavGroup(N_("Inspection"), (
         _item("/audit", N_("Audit log"), "administrator", "inspector"),
+        _item("/records/reports", N_("Reports"), *STAFF),
+        _item("/records/export", N_("Inspection export"), "administrator", "editor", "inspector"),
     )),
     NavGroup(N_("My account"), (_item("/account", N_("My account"), *EVERYONE),)),
 )

@@ -6,13 +6,14 @@
 set -eu
 cd "$(dirname "$0")/.."
 PYBABEL="${PYBABEL:-.venv/bin/pybabel}"
-for domain in ${*:-core admin airing notify bot media}; do
+for domain in ${*:-core admin airing notify records bot media}; do
   ignore=""
   case "$domain" in
     core) dirs="core i18n" ;;
-    admin) dirs="admin"; ignore="--ignore-dirs=airing notify" ;;
+    admin) dirs="admin"; ignore="--ignore-dirs=airing notify records" ;;
     airing) dirs="admin/views/airing admin/templates/airing" ;;
     notify) dirs="bot/notify admin/views/notify admin/templates/notify" ;;
+    records) dirs="admin/views/records admin/templates/records" ;;
     bot) dirs="bot"; ignore="--ignore-dirs=notify" ;;
     *) dirs="$domain" ;;
   esac

@@ -12,10 +12,13 @@ from typing import Annotated, Generic, TypeVar
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
+from sqlalchemy import func
+from sqlmodel import col, select
 
 from admin.deps import ReadSession, RuntimeDep
 from core.accounts import access, tokens
 from core.airing import clusters as clusteradmin
+from core.airing.models import Plan, Play
 from core.errors import NotFound
 from core.org import service as org
 from core.review import library
@@ -182,3 +185,94 @@ def units(session: ReadSession, scope: ApiScope, all: bool = False) -> list:
         raise NotFound("not found")
     return [u.model_dump() for u in org.list_units(session, on=None if all else datetime.now(UTC).date())]
 
+
+
+# -- airing records for the provincial source information system (plans, plays, incidents) ---------------------
+class PlanOut(BaseModel):
+    id: int
+    board_id: int
+    day: date
+    version: int
+    entries: list[dict]
+    checksum: str
+    flags: list[str]
+    built_at: datetime
+
+
+class PlayOut(BaseModel):
+    id: int
+    board_id: int
+    content_item_id: int | None
+    emergency_id: int | None
+    started_at: datetime
+    ended_at: datetime
+
+
+class IncidentOut(BaseModel):
+    id: int
+    number: str | None
+    kind: str
+    status: str
+    board_id: int | None
+    cluster_id: int | None
+    title: str
+    place: str | None
+    opened_at: datetime
+    ack_due_at: datetime | None
+    acknowledged_at: datetime | None
+    escalated_at: datetime | None
+    closed_at: datetime | None
+    resolution: str | None
+
+
+def _visible_boards(session, scope: access.Scope, on: date) -> list[int]:
+    return [b.id for b in clusteradmin.visible_boards(session, officer=scope.officer, on=on) if b.id is not None]
+
+
+@router.get("/plans", response_model=list[PlanOut])
+def plans(session: ReadSession, scope: ApiScope, runtime: RuntimeDep, day: date | None = None,
+          board_id: int | None = None) -> list:
+    """The latest plan version of each visible board for `day` (local; default today)."""
+
+    boards_in = _visible_boards(session, scope, runtime.settings.today())
+    if board_id is not None:
+        boards_in = [b for b in boards_in if b == board_id]
+    day = day or runtime.settings.today()
+    rows = session.exec(select(Plan).where(col(Plan.board_id).in_(boards_in), Plan.day == day)
+                        .order_by(col(Plan.board_id), col(Plan.version).desc())).all() if boards_in else []
+    latest: dict[int, object] = {}
+    for row in rows:
+        latest.setdefault(row.board_id, row)
+    return [p.model_dump() for p in latest.values()]  # type: ignore[attr-defined]
+
+
+@router.get("/plays", response_model=Page[PlayOut])
+def plays(session: ReadSession, scope: ApiScope, runtime: RuntimeDep, start: date, end: date,
+          board_id: int | None = None, after_id: Annotated[int, Query(ge=0)] = 0,
+          limit: Annotated[int, Query(ge=1, le=5000)] = 1000) -> dict:
+    """Proof of play of visible boards between two local days, in id order; page with `after_id`."""
+    from core.airing.plans import local_bounds
+
+    if end < start or (end - start).days > 366:
+        raise HTTPException(status_code=422, detail="choose at most a year, the end not before the start")
+    boards_in = _visible_boards(session, scope, runtime.settings.today())
+    if board_id is not None:
+        boards_in = [b for b in boards_in if b == board_id]
+    lo, _ = local_bounds(start, runtime.settings.tz)
+    _, hi = local_bounds(end, runtime.settings.tz)
+    where = [col(Play.board_id).in_(boards_in), col(Play.started_at) >= lo, col(Play.started_at) < hi]
+    total = session.exec(select(func.count()).select_from(Play).where(*where)).one() if boards_in else 0
+    rows = session.exec(select(Play).where(*where, col(Play.id) > after_id).order_by(col(Play.id))
+                        .limit(limit)).all() if boards_in else []
+    return {"total": total, "items": [r.model_dump() for r in rows]}
+
+
+@router.get("/incidents", response_model=list[IncidentOut])
+def incident_list(session: ReadSession, scope: ApiScope, runtime: RuntimeDep, status: str = "") -> list:
+    """Incidents the token's officer may see (the same rule as the incidents page), newest first."""
+    from core.airing import incidents
+
+    if scope.role in ("contributor", "translator"):
+        raise NotFound("not found")
+    return [i.model_dump() for i in incidents.listing(session, officer=scope.officer, on=runtime.settings.today(),
+                                                      status=status or None)]

@@ -136,11 +136,14 @@ def _local_day(text: str, tz, *, end: bool, field: str) -> datetime:
 def approve(request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep, submission_id: int,
             clusters: Annotated[list[int] | None, Form()] = None, valid_from: Annotated[str, Form()] = "",
             valid_to: Annotated[str, Form()] = "", priority: Annotated[str, Form()] = "normal",
-            title: Annotated[str, Form()] = "", description: Annotated[str, Form()] = "") -> Response:
+            title: Annotated[str, Form()] = "", description: Annotated[str, Form()] = "",
+            advertiser_name: Annotated[str, Form()] = "", advertiser_address: Annotated[str, Form()] = "",
+            ad_licence_ref: Annotated[str, Form()] = "") -> Response:
     submission = access.get_submission_for(session, scope=scope, submission_id=submission_id, review=True)
     try:
         choice = review.Approval(
             cluster_ids=clusters or [], priority=priority, title=title, description=description or None,
+            advertiser_name=advertiser_name, advertiser_address=advertiser_address, ad_licence_ref=ad_licence_ref,
             valid_from=_local_day(valid_from, runtime.settings.tz, end=False, field="valid_from"),
             valid_to=_local_day(valid_to, runtime.settings.tz, end=True, field="valid_to"))
         review.approve(

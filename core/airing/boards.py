@@ -1,16 +1,19 @@
-"""Board identity: pairing a new player by a short code, and revocable tokens (only their hash is kept)."""
+"""Board identity: pairing a new player by a short code, and revocable tokens (only their hash is kept); the
+board register (installation, location, hardware, yearly cost) and its maintenance log (Điều 11)."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, delete, func, select
 
 from core.airing import push
-from core.airing.models import Board, PairingRequest
+from core.airing.models import Board, Maintenance, PairingRequest
 from core.errors import Invalid, NotFound
+from core.org.models import Officer
 from core.records import audit
 from core.types import Channel, utcnow
 
@@ -142,3 +145,141 @@ def claim_pairing(session: Session, *, claim: str) -> tuple[str, Board] | None:
     session.flush()
     token = _issue(session, board=board, actor=board_actor(board), action="board.token_issued")
     return token, board
+
+
+# -- the board register and its maintenance log (Điều 11) -------------------------------------------------
+REGISTER_FIELDS = ("installed_on", "location", "hardware", "resolution", "yearly_cost_vnd")
+REMIND_BEFORE = timedelta(days=7)
+
+
+def _operable(session: Session, *, officer: Officer, board_id: int, on: date) -> Board:
+    from core.accounts import access
+    from core.airing.models import Cluster
+
+    board = session.get(Board, board_id)
+    cluster = session.get(Cluster, board.cluster_id) if board else None
+    if board is None or cluster is None or not access.may_operate_cluster(session, officer=officer, cluster=cluster,
+                                                                          on=on):
+        raise NotFound("not found")
+    return board
+
+
+def save_register(
+    session: Session, *, officer: Officer, board_id: int, values: dict[str, Any], on: date, actor: audit.Actor
+) -> Board:
+    """Installation date, location, hardware and yearly running cost of a board (they feed the annual report)."""
+    board = _operable(session, officer=officer, board_id=board_id, on=on)
+    cost = values.get("yearly_cost_vnd")
+    if cost is not None and (not isinstance(cost, int) or cost < 0):
+        raise Invalid("the yearly cost is a whole number of đồng, not negative", field="yearly_cost_vnd")
+    before = {k: getattr(board, k) for k in REGISTER_FIELDS}
+    for key in REGISTER_FIELDS:
+        if key in values:
+            value = values[key]
+            setattr(board, key, value.strip() or None if isinstance(value, str) else value)
+    session.add(board)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="board.register_updated",
+        object_type="board",
+        object_id=board.id,
+        before=before,
+        after={k: getattr(board, k) for k in REGISTER_FIELDS},
+    )
+    return board
+
+
+def record_maintenance(
+    session: Session,
+    *,
+    officer: Officer,
+    board_id: int,
+    work: str,
+    on: date,
+    done_on: date | None = None,
+    planned_on: date | None = None,
+    cost_vnd: int | None = None,
+    done_by: str | None = None,
+    actor: audit.Actor,
+) -> Maintenance:
+    """A maintenance done (date, work, cost, by whom) or planned (a date to be reminded of)."""
+    _operable(session, officer=officer, board_id=board_id, on=on)
+    work = " ".join((work or "").split())[:300]
+    if not work:
+        raise Invalid("say what work", field="work")
+    if (done_on is None) == (planned_on is None):
+        raise Invalid("give either the date it was done or the date it is planned", field="done_on")
+    if cost_vnd is not None and cost_vnd < 0:
+        raise Invalid("the cost cannot be negative", field="cost_vnd")
+    row = Maintenance(
+        board_id=board_id,
+        work=work,
+        done_on=done_on,
+        planned_on=planned_on,
+        cost_vnd=cost_vnd,
+        done_by=(done_by or "").strip()[:200] or None,
+        recorded_by_id=officer.id,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="board.maintenance_recorded",
+        object_type="board",
+        object_id=board_id,
+        after=audit.snapshot(row),
+    )
+    return row
+
+
+def maintenance_of(session: Session, *, board_id: int) -> list[Maintenance]:
+    return list(
+        session.exec(
+            select(Maintenance)
+            .where(Maintenance.board_id == board_id)
+            .order_by(col(Maintenance.planned_on).desc(), col(Maintenance.done_on).desc())
+        ).all()
+    )
+
+
+def remind_planned(session: Session, *, today: date) -> dict[str, int]:
+    """Tell the operators, once, of maintenance planned within the next week (or overdue and never done)."""
+    from core.airing.models import Cluster
+    from core.airing.notices import notify_once, operators_of
+
+    rows = session.exec(
+        select(Maintenance).where(
+            col(Maintenance.planned_on).is_not(None),
+            col(Maintenance.done_on).is_(None),
+            col(Maintenance.reminded_at).is_(None),
+            col(Maintenance.planned_on) <= today + REMIND_BEFORE,
+        )
+    ).all()
+    told = 0
+    for row in rows:
+        board = session.get(Board, row.board_id)
+        cluster = session.get(Cluster, board.cluster_id) if board else None
+        if board is None or cluster is None:
+            continue
+        for officer in operators_of(session, cluster=cluster):
+            told += notify_once(
+                session,
+                event="board.maintenance_due",
+                object_key=str(row.id),
+                officer=officer,
+                object_type="maintenance",
+                object_id=row.id,
+                payload={
+                    "board": board.code,
+                    "board_name": board.name,
+                    "work": row.work,
+                    "planned_on": row.planned_on.isoformat(),  # type: ignore[union-attr]  # planned rows have it
+                },
+            )
+        row.reminded_at = utcnow()
+        session.add(row)
+    session.flush()
+    return {"planned": len(rows), "notified": told}

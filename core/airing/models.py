@@ -1,5 +1,5 @@
 """Tables of airing: Cluster, Board, BroadcastWindow, Plan, Emergency, EmergencyTarget, EmergencyAck, Play,
-Heartbeat, Incident, PairingRequest, AiringSignal."""
+Heartbeat, Incident, Maintenance, PairingRequest, AiringSignal, PlaySummary."""
 
 from __future__ import annotations
 
@@ -50,6 +50,7 @@ class Board(SQLModel, table=True):
     app_version: str | None = Field(default=None, sa_type=String(40))
     installed_on: date | None = None
     yearly_cost_vnd: int | None = Field(default=None, sa_type=BigInteger)  # Điều 11, annual report
+    hardware: str | None = Field(default=None, sa_type=String(200))  # screen model, player device (register)
     is_active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -171,6 +172,29 @@ class Incident(SQLModel, table=True):
     opened_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     escalated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    number: str | None = Field(default=None, sa_type=String(20), unique=True)  # SC-2612-0003
+    place: str | None = Field(default=None, sa_type=String(300))  # where, in the reporter's words
+    ack_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolution: str | None = Field(default=None, sa_type=Text)
+    photo_asset_id: int | None = Field(default=None, foreign_key="media_asset.id")
+
+
+class Maintenance(SQLModel, table=True):
+    """A board's maintenance (Điều 11): planned (`planned_on`, reminded before) or done (`done_on`, cost, by whom)."""
+
+    __tablename__ = "maintenance"
+
+    id: int | None = Field(default=None, primary_key=True)
+    board_id: int = Field(foreign_key="board.id", index=True)
+    work: str = Field(sa_type=String(300))
+    planned_on: date | None = Field(default=None, index=True)
+    done_on: date | None = Field(default=None, index=True)
+    cost_vnd: int | None = Field(default=None, sa_type=BigInteger)
+    done_by: str | None = Field(default=None, sa_type=String(200))  # a person or a contractor
+    recorded_by_id: int | None = Field(default=None, foreign_key="officer.id")
+    reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class PairingRequest(SQLModel, table=True):

@@ -10,7 +10,7 @@ from typing import Any
 from huey import crontab
 
 from core import runtime
-from core.airing import emergencies, health, plans
+from core.airing import boards, emergencies, health, incidents, plans
 from core.queue import task
 from core.records.taskrun import recorded
 
@@ -18,9 +18,8 @@ from core.records.taskrun import recorded
 def _run(name: str, work: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
     """Do `work` in one unit of work under a `task_run` row: a failed sweep leaves a failed row."""
     rt = runtime.current()
-    with recorded(rt, name) as run:
-        with rt.db.unit_of_work() as session:
-            run.result = work(session)
+    with recorded(rt, name) as run, rt.db.unit_of_work() as session:
+        run.result = work(session)
     assert run.result is not None
     return run.result
 
@@ -54,14 +53,28 @@ def emergency_check() -> dict[str, Any]:
     )
 
 
+@task("airing.incident_escalation")
+def incident_escalation() -> dict[str, Any]:
+    """Escalate incidents nobody acknowledged in time to the provincial editor unit."""
+    return _run("airing.incident_escalation", lambda s: incidents.escalate_overdue(s, now=datetime.now(UTC)))
+
+
 @task("airing.every_minute", retries=0, schedule=crontab(minute="*"))
 def every_minute() -> None:
     queue = runtime.current().queue
     queue.enqueue("airing.health_sweep")
     queue.enqueue("airing.emergency_check")
+    queue.enqueue("airing.incident_escalation")
 
 
 @task("airing.every_hour", retries=0, schedule=crontab(minute="5"))
 def every_hour() -> None:
     # Hourly (and so shortly after local midnight, 17:00 UTC): the new day enters the 48 h horizon.
     runtime.current().queue.enqueue("airing.rebuild_plans", reason="hourly")
+
+
+@task("airing.maintenance_reminders", retries=1, schedule=crontab(hour="0", minute="30"))
+def maintenance_reminders() -> dict[str, Any]:
+    """07:30 in Hà Nội: tell operators of maintenance planned within the week (once each)."""
+    today = runtime.current().settings.today()
+    return _run("airing.maintenance_reminders", lambda s: boards.remind_planned(s, today=today))

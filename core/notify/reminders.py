@@ -118,6 +118,40 @@ def fulfil_from_submission(session: Session, *, submission_id: int, tz: ZoneInfo
     return done
 
 
+def unfulfil_rejected(session: Session, *, submission_id: int, tz: ZoneInfo | None = None) -> list[int]:
+    """A submission rejected after it fulfilled an obligation no longer counts: the obligation reopens (or passes
+    to another qualifying submission of the period), overdue if its day has gone."""
+    tz = tz or ZoneInfo("Asia/Ho_Chi_Minh")
+    reopened: list[int] = []
+    fulfilled = select(Obligation).where(Obligation.fulfilled_by_submission_id == submission_id,
+                                         Obligation.status == ObligationStatus.fulfilled.value)
+    for obligation in session.exec(fulfilled).all():
+        rule = session.get(DeadlineRule, obligation.rule_id)
+        if rule is None:
+            continue
+        if (
+            _qualifying_count(
+                session,
+                rule=rule,
+                unit_id=obligation.unit_id,
+                start=obligation.period_start,
+                end=obligation.period_end,
+                tz=tz,
+            )
+            >= rule.min_count
+        ):
+            obligation.fulfilled_by_submission_id = None  # the period's other submissions still fulfil it
+            session.add(obligation)
+            continue
+        today = datetime.now(tz).date()
+        obligation.status = ObligationStatus.overdue.value if obligation.due_on < today else ObligationStatus.open.value
+        obligation.fulfilled_at = obligation.fulfilled_by_submission_id = None
+        session.add(obligation)
+        reopened.append(obligation.id)  # type: ignore[arg-type]
+    session.flush()
+    return reopened
+
+
 def fulfil_by_editor(session: Session, *, obligation_id: int, officer_id: int, note: str) -> Obligation:
     """An editor marks an obligation fulfilled (e.g. a report received by official mail), with a note."""
     obligation = session.get(Obligation, obligation_id)
@@ -132,9 +166,15 @@ def fulfil_by_editor(session: Session, *, obligation_id: int, officer_id: int, n
 
 def registered_officers(session: Session, *, unit_ids: set[int]) -> dict[int, list[int]]:
     """Active officers of each unit who have bound a chat account (reminders go to them only)."""
-    rows = session.exec(select(Officer.unit_id, Officer.id).where(
-        col(Officer.unit_id).in_(unit_ids), Officer.is_active,
-        col(Officer.id).in_(select(ChannelAccount.officer_id))).order_by(col(Officer.id))).all()
+    rows = session.exec(
+        select(Officer.unit_id, Officer.id)
+        .where(
+            col(Officer.unit_id).in_(unit_ids),
+            Officer.is_active,
+            col(Officer.id).in_(select(ChannelAccount.officer_id)),
+        )
+        .order_by(col(Officer.id))
+    ).all()
     found: dict[int, list[int]] = defaultdict(list)
     for unit_id, officer_id in rows:
         if officer_id is not None:  # always: a stored row has its id
@@ -146,15 +186,28 @@ def _editor_officers(session: Session, *, on: date) -> list[int]:
     unit_ids = {u.id for u in org.units_with_duty(session, duty=Duty.provincial_editor, on=on)}
     if not unit_ids:
         return []
-    return list(session.exec(select(Officer.id).where(
-        col(Officer.unit_id).in_(unit_ids), Officer.is_active,
-        col(Officer.role).in_([Role.editor.value, Role.administrator.value]))).all())  # type: ignore[arg-type]  # ids of stored rows
+    return list(
+        session.exec(
+            select(Officer.id).where(
+                col(Officer.unit_id).in_(unit_ids),
+                Officer.is_active,
+                col(Officer.role).in_([Role.editor.value, Role.administrator.value]),
+            )
+        ).all()  # type: ignore[arg-type]  # ids of stored rows
+    )
 
 
 def _payload(rule: DeadlineRule, unit: Unit, obligation: Obligation, day: date) -> dict[str, Any]:
-    return {"rule": rule.name, "rule_code": rule.code, "unit": unit.name, "due_on": obligation.due_on.isoformat(),
-            "period_start": obligation.period_start.isoformat(), "period_end": obligation.period_end.isoformat(),
-            "days": (day - obligation.due_on).days, "obligation_id": obligation.id}
+    return {
+        "rule": rule.name,
+        "rule_code": rule.code,
+        "unit": unit.name,
+        "due_on": obligation.due_on.isoformat(),
+        "period_start": obligation.period_start.isoformat(),
+        "period_end": obligation.period_end.isoformat(),
+        "days": (day - obligation.due_on).days,
+        "obligation_id": obligation.id,
+    }
 
 
 def evaluate(session: Session, *, now: datetime, tz: ZoneInfo, run_id: int | None = None) -> dict[str, int]:
@@ -175,8 +228,11 @@ def evaluate(session: Session, *, now: datetime, tz: ZoneInfo, run_id: int | Non
         ).all()
         sent: defaultdict[int | None, set[int]] = defaultdict(set)
         if open_rows:
-            for ob_id, offset in session.exec(select(Reminder.obligation_id, Reminder.offset_days).where(
-                    col(Reminder.obligation_id).in_([o.id for o in open_rows]))).all():
+            for ob_id, offset in session.exec(
+                select(Reminder.obligation_id, Reminder.offset_days).where(
+                    col(Reminder.obligation_id).in_([o.id for o in open_rows])
+                )
+            ).all():
                 sent[ob_id].add(offset)
         recipients = registered_officers(session, unit_ids={o.unit_id for o in open_rows})
         for obligation in open_rows:
@@ -196,36 +252,69 @@ def evaluate(session: Session, *, now: datetime, tz: ZoneInfo, run_id: int | Non
                 )
                 >= rule.min_count
             ):
-                counts["fulfilled"] += _fulfil(session, obligation, submission_id=None, officer_id=None,
-                                               note="fulfilled by submissions of the period")
+                counts["fulfilled"] += _fulfil(
+                    session,
+                    obligation,
+                    submission_id=None,
+                    officer_id=None,
+                    note="fulfilled by submissions of the period",
+                )
                 continue
             status = ObligationStatus.overdue.value if today > obligation.due_on else ObligationStatus.open.value
             if obligation.status != status:
                 obligation.status = status
                 session.add(obligation)
                 counts["marked_" + status] += 1
-            due = [o for o in rule.reminder_offsets if o not in sent[obligation.id]
-                   and deadlines.reminder_moment(obligation.due_on, o, tz) <= now]
+            due = [
+                o
+                for o in rule.reminder_offsets
+                if o not in sent[obligation.id] and deadlines.reminder_moment(obligation.due_on, o, tz) <= now
+            ]
             reminders = Reminder.__table__  # type: ignore[attr-defined]  # SQLModel does not declare __table__
-            won = sorted((offset, rid) for rid, offset in insert_many_ignoring_duplicates(session, reminders, [
-                {"obligation_id": obligation.id, "offset_days": offset, "run_id": run_id,
-                 "scheduled_for": deadlines.reminder_moment(obligation.due_on, offset, tz)} for offset in sorted(due)],
-                returning=("id", "offset_days")))
+            won = sorted(
+                (offset, rid)
+                for rid, offset in insert_many_ignoring_duplicates(
+                    session,
+                    reminders,
+                    [
+                        {
+                            "obligation_id": obligation.id,
+                            "offset_days": offset,
+                            "run_id": run_id,
+                            "scheduled_for": deadlines.reminder_moment(obligation.due_on, offset, tz),
+                        }
+                        for offset in sorted(due)
+                    ],
+                    returning=("id", "offset_days"),
+                )
+            )
             if won:
                 offset, reminder_id = won[-1]  # the latest of those due at once; the others are recorded, not sent
-                session.execute(update(Reminder).where(col(Reminder.id) == reminder_id).values(sent_at=now),
-                                execution_options=QUIET)
-                made = notify_many(session, officer_ids=recipients.get(obligation.unit_id, []), event="reminder.due",
-                                   object_type="reminder", object_id=reminder_id,
-                                   payload=_payload(rule, unit, obligation, today))
+                session.execute(
+                    update(Reminder).where(col(Reminder.id) == reminder_id).values(sent_at=now), execution_options=QUIET
+                )
+                made = notify_many(
+                    session,
+                    officer_ids=recipients.get(obligation.unit_id, []),
+                    event="reminder.due",
+                    object_type="reminder",
+                    object_id=reminder_id,
+                    payload=_payload(rule, unit, obligation, today),
+                )
                 counts["reminders_sent"] += 1
                 counts["reminders_skipped"] += len(won) - 1
                 counts["notifications"] += len(made)
-            if (status == ObligationStatus.overdue.value and obligation.escalated_at is None
-                    and deadlines.escalation_moment(obligation.due_on, rule.reminder_offsets, tz) <= now):
-                claimed = session.execute(update(Obligation).where(col(Obligation.id) == obligation.id,
-                                                                   col(Obligation.escalated_at).is_(None))
-                                          .values(escalated_at=now), execution_options=QUIET).rowcount  # type: ignore[attr-defined]  # CursorResult
+            if (
+                status == ObligationStatus.overdue.value
+                and obligation.escalated_at is None
+                and deadlines.escalation_moment(obligation.due_on, rule.reminder_offsets, tz) <= now
+            ):
+                claimed = session.execute(
+                    update(Obligation)
+                    .where(col(Obligation.id) == obligation.id, col(Obligation.escalated_at).is_(None))
+                    .values(escalated_at=now),
+                    execution_options=QUIET,
+                ).rowcount  # type: ignore[attr-defined]  # CursorResult
                 if claimed:
                     made = notify_many(
                         session,
@@ -257,12 +346,30 @@ class RuleChanges(TypedDict, total=False):
     is_active: bool
 
 
-EDITABLE = ("name", "due_day", "due_month", "due_exclusive", "period_cutoff_day", "applies_to_kinds",
-            "fulfil_categories", "fulfil_kinds", "min_count", "reminder_offsets", "is_active")
+EDITABLE = (
+    "name",
+    "due_day",
+    "due_month",
+    "due_exclusive",
+    "period_cutoff_day",
+    "applies_to_kinds",
+    "fulfil_categories",
+    "fulfil_kinds",
+    "min_count",
+    "reminder_offsets",
+    "is_active",
+)
 
 
-def update_rule(session: Session, *, rule_id: int, changes: RuleChanges, officer_id: int | None, today: date,
-                note: str | None = None) -> DeadlineRule:
+def update_rule(
+    session: Session,
+    *,
+    rule_id: int,
+    changes: RuleChanges,
+    officer_id: int | None,
+    today: date,
+    note: str | None = None,
+) -> DeadlineRule:
     """Edit a rule: the old version is kept, open obligations follow the new rule from now on, history stays."""
     rule = session.get(DeadlineRule, rule_id)
     if rule is None:
@@ -275,8 +382,11 @@ def update_rule(session: Session, *, rule_id: int, changes: RuleChanges, officer
         return rule
     from core.notify.models import DeadlineRuleVersion
 
-    session.add(DeadlineRuleVersion(rule_id=rule_id, changed_by_id=officer_id, note=note,
-                                    snapshot={**before, "recurrence": rule.recurrence}))
+    session.add(
+        DeadlineRuleVersion(
+            rule_id=rule_id, changed_by_id=officer_id, note=note, snapshot={**before, "recurrence": rule.recurrence}
+        )
+    )
     for key, value in changes.items():
         setattr(rule, key, value)
     rule.updated_at = utcnow()
@@ -306,21 +416,30 @@ def overview(session: Session, *, today: date) -> list[tuple[DeadlineRule, list[
     found = []
     for rule in session.exec(select(DeadlineRule).order_by(col(DeadlineRule.code))).all():
         current = deadlines.period_containing(rule, today)
-        rows = session.exec(select(Obligation, Unit).join(Unit, col(Unit.id) == Obligation.unit_id).where(
-            Obligation.rule_id == rule.id, Obligation.period_start <= current.start,
-            (col(Obligation.period_start) == current.start) | col(Obligation.status).in_(OPEN))
-            .order_by(col(Obligation.period_start).desc(), col(Unit.name))).all()
+        rows = session.exec(
+            select(Obligation, Unit)
+            .join(Unit, col(Unit.id) == Obligation.unit_id)
+            .where(
+                Obligation.rule_id == rule.id,
+                Obligation.period_start <= current.start,
+                (col(Obligation.period_start) == current.start) | col(Obligation.status).in_(OPEN),
+            )
+            .order_by(col(Obligation.period_start).desc(), col(Unit.name))
+        ).all()
         found.append((rule, [(o, u) for o, u in rows]))
     return found
 
 
 def recent_reminders(session: Session, *, limit: int = 200) -> list[tuple[Reminder, Obligation, DeadlineRule, Unit]]:
     """Reminders recorded, newest first, with what they were about."""
-    rows = session.exec(select(Reminder, Obligation, DeadlineRule, Unit)
-                        .join(Obligation, col(Obligation.id) == Reminder.obligation_id)
-                        .join(DeadlineRule, col(DeadlineRule.id) == Obligation.rule_id)
-                        .join(Unit, col(Unit.id) == Obligation.unit_id)
-                        .order_by(col(Reminder.scheduled_for).desc(), col(Reminder.id).desc()).limit(limit)).all()
+    rows = session.exec(
+        select(Reminder, Obligation, DeadlineRule, Unit)
+        .join(Obligation, col(Obligation.id) == Reminder.obligation_id)
+        .join(DeadlineRule, col(DeadlineRule.id) == Obligation.rule_id)
+        .join(Unit, col(Unit.id) == Obligation.unit_id)
+        .order_by(col(Reminder.scheduled_for).desc(), col(Reminder.id).desc())
+        .limit(limit)
+    ).all()
     return [(reminder, obligation, rule, unit) for reminder, obligation, rule, unit in rows]
 
 

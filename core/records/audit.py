@@ -85,8 +85,15 @@ def record(
         # Serialise appenders: two transactions must never both extend the same link.
         session.execute(text("SELECT pg_advisory_xact_lock(7261001)"))
     last = session.exec(select(AuditEvent).order_by(col(AuditEvent.seq).desc()).limit(1)).first()
+    seq, prev_hash = (last.seq + 1, last.hash) if last else (1, GENESIS)
+    if last is None:  # every event was cut by retention: the chain goes on from the checkpoint's head
+        from core.records.models import AuditCheckpoint
+
+        head = session.exec(select(AuditCheckpoint).order_by(col(AuditCheckpoint.seq).desc()).limit(1)).first()
+        if head is not None:
+            seq, prev_hash = head.seq + 1, head.hash
     event = AuditEvent(
-        seq=(last.seq + 1) if last else 1,
+        seq=seq,
         occurred_at=utcnow(),
         actor_id=actor.officer_id,
         actor_label=actor.label,
@@ -97,7 +104,7 @@ def record(
         object_id=None if object_id is None else str(object_id),
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,
-        prev_hash=last.hash if last else GENESIS,
+        prev_hash=prev_hash,
         hash="",  # set below, from the other fields
     )
     event.hash = _digest(event)
@@ -114,10 +121,26 @@ class ChainReport:
     reason: str | None = None
 
 
-def verify(session: Session, *, batch: int = 5000) -> ChainReport:
-    """Walk the chain in order, recomputing every hash; report the first broken link."""
+def verify(session: Session, *, batch: int = 5000, key: str | None = None) -> ChainReport:
+    """Walk the chain in order, recomputing every hash; report the first broken link.
+
+    Where retention cut old events, the walk starts at the latest checkpoint (the head at the cut); with
+    `key`, the checkpoint's signature is checked too.
+    """
+    from core.records.models import AuditCheckpoint
+
     expected_prev, expected_seq, count = GENESIS, 1, 0
     after_seq = 0
+    checkpoint = session.exec(select(AuditCheckpoint).order_by(AuditCheckpoint.seq.desc()).limit(1)).first()  # type: ignore[attr-defined]
+    if checkpoint is not None:
+        if key is not None:
+            from core.records.retention import checkpoint_signature
+
+            signed = checkpoint_signature(seq=checkpoint.seq, hash_=checkpoint.hash,
+                                          occurred_at=checkpoint.occurred_at, key=key)
+            if signed != checkpoint.signature:
+                return ChainReport(False, 0, checkpoint.seq, "the checkpoint's signature does not match")
+        expected_prev, expected_seq, after_seq = checkpoint.hash, checkpoint.seq + 1, checkpoint.seq
     while True:
         rows = session.exec(
             select(AuditEvent).where(col(AuditEvent.seq) > after_seq).order_by(col(AuditEvent.seq)).limit(batch)

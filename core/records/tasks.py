@@ -34,3 +34,17 @@ def nightly_backup() -> dict[str, Any]:
             run.ok, run.result = not made.damaged, made.as_dict()
     assert run.result is not None
     return run.result
+
+
+@task("records.retention", retries=1, retry_delay=900, schedule=crontab(hour="20", minute="30"))
+def nightly_retention() -> dict[str, Any]:
+    """03:30 in Hà Nội, an hour after the backup: remove what is past its retention and held by that backup."""
+    from datetime import UTC, datetime
+
+    from core.records import retention
+
+    rt = runtime.current()
+    with recorded(rt, "records.retention") as run, rt.db.unit_of_work() as session:
+        run.result = retention.enforce(session, settings=rt.settings, now=datetime.now(UTC)).as_dict()
+    assert run.result is not None
+    return run.result

@@ -93,6 +93,10 @@ class ContentItem(SQLModel, table=True):
     approved_by_id: int | None = Field(default=None, foreign_key="officer.id")
     approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Advertising law (Luật Quảng cáo): an advertisement shows who advertises and under which licence.
+    advertiser_name: str | None = Field(default=None, sa_type=String(200))
+    advertiser_address: str | None = Field(default=None, sa_type=String(300))
+    ad_licence_ref: str | None = Field(default=None, sa_type=String(120))
 
 
 class ContentTarget(SQLModel, table=True):

@@ -42,6 +42,10 @@ class Approval:
     priority: str
     title: str
     description: str | None = None
+    # Advertising law: an advertisement names its advertiser (name, address) and its licence or permit.
+    advertiser_name: str | None = None
+    advertiser_address: str | None = None
+    ad_licence_ref: str | None = None
 
 
 def _fresh(session: Session, submission: Submission) -> Submission:
@@ -117,6 +121,11 @@ def approve(session: Session, *, scope: access.Scope, submission: Submission, ch
         raise Invalid("the title is empty", field="title")
     if not submission.category:
         raise Invalid("choose a category", field="category")
+    advertiser = [" ".join((v or "").split()) or None
+                  for v in (choice.advertiser_name, choice.advertiser_address, choice.ad_licence_ref)]
+    if submission.category == "5" and not all(advertiser):
+        raise Invalid("an advertisement needs the advertiser's name and address and its licence reference",
+                      field="advertiser_name")
     asset = _main_asset(session, submission.id)  # type: ignore[arg-type]
     item = session.exec(select(ContentItem).where(ContentItem.submission_id == submission.id)).first()
     before_item = audit.snapshot(item) if item else None
@@ -135,6 +144,8 @@ def approve(session: Session, *, scope: access.Scope, submission: Submission, ch
     item.duration_s = asset.duration_s if asset else None
     item.valid_from, item.valid_to, item.is_active = choice.valid_from, choice.valid_to, True
     item.approved_by_id, item.approved_at = scope.officer.id, utcnow()
+    item.advertiser_name, item.advertiser_address, item.ad_licence_ref = (
+        advertiser if submission.category == "5" else (None, None, None))
     session.add(item)
     session.flush()
     for old in session.exec(select(ContentTarget).where(ContentTarget.content_item_id == item.id)).all():
@@ -187,9 +198,15 @@ def _close(session: Session, *, scope: access.Scope, submission: Submission, dec
 
 
 def reject(session: Session, *, scope: access.Scope, submission: Submission, reason: str, actor: audit.Actor) -> Review:
-    """Refuse the submission with a reason the officer is told."""
-    return _close(session, scope=scope, submission=submission, decision=Decision.rejected,
-                  state=SubmissionState.rejected.value, text=reason, field="reason", actor=actor, allowed=REJECTABLE)
+    """Refuse the submission with a reason the officer is told; an obligation it fulfilled reopens (issue 13.8)."""
+    from core.notify import reminders
+
+    review = _close(session, scope=scope, submission=submission, decision=Decision.rejected,
+                    state=SubmissionState.rejected.value, text=reason, field="reason", actor=actor, allowed=REJECTABLE)
+    for obligation_id in reminders.unfulfil_rejected(session, submission_id=submission.id):  # type: ignore[arg-type]
+        audit.record(session, actor=actor, action="obligation.reopened", object_type="obligation",
+                     object_id=obligation_id, after={"rejected_submission_id": submission.id})
+    return review
 
 
 def request_changes(session: Session, *, scope: access.Scope, submission: Submission, note: str,

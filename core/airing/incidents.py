@@ -1,0 +1,297 @@
+"""Technical and security incidents (Điều 9.3, 12.2): reported from the web or the chat, numbered, owned,
+acknowledged within a deadline, resolved; unacknowledged ones escalate to the provincial editor unit.
+
+States: open → acknowledged → resolved; open past its acknowledgement deadline → escalated (which can
+still be acknowledged and resolved). Incidents at border-gate clusters are told to the provincial editor
+unit as well as the operator.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from core.accounts import access
+from core.airing.models import Board, Cluster, Incident
+from core.airing.notices import notify_once, operators_of
+from core.errors import Invalid, NotFound
+from core.org import service as org
+from core.org.models import Officer
+from core.records import audit
+from core.types import ClusterKind, Duty, IncidentStatus, Role
+
+KINDS = ("technical", "security", "board_offline")
+REPORTABLE_KINDS = ("technical", "security")
+ACK_WITHIN = timedelta(hours=4)
+OPEN_STATES = (IncidentStatus.open.value, IncidentStatus.acknowledged.value, IncidentStatus.escalated.value)
+HANDLERS = frozenset({Role.operator.value, Role.editor.value, Role.administrator.value})
+
+
+def _editors(session: Session, *, on: date) -> list[Officer]:
+    units = {u.id for u in org.units_with_duty(session, duty=Duty.provincial_editor, on=on)}
+    if not units:
+        return []
+    return list(session.exec(select(Officer).where(col(Officer.unit_id).in_(units), col(Officer.is_active),
+                                                   col(Officer.role).in_([Role.editor.value, Role.administrator.value]))
+                             .order_by(col(Officer.id))).all())
+
+
+def _number(session: Session, *, now: datetime) -> str:
+    prefix = f"SC-{now:%y%m}-"
+    count = session.exec(
+        select(func.count()).select_from(Incident).where(col(Incident.number).like(f"{prefix}%"))
+    ).one()
+    return f"{prefix}{count + 1:04d}"
+
+
+def may_see(session: Session, *, officer: Officer, incident: Incident, on: date) -> bool:
+    if officer.role in {Role.administrator.value, Role.inspector.value} or access.is_provincial_editor(
+        session, officer=officer, on=on
+    ):
+        return True
+    if incident.reported_by_id == officer.id:
+        return True
+    cluster = session.get(Cluster, incident.cluster_id) if incident.cluster_id else None
+    return cluster is not None and cluster.operator_unit_id == officer.unit_id and officer.role in HANDLERS
+
+
+def may_handle(session: Session, *, officer: Officer, incident: Incident, on: date) -> bool:
+    return (
+        officer.role in HANDLERS
+        and officer.is_active
+        and officer.role != Role.inspector.value
+        and (
+            officer.role == Role.administrator.value
+            or access.is_provincial_editor(session, officer=officer, on=on)
+            or (
+                incident.cluster_id is not None
+                and (c := session.get(Cluster, incident.cluster_id)) is not None
+                and c.operator_unit_id == officer.unit_id
+            )
+        )
+    )
+
+
+def report(
+    session: Session,
+    *,
+    reporter: Officer,
+    kind: str,
+    title: str,
+    description: str | None = None,
+    board_id: int | None = None,
+    cluster_id: int | None = None,
+    place: str | None = None,
+    photo_asset_id: int | None = None,
+    now: datetime,
+    ack_within: timedelta = ACK_WITHIN,
+    actor: audit.Actor,
+) -> Incident:
+    """Record an incident with a number, an owner (the cluster's first operator) and a deadline; tell who must act."""
+    if kind not in REPORTABLE_KINDS:
+        raise Invalid("choose technical or security", field="kind")
+    title = " ".join((title or "").split())[:300]
+    if not title:
+        raise Invalid("say what happened", field="title")
+    board = session.get(Board, board_id) if board_id else None
+    if board_id and board is None:
+        raise Invalid("choose a board", field="board_id")
+    if board is not None:
+        cluster_id = board.cluster_id
+    cluster = session.get(Cluster, cluster_id) if cluster_id else None
+    if cluster_id and cluster is None:
+        raise Invalid("choose a cluster", field="cluster_id")
+    operators = operators_of(session, cluster=cluster) if cluster else []
+    incident = Incident(
+        kind=kind,
+        status=IncidentStatus.open.value,
+        board_id=board.id if board else None,
+        cluster_id=cluster.id if cluster else None,
+        reported_by_id=reporter.id,
+        owner_id=operators[0].id if operators else None,
+        title=title,
+        description=(description or "").strip() or None,
+        place=(place or "").strip()[:300] or None,
+        photo_asset_id=photo_asset_id,
+        opened_at=now,
+        ack_due_at=now + ack_within,
+        number=_number(session, now=now),
+    )
+    session.add(incident)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="incident.reported",
+        object_type="incident",
+        object_id=incident.id,
+        after=audit.snapshot(incident),
+    )
+    told = list(operators)
+    if cluster is None or cluster.kind == ClusterKind.border_gate.value:
+        told += [e for e in _editors(session, on=now.date()) if e.id not in {o.id for o in told}]
+    payload = {
+        "number": incident.number,
+        "title": title,
+        "kind": kind,
+        "cluster": cluster.code if cluster else None,
+        "board": board.code if board else None,
+        "ack_due_at": incident.ack_due_at.isoformat(),  # type: ignore[union-attr]  # set when it was opened
+    }
+    for officer in told:
+        if officer.id != reporter.id:
+            notify_once(
+                session,
+                event="incident.reported",
+                object_key=str(incident.id),
+                officer=officer,
+                object_type="incident",
+                object_id=incident.id,
+                payload=payload,
+                urgent=kind == "security",
+            )
+    return incident
+
+
+def _get_for_handling(session: Session, *, officer: Officer, incident_id: int, on: date) -> Incident:
+    incident = session.get(Incident, incident_id)
+    if incident is None or not may_see(session, officer=officer, incident=incident, on=on):
+        raise NotFound("not found")
+    if not may_handle(session, officer=officer, incident=incident, on=on):
+        raise NotFound("not found")
+    return incident
+
+
+def acknowledge(session: Session, *, officer: Officer, incident_id: int, now: datetime, actor: audit.Actor) -> Incident:
+    incident = _get_for_handling(session, officer=officer, incident_id=incident_id, on=now.date())
+    if incident.status not in (IncidentStatus.open.value, IncidentStatus.escalated.value):
+        raise Invalid("only an open or escalated incident is acknowledged", field="status")
+    before = {"status": incident.status, "owner_id": incident.owner_id}
+    incident.status, incident.acknowledged_at = IncidentStatus.acknowledged.value, now
+    incident.owner_id = incident.owner_id or officer.id
+    session.add(incident)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="incident.acknowledged",
+        object_type="incident",
+        object_id=incident.id,
+        before=before,
+        after={"status": incident.status, "owner_id": incident.owner_id},
+    )
+    return incident
+
+
+def assign(
+    session: Session, *, officer: Officer, incident_id: int, owner_id: int, now: datetime, actor: audit.Actor
+) -> Incident:
+    incident = _get_for_handling(session, officer=officer, incident_id=incident_id, on=now.date())
+    owner = session.get(Officer, owner_id)
+    if owner is None or not owner.is_active or owner.role not in HANDLERS:
+        raise Invalid("choose an active operator, editor or administrator", field="owner_id")
+    before = {"owner_id": incident.owner_id}
+    incident.owner_id = owner.id
+    session.add(incident)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="incident.assigned",
+        object_type="incident",
+        object_id=incident.id,
+        before=before,
+        after={"owner_id": owner.id},
+    )
+    return incident
+
+
+def resolve(
+    session: Session, *, officer: Officer, incident_id: int, resolution: str, now: datetime, actor: audit.Actor
+) -> Incident:
+    incident = _get_for_handling(session, officer=officer, incident_id=incident_id, on=now.date())
+    if incident.status not in OPEN_STATES:
+        raise Invalid("the incident is already resolved", field="status")
+    if not (resolution or "").strip():
+        raise Invalid("say how it was resolved", field="resolution")
+    before = {"status": incident.status}
+    incident.status, incident.closed_at, incident.resolution = IncidentStatus.resolved.value, now, resolution.strip()
+    incident.acknowledged_at = incident.acknowledged_at or now
+    session.add(incident)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="incident.resolved",
+        object_type="incident",
+        object_id=incident.id,
+        before=before,
+        after={"status": incident.status, "resolution": incident.resolution},
+    )
+    return incident
+
+
+def escalate_overdue(session: Session, *, now: datetime) -> dict[str, int]:
+    """Open incidents past their acknowledgement deadline escalate (once) to the provincial editor unit."""
+    rows = session.exec(
+        select(Incident)
+        .where(
+            Incident.status == IncidentStatus.open.value,
+            col(Incident.ack_due_at).is_not(None),
+            col(Incident.ack_due_at) <= now,
+        )
+        .order_by(col(Incident.id))
+    ).all()
+    told = 0
+    editors = _editors(session, on=now.date()) if rows else []
+    for incident in rows:
+        incident.status, incident.escalated_at = IncidentStatus.escalated.value, now
+        session.add(incident)
+        session.flush()
+        audit.record(
+            session,
+            actor=audit.SYSTEM,
+            action="incident.escalated",
+            object_type="incident",
+            object_id=incident.id,
+            after={"status": incident.status, "ack_due_at": incident.ack_due_at},
+        )
+        for officer in editors:
+            told += notify_once(
+                session,
+                event="incident.escalated",
+                object_key=str(incident.id),
+                officer=officer,
+                object_type="incident",
+                object_id=incident.id,
+                urgent=True,
+                payload={"number": incident.number, "title": incident.title},
+            )
+    return {"escalated": len(rows), "notified": told}
+
+
+def listing(
+    session: Session,
+    *,
+    officer: Officer,
+    on: date,
+    status: str | None = None,
+    day_from: datetime | None = None,
+    day_to: datetime | None = None,
+) -> list[Incident]:
+    query = select(Incident).order_by(col(Incident.opened_at).desc()).limit(500)
+    if status:
+        query = query.where(Incident.status == status)
+    if day_from is not None:
+        query = query.where(col(Incident.opened_at) >= day_from)
+    if day_to is not None:
+        query = query.where(col(Incident.opened_at) < day_to)
+    if not (
+        officer.role in {Role.administrator.value, Role.inspector.value}
+        or access.is_provincial_editor(session, officer=officer, on=on)
+    ):
+        own = select(Cluster.id).where(Cluster.operator_unit_id == officer.unit_id)
+        query = query.where(or_(col(Incident.cluster_id).in_(own), col(Incident.reported_by_id) == officer.id))
+    return list(session.exec(query).all())

@@ -1,0 +1,361 @@
+"""The inspection export (Điều 9.1, 10.1.a): what aired where and when, for any period within retention.
+
+Every play (board, item, start, end, duration, priority, advertising, emergency), every aired item with
+its approval chain, every advertisement with its advertiser. CSV holds the plays, each row carrying its
+item's approval and advertiser; XLSX holds the plays (what varies per play, split into sheets of a million
+rows, the format's
+limit), the items and the advertisements. Both are streamed: plays are read in keyset pages and written
+row by row (openpyxl write-only), so memory stays flat whatever the range. Text that a spreadsheet would
+run as a formula (=, +, -, @, tab, CR first) is neutralised with a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from core.airing.models import Board, Cluster, Play
+from core.airing.plans import local_bounds
+from core.intake.models import Submission
+from core.org.models import Officer, Unit
+from core.review.models import ContentItem
+
+ADVERTISING = "5"
+SHEET_ROWS = 1_000_000  # below Excel's 1,048,576 rows per sheet
+FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
+
+PLAY_COLUMNS = (
+    "cluster",
+    "board",
+    "board_name",
+    "item_id",
+    "item_title",
+    "category",
+    "start_local",
+    "end_local",
+    "duration_s",
+    "priority",
+    "advertising",
+    "emergency",
+    "supplier_unit",
+    "submitted_by",
+    "approved_by",
+    "approved_at_local",
+    "advertiser_name",
+    "advertiser_address",
+    "ad_licence_ref",
+)
+# The XLSX plays sheet keeps what varies per play; the item's approval and advertiser are on the other sheets.
+XLSX_PLAY_COLUMNS = (
+    "cluster",
+    "board",
+    "item_id",
+    "item_title",
+    "category",
+    "start_local",
+    "end_local",
+    "duration_s",
+    "priority",
+    "advertising",
+    "emergency",
+)
+_XLSX_PICK = tuple(PLAY_COLUMNS.index(c) for c in XLSX_PLAY_COLUMNS)
+ITEM_COLUMNS = (
+    "item_id",
+    "title",
+    "kind",
+    "category",
+    "languages",
+    "priority",
+    "supplier_unit",
+    "submission",
+    "submitted_by",
+    "received_at_local",
+    "approved_by",
+    "approved_at_local",
+    "valid_from_local",
+    "valid_to_local",
+    "plays",
+    "first_aired_local",
+    "last_aired_local",
+)
+AD_COLUMNS = ("item_id", "title", "advertiser_name", "advertiser_address", "ad_licence_ref", "plays", "seconds_aired")
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell that a spreadsheet would evaluate becomes plain text."""
+    if isinstance(value, str) and value.startswith(FORMULA_LEAD):
+        return "'" + value
+    return value
+
+
+@dataclass(slots=True)
+class ItemRow:
+    item: ContentItem
+    supplier: str
+    submission: str
+    submitted_by: str
+    received_at: datetime | None
+    approved_by: str
+    plays: int = 0
+    seconds: float = 0.0
+    first: datetime | None = None
+    last: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Exported:
+    path: Path
+    plays: int
+    items: int
+    advertisements: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": str(self.path), "plays": self.plays, "items": self.items, "advertisements": self.advertisements}
+
+
+class Airing:
+    """One export: the period, the boards it covers and the items it meets, filled while the plays stream."""
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        day_from: date,
+        day_to: date,
+        tz: ZoneInfo,
+        cluster_ids: set[int] | None = None,
+        batch: int = 20000,
+    ) -> None:
+        if day_to < day_from:
+            raise ValueError("the period ends before it starts")
+        self.session, self.tz, self.batch = session, tz, batch
+        self.start, _ = local_bounds(day_from, tz)
+        _, self.end = local_bounds(day_to, tz)
+        query = select(Board, Cluster).join(Cluster, col(Cluster.id) == col(Board.cluster_id))
+        if cluster_ids is not None:
+            query = query.where(col(Cluster.id).in_(sorted(cluster_ids)))
+        self.boards = {b.id: (b, c) for b, c in session.exec(query).all()}
+        self.units = {u.id: u.name for u in session.exec(select(Unit)).all()}
+        self.officers = {o.id: o.full_name for o in session.exec(select(Officer)).all()}
+        self.items: dict[int, ItemRow] = {}
+
+    def local(self, moment: datetime | None) -> datetime | None:
+        return moment.astimezone(self.tz).replace(tzinfo=None) if moment is not None else None
+
+    def _item(self, item_id: int) -> ItemRow | None:
+        row = self.items.get(item_id)
+        if row is None:
+            item = self.session.get(ContentItem, item_id)
+            if item is None:
+                return None
+            sub = self.session.get(Submission, item.submission_id) if item.submission_id else None
+            row = ItemRow(
+                item=item,
+                supplier=self.units.get(item.unit_id, ""),
+                submission=(sub.code or str(sub.id)) if sub else "",
+                submitted_by=self.officers.get(sub.officer_id, "") if sub else "",
+                received_at=sub.received_at if sub else None,
+                approved_by=self.officers.get(item.approved_by_id, "") if item.approved_by_id else "",
+            )
+            self.items[item_id] = row
+        return row
+
+    def plays(self) -> Iterator[tuple[Any, ...]]:
+        """Play rows in start order (keyset pages on (started_at, id)); items are collected on the way."""
+        if not self.boards:
+            return
+        after_start, after_id = self.start, 0
+        first = True
+        while True:
+            query = (
+                select(Play.id, Play.board_id, Play.content_item_id, Play.emergency_id, Play.started_at, Play.ended_at)
+                .where(col(Play.board_id).in_(list(self.boards)), col(Play.started_at) < self.end)
+                .order_by(col(Play.started_at), col(Play.id))
+                .limit(self.batch)
+            )
+            if first:
+                query = query.where(col(Play.started_at) >= self.start)
+            else:
+                query = query.where(
+                    or_(
+                        col(Play.started_at) > after_start,
+                        (col(Play.started_at) == after_start) & (col(Play.id) > after_id),
+                    )
+                )
+            rows = self.session.exec(query).all()
+            for _play_id, board_id, item_id, emergency_id, started, ended in rows:
+                board, cluster = self.boards[board_id]
+                info = self._item(item_id) if item_id is not None else None
+                seconds = round((ended - started).total_seconds(), 3)
+                if info is not None:
+                    info.plays += 1
+                    info.seconds += seconds
+                    info.first = started if info.first is None or started < info.first else info.first
+                    info.last = started if info.last is None or started > info.last else info.last
+                item = info.item if info else None
+                yield (
+                    cluster.code,
+                    board.code,
+                    board.name,
+                    item_id,
+                    item.title if item else "",
+                    item.category if item else "",
+                    self.local(started),
+                    self.local(ended),
+                    seconds,
+                    item.priority if item else ("emergency" if emergency_id else ""),
+                    "yes" if item is not None and item.category == ADVERTISING else "no",
+                    "yes" if emergency_id is not None else "no",
+                    info.supplier if info else "",
+                    info.submitted_by if info else "",
+                    info.approved_by if info else "",
+                    self.local(item.approved_at) if item else None,
+                    (item.advertiser_name or "") if item else "",
+                    (item.advertiser_address or "") if item else "",
+                    (item.ad_licence_ref or "") if item else "",
+                )
+            if len(rows) < self.batch:
+                break
+            first = False
+            after_start, after_id = rows[-1][4], rows[-1][0]
+
+    def item_rows(self) -> Iterator[tuple[Any, ...]]:
+        for item_id in sorted(self.items):
+            r = self.items[item_id]
+            i = r.item
+            yield (
+                item_id,
+                i.title,
+                i.kind,
+                i.category,
+                ", ".join(i.languages or []),
+                i.priority,
+                r.supplier,
+                r.submission,
+                r.submitted_by,
+                self.local(r.received_at),
+                r.approved_by,
+                self.local(i.approved_at),
+                self.local(i.valid_from),
+                self.local(i.valid_to),
+                r.plays,
+                self.local(r.first),
+                self.local(r.last),
+            )
+
+    def ad_rows(self) -> Iterator[tuple[Any, ...]]:
+        for item_id in sorted(self.items):
+            r = self.items[item_id]
+            if r.item.category == ADVERTISING:
+                yield (
+                    item_id,
+                    r.item.title,
+                    r.item.advertiser_name or "",
+                    r.item.advertiser_address or "",
+                    r.item.ad_licence_ref or "",
+                    r.plays,
+                    round(r.seconds, 3),
+                )
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    return "" if value is None else neutralise(value)
+
+
+def write_csv(airing: Airing, path: Path) -> Exported:
+    """Plays as CSV (UTF-8 with BOM so spreadsheet programs keep the diacritics)."""
+    count = 0
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(PLAY_COLUMNS)
+        for row in airing.plays():
+            writer.writerow([_text(v) for v in row])
+            count += 1
+    ads = sum(1 for _ in airing.ad_rows())
+    return Exported(path=path, plays=count, items=len(airing.items), advertisements=ads)
+
+
+def write_xlsx(airing: Airing, path: Path) -> Exported:
+    """Plays, items and advertisements as sheets of one workbook, written in streaming mode."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    count, sheet_no, in_sheet = 0, 0, SHEET_ROWS
+    sheet = None
+    for row in airing.plays():
+        if in_sheet >= SHEET_ROWS:
+            sheet_no += 1
+            sheet = book.create_sheet(f"plays-{sheet_no}" if sheet_no > 1 else "plays")
+            sheet.append(XLSX_PLAY_COLUMNS)
+            in_sheet = 0
+        assert sheet is not None
+        sheet.append([neutralise(row[i]) for i in _XLSX_PICK])
+        count += 1
+        in_sheet += 1
+    if sheet is None:
+        book.create_sheet("plays").append(XLSX_PLAY_COLUMNS)
+    items = book.create_sheet("items")
+    items.append(ITEM_COLUMNS)
+    for row in airing.item_rows():
+        items.append([neutralise(v) for v in row])
+    ads_sheet = book.create_sheet("advertisements")
+    ads_sheet.append(AD_COLUMNS)
+    ads = 0
+    for row in airing.ad_rows():
+        ads_sheet.append([neutralise(v) for v in row])
+        ads += 1
+    book.save(path)
+    return Exported(path=path, plays=count, items=len(airing.items), advertisements=ads)
+
+
+def export_airing(
+    session: Session, *, day_from: date, day_to: date, tz: ZoneInfo, path: Path, cluster_ids: set[int] | None = None
+) -> Exported:
+    """Write the export to `path`; the format follows its extension (.csv or .xlsx)."""
+    airing = Airing(session, day_from=day_from, day_to=day_to, tz=tz, cluster_ids=cluster_ids)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return write_csv(airing, path)
+    if suffix == ".xlsx":
+        return write_xlsx(airing, path)
+    raise ValueError("the file must end in .csv or .xlsx")
+
+
+@dataclass(frozen=True, slots=True)
+class AiredHistory:
+    cluster: str
+    board: str
+    plays: int
+    first: datetime
+    last: datetime
+
+
+def aired_history(session: Session, *, item_id: int) -> list[AiredHistory]:
+    """Where an item aired, how often, first and last time (the item page)."""
+    from sqlalchemy import func
+
+    rows = session.exec(
+        select(Cluster.name, Board.name, func.count(), func.min(Play.started_at), func.max(Play.started_at))
+        .join(Board, col(Board.id) == col(Play.board_id))
+        .join(Cluster, col(Cluster.id) == col(Board.cluster_id))
+        .where(Play.content_item_id == item_id)
+        .group_by(Cluster.name, Board.name)
+        .order_by(Cluster.name, Board.name)
+    ).all()
+    out = []
+    for cluster, board, count, first, last in rows:
+        first = first if first.tzinfo else first.replace(tzinfo=UTC)
+        last = last if last.tzinfo else last.replace(tzinfo=UTC)
+        out.append(AiredHistory(cluster=cluster, board=board, plays=count, first=first, last=last))
+    return out

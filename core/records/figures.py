@@ -1,0 +1,474 @@
+"""The figures of a report (Điều 14, the annex outline), computed from the records, never typed.
+
+`load` reads what a period needs (the plays are streamed, board by board, in start order) and
+`compute` is a pure function of that data: the same rows give the same figures, whatever the
+database. The result is plain JSON-able data, frozen into the report when it is finalised.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, text
+from sqlmodel import Session, col, select
+
+from core.airing.models import (
+    Board,
+    BroadcastWindow,
+    Cluster,
+    Emergency,
+    EmergencyTarget,
+    Incident,
+    Maintenance,
+)
+from core.airing.plans import local_bounds, windows_on
+from core.intake.models import Submission
+from core.org import service as org
+from core.org.models import Officer, Unit
+from core.records.models import PlaySummary
+from core.review.models import ContentItem, ContentTarget
+from core.types import Duty
+
+ADVERTISING = "5"
+MINIMUM_MS = 3 * 3600 * 1000  # Điều 8.1: 3 h in the morning and 3 h in the afternoon
+KINDS = ("annual", "quarterly", "adhoc")
+
+
+# -- periods (Decree 09/2019 cut-offs: periods run from the 15th to the 14th) ------------------------
+def annual_period(year: int, *, cutoff_day: int = 15) -> tuple[date, date]:
+    """The data year of `year`: 15 December of the year before to 14 December."""
+    return date(year - 1, 12, cutoff_day), date(year, 12, cutoff_day) - timedelta(days=1)
+
+
+def quarter_period(year: int, quarter: int, *, cutoff_day: int = 15) -> tuple[date, date]:
+    """Quarter 1 of `year`: 15 December of the year before to 14 March; quarter 4 ends on 14 December."""
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError("a quarter is 1 to 4")
+    end_month = quarter * 3
+    start = date(year - 1, 12, cutoff_day) if quarter == 1 else date(year, end_month - 3, cutoff_day)
+    return start, date(year, end_month, cutoff_day) - timedelta(days=1)
+
+
+# -- the data -------------------------------------------------------------------------------------
+@dataclass(slots=True)
+class ItemInfo:
+    category: str
+    languages: list[str]
+    unit_id: int
+    from_editor: bool  # supplied by the provincial editor unit (section II.4)
+
+
+@dataclass(slots=True)
+class ReportData:
+    """Everything `compute` looks at; `plays` is (board_id, start_ms, end_ms, item_id, emergency) by board, start."""
+
+    period_start: date
+    period_end: date
+    tz: ZoneInfo
+    unit: Unit | None
+    clusters: list[Cluster]
+    boards: list[Board]
+    windows: dict[int, list[BroadcastWindow]]
+    items: dict[int, ItemInfo]
+    unit_names: dict[int, str]
+    plays: Iterable[tuple[int, int, int, int | None, bool]]
+    submissions_received: int = 0
+    items_approved: int = 0
+    emergencies: int = 0
+    incidents: list[Incident] = field(default_factory=list)
+    staff: dict[str, int] = field(default_factory=dict)
+    maintenance: list[Maintenance] = field(default_factory=list)  # done in the period
+    # Days whose plays retention removed: (board_id, day, item_id, emergency, plays, aired_ms, morning_ms, afternoon_ms)
+    summaries: list[tuple[int, date, int | None, bool, int, int, int, int]] = field(default_factory=list)
+
+
+def scope_clusters(session: Session, *, unit_id: int | None) -> list[Cluster]:
+    """The clusters a report covers: the operating unit's own (its predecessors' too), or every cluster."""
+    query = select(Cluster).order_by(col(Cluster.code))
+    if unit_id is not None:
+        ids = {unit_id} | {u.id for u in session.exec(select(Unit).where(Unit.successor_id == unit_id)).all()}
+        query = query.where(col(Cluster.operator_unit_id).in_(ids))
+    return list(session.exec(query).all())
+
+
+def _ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def _stream_plays(
+    session: Session, board_ids: list[int], start: datetime, end: datetime, batch: int = 50000
+) -> Iterator[tuple[int, int, int, int | None, bool]]:
+    """Plays of the boards that started in [start, end), board by board in start order, as epoch milliseconds.
+
+    Plain SQL with the conversion to milliseconds done by the database: two million rows go through without
+    building a datetime or an ORM row each (the figures of a year must come in well under a minute).
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        ms = "CAST(ROUND((julianday({0}) - 2440587.5) * 86400000) AS INTEGER)"
+        bounds = tuple(m.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f") for m in (start, end))  # as stored
+    else:
+        ms = "CAST(ROUND(EXTRACT(EPOCH FROM {0}) * 1000) AS BIGINT)"
+        bounds = (start, end)  # type: ignore[assignment]
+    query = text(
+        f"SELECT {ms.format('started_at')}, {ms.format('ended_at')}, content_item_id, "
+        "CASE WHEN emergency_id IS NULL THEN 0 ELSE 1 END FROM play "
+        "WHERE board_id = :board AND started_at >= :start AND started_at < :end ORDER BY started_at, id"
+    )
+    connection = session.connection()
+    for board_id in sorted(board_ids):
+        result = connection.execute(query, {"board": board_id, "start": bounds[0], "end": bounds[1]})
+        while rows := result.fetchmany(batch):
+            for a, b, item_id, emergency in rows:
+                yield board_id, a, b, item_id, bool(emergency)
+
+
+def load(session: Session, *, unit_id: int | None, period_start: date, period_end: date, tz: ZoneInfo) -> ReportData:
+    """Read the period's records for one operating unit (or, with `unit_id=None`, the whole province)."""
+    unit = session.get(Unit, unit_id) if unit_id is not None else None
+    if unit_id is not None and unit is None:
+        raise LookupError(f"no unit {unit_id}")
+    clusters = scope_clusters(session, unit_id=unit_id)
+    cluster_ids = [c.id for c in clusters]
+    boards = (
+        list(session.exec(select(Board).where(col(Board.cluster_id).in_(cluster_ids)).order_by(col(Board.code))).all())
+        if cluster_ids
+        else []
+    )
+    windows: dict[int, list[BroadcastWindow]] = defaultdict(list)
+    for w in session.exec(select(BroadcastWindow).where(col(BroadcastWindow.cluster_id).in_(cluster_ids))).all():
+        windows[w.cluster_id].append(w)
+    start, _ = local_bounds(period_start, tz)
+    _, end = local_bounds(period_end, tz)
+    editors = {u.id for u in org.units_with_duty(session, duty=Duty.provincial_editor, on=period_end)}
+    items = {
+        i.id: ItemInfo(
+            category=i.category, languages=list(i.languages or []), unit_id=i.unit_id, from_editor=i.unit_id in editors
+        )
+        for i in session.exec(select(ContentItem)).all()
+        if i.id is not None
+    }
+    unit_names = {u.id: u.name for u in session.exec(select(Unit)).all() if u.id is not None}
+    board_ids = [b.id for b in boards if b.id is not None]
+
+    received = (
+        select(func.count())
+        .select_from(Submission)
+        .where(col(Submission.received_at) >= start, col(Submission.received_at) < end)
+    )
+    approved = (
+        select(func.count(func.distinct(ContentItem.id)))
+        .select_from(ContentItem)
+        .where(col(ContentItem.approved_at) >= start, col(ContentItem.approved_at) < end)
+    )
+    emergencies = (
+        select(func.count(func.distinct(Emergency.id)))
+        .select_from(Emergency)
+        .where(col(Emergency.started_at) >= start, col(Emergency.started_at) < end)
+    )
+    incidents = select(Incident).where(col(Incident.opened_at) >= start, col(Incident.opened_at) < end)
+    staff_units: set[int] = set()
+    if unit_id is not None:
+        kinds = {c.kind for c in clusters}
+        received = received.where(
+            or_(col(Submission.unit_id) == unit_id, col(Submission.target_cluster_id).in_(cluster_ids))
+        )
+        targeted = select(ContentTarget.content_item_id).where(
+            or_(
+                col(ContentTarget.target_kind) == "all",
+                col(ContentTarget.cluster_id).in_(cluster_ids),
+                col(ContentTarget.board_id).in_(board_ids),
+                col(ContentTarget.cluster_kind).in_(kinds),
+            )
+        )
+        approved = approved.where(col(ContentItem.id).in_(targeted))
+        emergencies = emergencies.where(
+            or_(
+                col(Emergency.all_clusters),
+                col(Emergency.id).in_(
+                    select(EmergencyTarget.emergency_id).where(col(EmergencyTarget.cluster_id).in_(cluster_ids))
+                ),
+            )
+        )
+        incidents = incidents.where(
+            or_(col(Incident.cluster_id).in_(cluster_ids), col(Incident.board_id).in_(board_ids))
+        )
+        staff_units = {unit_id}
+    else:
+        staff_units = {c.operator_unit_id for c in clusters} | editors
+    staff = Counter(
+        role
+        for role in session.exec(
+            select(Officer.role).where(col(Officer.unit_id).in_(staff_units), Officer.is_active)
+        ).all()
+    )
+    return ReportData(
+        period_start=period_start,
+        period_end=period_end,
+        tz=tz,
+        unit=unit,
+        clusters=clusters,
+        boards=boards,
+        windows=windows,
+        items=items,
+        unit_names=unit_names,
+        plays=_stream_plays(session, board_ids, start, end),
+        submissions_received=session.exec(received).one(),
+        items_approved=session.exec(approved).one(),
+        emergencies=session.exec(emergencies).one(),
+        incidents=list(session.exec(incidents.order_by(col(Incident.opened_at))).all()),
+        staff=dict(staff),
+        summaries=[
+            (r.board_id, r.day, r.content_item_id, r.emergency, r.plays, r.aired_ms, r.morning_ms, r.afternoon_ms)
+            for r in session.exec(
+                select(PlaySummary).where(
+                    col(PlaySummary.board_id).in_(board_ids),
+                    col(PlaySummary.day) >= period_start,
+                    col(PlaySummary.day) <= period_end,
+                )
+            ).all()
+        ]
+        if board_ids
+        else [],
+        maintenance=list(
+            session.exec(
+                select(Maintenance).where(
+                    col(Maintenance.board_id).in_(board_ids),
+                    col(Maintenance.done_on) >= period_start,
+                    col(Maintenance.done_on) <= period_end,
+                )
+            ).all()
+        )
+        if board_ids
+        else [],
+    )
+
+
+# -- the figures ------------------------------------------------------------------------------------
+def _hours(ms: float) -> float:
+    return round(ms / 3_600_000, 2)
+
+
+def compute(data: ReportData) -> dict[str, Any]:
+    """The report's figures from the data alone (pure): sections II.3–II.5 and the annex tables."""
+    board_cluster = {b.id: b.cluster_id for b in data.boards}
+    offset_cache: dict[int, int] = {}
+    windows_cache: dict[tuple[int, date], list[tuple[str, int, int]]] = {}
+
+    def day_windows(cluster_id: int, day: date) -> list[tuple[str, int, int]]:
+        key = (cluster_id, day)
+        if key not in windows_cache:
+            windows_cache[key] = [
+                (w.part, w.start_ms, w.end_ms) for w in windows_on(data.windows.get(cluster_id, []), day, data.tz)
+            ]
+        return windows_cache[key]
+
+    def local_day(ms: int) -> date:
+        hour = ms // 3_600_000
+        if hour not in offset_cache:
+            moment = datetime.fromtimestamp(hour * 3600, UTC)
+            offset_cache[hour] = int(data.tz.utcoffset(moment.replace(tzinfo=None)).total_seconds() * 1000)
+        return datetime.fromtimestamp((ms + offset_cache[hour]) / 1000, UTC).date()
+
+    # One pass over the plays, doing as little as possible per play: airtime counted once per board where
+    # plays overlap, clipped to the windows of its local day, gathered per (board, day, item, emergency).
+    agg: dict[tuple[int, date, int | None, bool], list[int]] = {}
+    board, cursor, cluster_id = None, 0, 0
+    hour_key: int | None = None
+    day: date | None = None
+    parts: list[tuple[str, int, int]] = []
+    for board_id, a, b, item_id, emergency in data.plays:
+        if board_id != board:
+            board, cursor, cluster_id, hour_key = board_id, 0, board_cluster[board_id], None
+        hour = a // 3_600_000
+        if hour != hour_key:
+            hour_key, day = hour, local_day(a)
+            parts = day_windows(cluster_id, day)  # type: ignore[arg-type]
+        row = agg.get((board_id, day, item_id, emergency))  # type: ignore[arg-type]
+        if row is None:
+            row = agg[(board_id, day, item_id, emergency)] = [0, 0, 0, 0]  # type: ignore[index]
+        row[0] += 1
+        lo = max(cursor, a)
+        if b <= lo:
+            continue  # wholly inside airtime already counted on this board
+        cursor = b
+        row[1] += b - lo
+        for part, ws, we in parts:
+            overlap = (min(we, b)) - (max(ws, lo))
+            if overlap > 0:
+                if part == "morning":
+                    row[2] += overlap
+                elif part == "afternoon":
+                    row[3] += overlap
+
+    aired = Counter[int]()  # board → ms (union)
+    in_part: dict[tuple[int, date, str], int] = defaultdict(int)  # (board, day, part) → ms
+    category_ms, category_items = Counter[str](), defaultdict(set)
+    language_items: dict[str, set[int]] = defaultdict(set)
+    source_items: dict[int, set[int]] = defaultdict(set)
+    source_plays = Counter[int]()
+    ad_ms = emergency_ms = editor_ms = 0
+    plays = emergency_plays = editor_plays = 0
+    aired_items: set[int] = set()
+    editor_items: set[int] = set()
+    gathered = [(k[0], k[1], k[2], k[3], v[0], v[1], v[2], v[3]) for k, v in agg.items()]
+    for board_id, day, item_id, emergency, n, span, morning, afternoon in gathered + list(data.summaries):
+        # Days whose plays retention removed count through their summaries, made the same way.
+        plays += n
+        aired[board_id] += span
+        if morning:
+            in_part[(board_id, day, "morning")] += morning
+        if afternoon:
+            in_part[(board_id, day, "afternoon")] += afternoon
+        if not morning and not afternoon:
+            in_part.setdefault((board_id, day, "morning"), 0)
+        if emergency:
+            emergency_ms += span
+            emergency_plays += n
+        info = data.items.get(item_id) if item_id is not None else None
+        if info is None:
+            continue
+        aired_items.add(item_id)  # type: ignore[arg-type]
+        category_ms[info.category] += span
+        category_items[info.category].add(item_id)
+        for language in info.languages:
+            language_items[language].add(item_id)  # type: ignore[arg-type]
+        source_items[info.unit_id].add(item_id)  # type: ignore[arg-type]
+        source_plays[info.unit_id] += n
+        if info.category == ADVERTISING:
+            ad_ms += span
+        if info.from_editor:
+            editor_ms += span
+            editor_plays += n
+            editor_items.add(item_id)  # type: ignore[arg-type]
+
+    board_days: dict[int, dict[date, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    for (board_id, day, part), ms in in_part.items():
+        board_days[board_id][day][part] = ms
+    upkeep: dict[int, list[Maintenance]] = defaultdict(list)
+    for m in data.maintenance:
+        upkeep[m.board_id].append(m)
+    boards_out = []
+    for b in data.boards:
+        days = board_days.get(b.id, {})  # type: ignore[arg-type]
+        compliant = sum(
+            1
+            for parts in days.values()
+            if parts.get("morning", 0) >= MINIMUM_MS and parts.get("afternoon", 0) >= MINIMUM_MS
+        )
+        boards_out.append(
+            {
+                "code": b.code,
+                "name": b.name,
+                "cluster_id": b.cluster_id,
+                "location": b.location,
+                "installed_on": b.installed_on.isoformat() if b.installed_on else None,
+                "resolution": b.resolution,
+                "status": b.status if b.is_active else "retired",
+                "yearly_cost_vnd": b.yearly_cost_vnd,
+                "hours_aired": _hours(aired.get(b.id, 0)),  # type: ignore[arg-type]
+                "hours_morning": _hours(sum(p.get("morning", 0) for p in days.values())),
+                "hours_afternoon": _hours(sum(p.get("afternoon", 0) for p in days.values())),
+                "days_aired": len(days),
+                "days_compliant": compliant,
+                "hardware": b.hardware,
+                "maintenance": len(upkeep.get(b.id, [])),  # type: ignore[arg-type]
+                "maintenance_cost_vnd": sum(m.cost_vnd or 0 for m in upkeep.get(b.id, [])),
+            }
+        )  # type: ignore[arg-type]
+    clusters_out = []
+    for c in data.clusters:
+        mine = [b for b in boards_out if b["cluster_id"] == c.id]
+        days_aired = sum(b["days_aired"] for b in mine)
+        clusters_out.append(
+            {
+                "code": c.code,
+                "name": c.name,
+                "kind": c.kind,
+                "boards": len(mine),
+                "operator": data.unit_names.get(c.operator_unit_id, ""),
+                "hours_aired": round(sum(b["hours_aired"] for b in mine), 2),
+                "hours_morning": round(sum(b["hours_morning"] for b in mine), 2),
+                "hours_afternoon": round(sum(b["hours_afternoon"] for b in mine), 2),
+                "board_days_aired": days_aired,
+                "board_days_compliant": sum(b["days_compliant"] for b in mine),
+                "compliance_percent": round(100 * sum(b["days_compliant"] for b in mine) / days_aired, 1)
+                if days_aired
+                else None,
+                "yearly_cost_vnd": sum(b["yearly_cost_vnd"] or 0 for b in mine),
+            }
+        )
+    total_ms = sum(aired.values())
+    states = Counter(b["status"] for b in boards_out)
+    resolved = [i for i in data.incidents if i.closed_at is not None]
+    board_days_aired = sum(b["days_aired"] for b in boards_out)
+    board_days_compliant = sum(b["days_compliant"] for b in boards_out)
+    return {
+        "period_start": data.period_start.isoformat(),
+        "period_end": data.period_end.isoformat(),
+        "unit": data.unit.name if data.unit else None,
+        "clusters": clusters_out,
+        "boards": boards_out,
+        "board_states": dict(sorted(states.items())),
+        "boards_total": len(boards_out),
+        "clusters_total": len(clusters_out),
+        "clusters_border_gate": sum(1 for c in data.clusters if c.kind == "border_gate"),
+        "plays": plays,
+        "hours_aired": _hours(total_ms),
+        "board_days_aired": board_days_aired,
+        "board_days_compliant": board_days_compliant,
+        "compliance_percent": round(100 * board_days_compliant / board_days_aired, 1) if board_days_aired else None,
+        "items_aired": len(aired_items),
+        "items_by_category": {
+            k: {"items": len(category_items[k]), "hours": _hours(category_ms[k])} for k in sorted(category_items)
+        },
+        "items_by_language": {k: len(v) for k, v in sorted(language_items.items())},
+        "items_by_source": [
+            {"unit": data.unit_names.get(u, str(u)), "items": len(v), "plays": source_plays[u]}
+            for u, v in sorted(source_items.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        ],
+        "editor_supplied": {"items": len(editor_items), "plays": editor_plays, "hours": _hours(editor_ms)},
+        "submissions_received": data.submissions_received,
+        "items_approved": data.items_approved,
+        "emergencies": data.emergencies,
+        "emergency_plays": emergency_plays,
+        "emergency_hours": _hours(emergency_ms),
+        "advertising_hours": _hours(ad_ms),
+        "advertising_percent": round(100 * ad_ms / total_ms, 2) if total_ms else None,
+        "incidents": {
+            "total": len(data.incidents),
+            "by_kind": dict(sorted(Counter(i.kind for i in data.incidents).items())),
+            "by_status": dict(sorted(Counter(i.status for i in data.incidents).items())),
+            "resolved": len(resolved),
+            "mean_hours_to_resolve": round(
+                sum(
+                    (i.closed_at - i.opened_at).total_seconds()  # type: ignore[operator]
+                    for i in resolved
+                )
+                / 3600
+                / len(resolved),
+                1,
+            )
+            if resolved
+            else None,
+        },
+        "staff": dict(sorted(data.staff.items())),
+        "yearly_cost_vnd": sum(b["yearly_cost_vnd"] or 0 for b in boards_out),
+        "boards_without_cost": sum(1 for b in boards_out if b["yearly_cost_vnd"] is None),
+        "maintenance": len(data.maintenance),
+        "maintenance_cost_vnd": sum(m.cost_vnd or 0 for m in data.maintenance),
+    }
+
+
+def report_figures(
+    session: Session, *, unit_id: int | None, period_start: date, period_end: date, tz: ZoneInfo
+) -> dict[str, Any]:
+    """`load` then `compute`."""
+    if period_end < period_start:
+        raise ValueError("the period ends before it starts")
+    return compute(load(session, unit_id=unit_id, period_start=period_start, period_end=period_end, tz=tz))
