@@ -41,6 +41,9 @@ ROUTERS: list[str] = [
     "admin.views.units:router",
     "admin.views.airing:router",
     "admin.views.notify:router",
+    "admin.views.alerts:router",
+    "admin.views.alerts:pages",
+    "admin.views.exchange:router",
 ]
 
 

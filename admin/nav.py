@@ -33,6 +33,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(
         "/notify/obligations", "Deadlines", frozenset({"administrator", "editor", "inspector"})
     ),  # msgid in the notify catalog
+    NavItem("/alerts", N_("Alerts and exchange"), frozenset({"administrator", "editor", "inspector"})),
     NavItem(
         "/account", N_("My account"), frozenset({"administrator", "editor", "operator", "translator", "inspector"})
     ),

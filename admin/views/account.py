@@ -26,6 +26,7 @@ def _page(request: Request, session: Session, officer: Officer, **extra: object)
         "codes_left": totp.recovery_codes_left(session, officer_id=officer.id) if officer.totp_secret else 0,
         "mfa_required": totp.required_for(officer),
         "new_token": None, "recovery_codes": None, "error": None,
+        "may_grant_alert_source": tokens.may_grant_alert_source(officer),
         **extra,
     }
     return render(request, "account.html", context, status_code=422 if extra.get("error") else 200)
@@ -80,9 +81,11 @@ def totp_disable(request: Request, session: WriteSession, officer: StaffOfficer)
 
 @router.post("/account/tokens", response_class=HTMLResponse, dependencies=[Csrf])
 def token_create(request: Request, session: WriteSession, officer: StaffOfficer,
-                 name: Annotated[str, Form()] = "", days: Annotated[int, Form()] = 90) -> Response:
+                 name: Annotated[str, Form()] = "", days: Annotated[int, Form()] = 90,
+                 alert_source: Annotated[bool, Form()] = False) -> Response:
     try:
-        _row, clear = tokens.create(session, officer=officer, name=name, days=days, actor=actor_for(request, officer))
+        _row, clear = tokens.create(session, officer=officer, name=name, days=days, actor=actor_for(request, officer),
+                                    alert_source=alert_source)
     except Invalid as error:
         return _page(request, session, officer, error=error_text(request.state.language, error))
     return _page(request, session, officer, new_token=clear)

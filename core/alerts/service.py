@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from core.airing import emergencies
 from core.airing.models import Cluster, Emergency
@@ -198,7 +198,7 @@ def _tell_units(session: Session, *, row: AlertMessage, info: cap.CapInfo, units
     """Every active officer of the named units hears of the warning (once per alert), urgently."""
     officer_ids = list(session.exec(select(Officer.id).where(
         col(Officer.unit_id).in_([u.id for u in units]), col(Officer.is_active),
-        Officer.username != SYSTEM_USERNAME)).all())
+        or_(col(Officer.username).is_(None), Officer.username != SYSTEM_USERNAME))).all())
     outbox.notify_many(session, officer_ids=[i for i in officer_ids if i is not None], event="alert.issued",
                        object_type="alert", object_id=row.id, urgent=True,
                        payload={"event": info.event, "title": info.headline or info.event,
