@@ -6,18 +6,19 @@
 set -eu
 cd "$(dirname "$0")/.."
 PYBABEL="${PYBABEL:-.venv/bin/pybabel}"
-for domain in ${*:-core admin airing notify bot media}; do
+for domain in ${*:-core admin airing notify bot media alerts}; do
   ignore=""
   case "$domain" in
     core) dirs="core i18n" ;;
-    admin) dirs="admin"; ignore="--ignore-dirs=airing notify" ;;
+    admin) dirs="admin"; ignore="--ignore-dirs=airing notify alerts exchange" ;;
+    alerts) dirs="admin/views/alerts.py admin/views/exchange.py admin/templates/alerts admin/templates/exchange" ;;
     airing) dirs="admin/views/airing admin/templates/airing" ;;
     notify) dirs="bot/notify admin/views/notify admin/templates/notify" ;;
     bot) dirs="bot"; ignore="--ignore-dirs=notify" ;;
     *) dirs="$domain" ;;
   esac
   existing=""
-  for d in $dirs; do [ -d "$d" ] && existing="$existing $d"; done
+  for d in $dirs; do [ -e "$d" ] && existing="$existing $d"; done
   [ -n "$existing" ] || continue
   pot="$(mktemp)"
   "$PYBABEL" extract --no-default-keywords -k _ -k N_ -k gettext:2 -k ngettext:2,3 -F babel.cfg \
