@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import String, cast, exists, func, or_, update
 from sqlmodel import Session, col, select
 
 from core.exchange import documents
@@ -22,6 +22,7 @@ BACKOFF_FIRST = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=6)
 MAX_ATTEMPTS = 20  # then `failed`: the operator sees why and may retry from the page
 BATCH = 100
+RECENT = timedelta(days=1)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -38,11 +39,19 @@ def queue_document(session: Session, *, document: Document, object_key: str, now
     return made is not None
 
 
-def queue_items(session: Session, *, base_url: str) -> int:
-    """A document for every approved item whose current content has not been queued yet (new or changed)."""
+def queue_items(session: Session, *, base_url: str, now: datetime | None = None) -> int:
+    """A document for every approved item whose current content has not been queued yet (new or changed).
+
+    Items that ended more than a day ago are looked at only until their first document: a change to an old
+    item (e.g. withdrawn long after) is still sent while it is recent, and the scan stays small.
+    """
+    now = now or utcnow()
+    never_sent = ~exists().where(ExchangeDocument.kind == "content_item",
+                                 ExchangeDocument.object_key == cast(ContentItem.id, String))
     made = 0
-    for item in session.exec(select(ContentItem).where(col(ContentItem.approved_at).is_not(None))
-                             .order_by(col(ContentItem.id))).all():
+    for item in session.exec(select(ContentItem).where(
+            col(ContentItem.approved_at).is_not(None),
+            or_(col(ContentItem.valid_to) >= now - RECENT, never_sent)).order_by(col(ContentItem.id))).all():
         made += queue_document(session, document=documents.item_document(session, item=item, base_url=base_url),
                                object_key=str(item.id))
     return made
