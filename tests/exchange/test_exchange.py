@@ -133,3 +133,19 @@ def test_the_file_drop_writes_one_json_per_document_and_the_media(seeded, tmp_pa
     assert written.name == f"{document['id']}.json" and document["item_id"] == item_id
     sha = hashlib.sha256(payload).hexdigest()
     assert (folder / "media" / sha).read_bytes() == payload and document["media"][0]["sha256"] == sha
+
+
+def test_the_worker_sends_only_when_a_source_system_is_configured(seeded, outside, monkeypatch):  # noqa: F811
+    from core.exchange import tasks
+
+    _approve(seeded, make_item(seeded, title="Tin"))
+    assert tasks.deliver() == {"skipped": "no source system configured"}
+    with seeded.db.reading() as session:
+        assert session.exec(select(ExchangeDocument)).first() is None
+    monkeypatch.setattr(seeded.settings, "exchange_url", outside.url + "/documents")
+    monkeypatch.setattr(seeded.settings, "exchange_token", outside.token)
+    import time
+    time.sleep(1.1)  # queued "now" is due on the next second
+    report = tasks.deliver()
+    assert report["queued"] == 1 and (report["sent"] == 1 or tasks.deliver()["sent"] == 1)
+    assert len(outside.accepted) == 1
