@@ -30,6 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 from sqlmodel import select  # noqa: E402
 
+from bench.common import finish, p95  # noqa: E402
+
 from core import migrate  # noqa: E402
 from core import runtime as runtime_module  # noqa: E402
 from core.accounts import tokens  # noqa: E402
@@ -43,10 +45,6 @@ from core.settings import Settings  # noqa: E402
 SECRET = "bench-secret-key-0123456789-abcdefghijklmnop"
 SENDER = "bench@kttv.example.vn"
 TARGET_P95_S = 5.0
-
-
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[18] if len(values) >= 20 else max(values)
 
 
 def seed(rt, communes: int, per: int) -> tuple[list[str], str, list[str]]:
@@ -102,8 +100,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-async def round_trip(url: str, tokens_: list[str], fire) -> list[float]:
-    """Connect every client, call `fire` (sync, in a thread), and time each client's first emergency event."""
+async def round_trip(url: str, tokens_: list[str], fire) -> tuple[list[float], float]:
+    """Connect every client, call `fire` (sync, in a thread), and time each client's first emergency event;
+    also returns the clock when `fire` was called."""
     ready, got = asyncio.Event(), {}
     connected = 0
     fired_at: list[float] = []
@@ -132,7 +131,7 @@ async def round_trip(url: str, tokens_: list[str], fire) -> list[float]:
         fired_at.append(time.perf_counter())
         await asyncio.to_thread(fire)
         await asyncio.wait_for(asyncio.gather(*tasks), 60)
-    return list(got.values())
+    return list(got.values()), fired_at[0]
 
 
 def main() -> None:
@@ -148,13 +147,14 @@ def main() -> None:
     migrate.upgrade(rt.db.engine)
     names, source, board_tokens = seed(rt, args.communes, args.boards_per_commune)
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "admin.app:create_app", "--factory", "--host", "127.0.0.1",
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "bangtin.webapp:create_app", "--factory", "--host", "127.0.0.1",
                                "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env)
     url = f"http://127.0.0.1:{port}"
     results: dict = {"sse_clients": len(board_tokens), "communes_named": len(names), "rounds": args.rounds}
     alert_delays: list[float] = []
     manual_delays: list[float] = []
     post_s: list[float] = []
+    after_answer: list[float] = []
     try:
         for _ in range(100):
             try:
@@ -171,9 +171,14 @@ def main() -> None:
                 answer = httpx.post(url + "/api/v1/alerts", content=cap(identifier, names), timeout=60,
                                     headers={"Authorization": f"Bearer {source}", "Content-Type": "application/cap+xml"})
                 post_s.append(time.perf_counter() - t0)
+                answered.append(time.perf_counter())
                 assert answer.status_code == 201 and answer.json()["outcome"] == "emergency", answer.text
 
-            alert_delays += asyncio.run(round_trip(url, board_tokens, send_alert))
+            answered: list[float] = []
+            delays, fired = asyncio.run(round_trip(url, board_tokens, send_alert))
+            alert_delays += delays
+            # the same delays counted from the moment the POST was answered (the emergency committed)
+            after_answer += [d - (answered[0] - fired) for d in delays]
             cancel = httpx.post(url + "/api/v1/alerts", content=cap(f"{identifier}-c", names, msg_type="Cancel",
                                                                      references=identifier), timeout=60,
                                 headers={"Authorization": f"Bearer {source}", "Content-Type": "application/cap+xml"})
@@ -185,7 +190,7 @@ def main() -> None:
                     emergencies.start_emergency(session, officer=officer, actor=audit.SYSTEM, on=today, cluster_ids=[],
                                                 all_clusters=True, content_item_id=None, text="Bench", ends_at=None)
 
-            manual_delays += asyncio.run(round_trip(url, board_tokens, start_by_hand))
+            manual_delays += asyncio.run(round_trip(url, board_tokens, start_by_hand))[0]
             with rt.db.unit_of_work() as session:
                 officer = session.exec(select(Officer).where(Officer.username == "bench-admin")).one()
                 for emergency, _ in emergencies.active_all(session, now=datetime.now(UTC)):
@@ -200,12 +205,10 @@ def main() -> None:
     results["alert_to_screen_p95_s"] = round(p95(alert_delays), 2)
     results["alert_to_screen_max_s"] = round(max(alert_delays), 2)
     results["alert_post_median_s"] = round(statistics.median(post_s), 3)
+    results["alert_answered_to_screen_p95_s"] = round(p95(after_answer), 2)
     results["manual_start_p95_s"] = round(p95(manual_delays), 2)
     results["manual_start_max_s"] = round(max(manual_delays), 2)
-    results["target_p95_s"] = TARGET_P95_S
-    print(json.dumps(results, ensure_ascii=False))
-    if results["alert_to_screen_p95_s"] >= TARGET_P95_S:
-        sys.exit(1)
+    finish(results, {"alert_on_every_screen_p95_under_5_s": results["alert_to_screen_p95_s"] < TARGET_P95_S})
 
 
 if __name__ == "__main__":

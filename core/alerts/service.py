@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, or_, select
 
 from core.airing import emergencies
@@ -104,8 +105,16 @@ def ingest(session: Session, *, raw: bytes, via: str, actor: audit.Actor, on: da
         row.event, row.urgency, row.severity, row.certainty = info.event, info.urgency, info.severity, info.certainty
         row.language, row.headline, row.description = info.language, info.headline, info.description
         row.areas = [{"description": a.description, "geocodes": [list(g) for g in a.geocodes]} for a in info.areas]
-    session.add(row)
-    session.flush()
+    try:
+        # A feed poll and an API push of one message may race: the unique identifier decides, and the
+        # loser answers as a repeat instead of failing.
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        earlier = session.exec(select(AlertMessage).where(AlertMessage.identifier == alert.identifier)).one()
+        return Outcome(earlier.id, earlier.outcome, earlier.reason, alert.identifier, duplicate=True,
+                       emergency_id=earlier.emergency_id, submission_id=earlier.submission_id)
     result = _decide(session, row=row, alert=alert, info=info, in_vietnamese=in_vietnamese, on=on, now=now, actor=actor)
     row.outcome, row.reason = result.outcome, result.reason
     row.emergency_id, row.submission_id, row.needs_editor = result.emergency_id, result.submission_id, result.needs_editor

@@ -19,13 +19,17 @@ from tests.browser import serve
 
 
 def _listen(url: str, token: str, events: queue.Queue, stop: threading.Event) -> None:
-    with httpx.Client(timeout=httpx.Timeout(5.0, read=30.0)) as http, http.stream(
-            "GET", url + "/api/player/v1/events", headers={"Authorization": f"Bearer {token}"}) as response:
-        for line in response.iter_lines():
-            if stop.is_set():
-                return
-            if line.startswith("data:"):
-                events.put((time.monotonic(), json.loads(line[5:])))
+    try:
+        with httpx.Client(timeout=httpx.Timeout(5.0, read=30.0)) as http, http.stream(
+                "GET", url + "/api/player/v1/events", headers={"Authorization": f"Bearer {token}"}) as response:
+            for line in response.iter_lines():
+                if stop.is_set():
+                    return
+                if line.startswith("data:"):
+                    events.put((time.monotonic(), json.loads(line[5:])))
+    except httpx.HTTPError as exc:  # the server went away at the end of the test; before that, a failure
+        if not stop.is_set():
+            events.put((time.monotonic(), {"error": repr(exc)}))
 
 
 def _next(events: queue.Queue, predicate, timeout: float = 15.0) -> tuple[float, dict]:
