@@ -28,19 +28,18 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlmodel import select  # noqa: E402
+from sqlmodel import select
 
-from bench.common import finish, p95  # noqa: E402
-
-from core import migrate  # noqa: E402
-from core import runtime as runtime_module  # noqa: E402
-from core.accounts import tokens  # noqa: E402
-from core.airing import boards, emergencies  # noqa: E402
-from core.airing.models import Board, Cluster  # noqa: E402
-from core.alerts import service as alerts  # noqa: E402
-from core.org.models import Officer, Unit, UnitDuty  # noqa: E402
-from core.records import audit  # noqa: E402
-from core.settings import Settings  # noqa: E402
+from bench.common import finish, p95
+from core import migrate
+from core import runtime as runtime_module
+from core.accounts import tokens
+from core.airing import boards, emergencies
+from core.airing.models import Board, Cluster
+from core.alerts import service as alerts
+from core.org.models import Officer, Unit, UnitDuty
+from core.records import audit
+from core.settings import Settings
 
 SECRET = "bench-secret-key-0123456789-abcdefghijklmnop"
 SENDER = "bench@kttv.example.vn"
@@ -165,8 +164,9 @@ def main() -> None:
         today = settings.today()
         for n in range(args.rounds):
             identifier = f"BENCH-{n}"
+            answered: list[float] = []
 
-            def send_alert(identifier: str = identifier) -> None:
+            def send_alert(identifier: str = identifier, answered: list[float] = answered) -> None:
                 t0 = time.perf_counter()
                 answer = httpx.post(url + "/api/v1/alerts", content=cap(identifier, names), timeout=60,
                                     headers={"Authorization": f"Bearer {source}", "Content-Type": "application/cap+xml"})
@@ -174,7 +174,6 @@ def main() -> None:
                 answered.append(time.perf_counter())
                 assert answer.status_code == 201 and answer.json()["outcome"] == "emergency", answer.text
 
-            answered: list[float] = []
             delays, fired = asyncio.run(round_trip(url, board_tokens, send_alert))
             alert_delays += delays
             # the same delays counted from the moment the POST was answered (the emergency committed)

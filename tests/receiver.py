@@ -41,7 +41,7 @@ def _handler(state: Receiver) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(body)
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             state.gets[self.path] += 1
             page = state.pages.get(self.path)
             if page is None:
@@ -49,7 +49,7 @@ def _handler(state: Receiver) -> type[BaseHTTPRequestHandler]:
             else:
                 self._send(200, page[1], page[0])
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             if self.headers.get("Authorization") != f"Bearer {state.token}":
                 state.refused_auth += 1

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
 from sqlmodel import col, select
+from starlette.concurrency import run_in_threadpool
 
 from admin.deps import Csrf, CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for, error_text
 from admin.templating import render
@@ -22,7 +23,7 @@ from core.alerts import cap, service
 from core.alerts.models import AlertMessage, AlertPolicy
 from core.errors import Invalid, NotFound
 from core.records import audit
-from core.types import Channel, Role
+from core.types import Channel, Role, utcnow
 from i18n.labels import N_
 
 router = APIRouter(tags=["alerts"])
@@ -53,13 +54,13 @@ async def receive(request: Request, runtime: RuntimeDep,
             token, officer = found
             if not token.alert_source:
                 raise HTTPException(status_code=403, detail="this token is not an alert source")
+            tokens.touch(session, token=credentials.credentials, now=utcnow())  # type: ignore[union-attr]
             actor = audit.Actor(label=f"api:{officer.username or officer.full_name}", channel=Channel.api,
                                 officer_id=officer.id, address=request.client.host if request.client else None)
             outcome = service.ingest(session, raw=raw, via="api", actor=actor, on=runtime.settings.today())
         status = 422 if outcome.outcome == "refused" else 200 if outcome.duplicate else 201
         return status, outcome.to_json()
 
-    from starlette.concurrency import run_in_threadpool
     status, body = await run_in_threadpool(work)
     return JSONResponse(body, status_code=status)
 

@@ -139,9 +139,8 @@ def _decide(session: Session, *, row: AlertMessage, alert: cap.CapAlert, info: c
     if alert.msg_type in {"Update", "Cancel"}:
         earlier = list(session.exec(select(AlertMessage).where(
             col(AlertMessage.identifier).in_([r[1] for r in alert.references]))).all())
-        if not earlier:
-            if alert.msg_type == "Cancel":
-                return Outcome(None, "unknown_reference", "no earlier message of those references was received")
+        if not earlier and alert.msg_type == "Cancel":
+            return Outcome(None, "unknown_reference", "no earlier message of those references was received")
         stopped = _stop_earlier(session, earlier=earlier, on=on, now=now, actor=actor)
         if alert.msg_type == "Cancel":
             return Outcome(None, "cancelled", None, stopped_emergency_ids=stopped)
