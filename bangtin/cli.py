@@ -258,7 +258,8 @@ def alerts_ingest(file: Annotated[Path, typer.Argument(exists=True, dir_okay=Fal
     with rt.db.unit_of_work() as session:
         outcome = alerts.ingest(session, raw=file.read_bytes(), via="cli", actor=CLI_ACTOR, on=rt.settings.today())
     data = outcome.to_json()
-    lines = [f"{data['identifier'] or file.name}: {data['outcome']}" + (" (already received)" if data["duplicate"] else "")]
+    repeat = " (already received)" if data["duplicate"] else ""
+    lines = [f"{data['identifier'] or file.name}: {data['outcome']}{repeat}"]
     if data["reason"]:
         lines.append(f"  {data['reason']}")
     if data["emergency_id"]:

@@ -58,12 +58,18 @@ def seed(rt, communes: int, per: int) -> tuple[list[str], str, list[str]]:
         session.add(admin)
         for c in range(communes):
             name = f"Xã Thử Nghiệm {c:02d}"
-            unit = Unit(code=f"X-BENCH{c:02d}", name=f"Ủy ban nhân dân xã Thử Nghiệm {c:02d}", short_name=name,
-                        kind="commune")
+            unit = Unit(
+                code=f"X-BENCH{c:02d}", name=f"Ủy ban nhân dân xã Thử Nghiệm {c:02d}", short_name=name, kind="commune"
+            )
             session.add(unit)
             session.flush()
-            cluster = Cluster(code=f"C{c:02d}", name=f"Bảng tin {name}", kind="public", operator_unit_id=unit.id,
-                              commune_unit_id=unit.id)
+            cluster = Cluster(
+                code=f"C{c:02d}",
+                name=f"Bảng tin {name}",
+                kind="public",
+                operator_unit_id=unit.id,
+                commune_unit_id=unit.id,
+            )
             session.add(cluster)
             session.flush()
             for b in range(per):
@@ -90,7 +96,8 @@ def cap(identifier: str, areas: list[str], *, msg_type: str = "Alert", reference
 <info><language>vi-VN</language><category>Met</category><event>Lũ quét</event><urgency>Immediate</urgency>
 <severity>Severe</severity><certainty>Likely</certainty>
 <expires>{(now + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%S+00:00")}</expires>
-<headline>Cảnh báo lũ quét {identifier}</headline><description>Tránh xa suối.</description>{area_xml}</info></alert>""".encode()
+<headline>Cảnh báo lũ quét {identifier}</headline><description>Tránh xa suối.</description>
+{area_xml}</info></alert>""".encode()
 
 
 def free_port() -> int:
@@ -146,8 +153,23 @@ def main() -> None:
     migrate.upgrade(rt.db.engine)
     names, source, board_tokens = seed(rt, args.communes, args.boards_per_commune)
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "bangtin.webapp:create_app", "--factory", "--host", "127.0.0.1",
-                               "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bangtin.webapp:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     url = f"http://127.0.0.1:{port}"
     results: dict = {"sse_clients": len(board_tokens), "communes_named": len(names), "rounds": args.rounds}
     alert_delays: list[float] = []
@@ -168,8 +190,12 @@ def main() -> None:
 
             def send_alert(identifier: str = identifier, answered: list[float] = answered) -> None:
                 t0 = time.perf_counter()
-                answer = httpx.post(url + "/api/v1/alerts", content=cap(identifier, names), timeout=60,
-                                    headers={"Authorization": f"Bearer {source}", "Content-Type": "application/cap+xml"})
+                answer = httpx.post(
+                    url + "/api/v1/alerts",
+                    content=cap(identifier, names),
+                    timeout=60,
+                    headers={"Authorization": f"Bearer {source}", "Content-Type": "application/cap+xml"},
+                )
                 post_s.append(time.perf_counter() - t0)
                 answered.append(time.perf_counter())
                 assert answer.status_code == 201 and answer.json()["outcome"] == "emergency", answer.text
@@ -178,23 +204,36 @@ def main() -> None:
             alert_delays += delays
             # the same delays counted from the moment the POST was answered (the emergency committed)
             after_answer += [d - (answered[0] - fired) for d in delays]
-            cancel = httpx.post(url + "/api/v1/alerts", content=cap(f"{identifier}-c", names, msg_type="Cancel",
-                                                                     references=identifier), timeout=60,
-                                headers={"Authorization": f"Bearer {source}", "Content-Type": "application/cap+xml"})
+            cancel = httpx.post(
+                url + "/api/v1/alerts",
+                content=cap(f"{identifier}-c", names, msg_type="Cancel", references=identifier),
+                timeout=60,
+                headers={"Authorization": f"Bearer {source}", "Content-Type": "application/cap+xml"},
+            )
             assert cancel.json()["outcome"] == "cancelled", cancel.text
 
             def start_by_hand() -> None:
                 with rt.db.unit_of_work() as session:
                     officer = session.exec(select(Officer).where(Officer.username == "bench-admin")).one()
-                    emergencies.start_emergency(session, officer=officer, actor=audit.SYSTEM, on=today, cluster_ids=[],
-                                                all_clusters=True, content_item_id=None, text="Bench", ends_at=None)
+                    emergencies.start_emergency(
+                        session,
+                        officer=officer,
+                        actor=audit.SYSTEM,
+                        on=today,
+                        cluster_ids=[],
+                        all_clusters=True,
+                        content_item_id=None,
+                        text="Bench",
+                        ends_at=None,
+                    )
 
             manual_delays += asyncio.run(round_trip(url, board_tokens, start_by_hand))[0]
             with rt.db.unit_of_work() as session:
                 officer = session.exec(select(Officer).where(Officer.username == "bench-admin")).one()
                 for emergency, _ in emergencies.active_all(session, now=datetime.now(UTC)):
-                    emergencies.stop_emergency(session, emergency_id=emergency.id or 0, officer=officer,
-                                               actor=audit.SYSTEM, on=today)
+                    emergencies.stop_emergency(
+                        session, emergency_id=emergency.id or 0, officer=officer, actor=audit.SYSTEM, on=today
+                    )
             time.sleep(1.0)  # let the watcher see the stop before the next round connects
     finally:
         server.terminate()

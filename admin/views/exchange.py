@@ -24,14 +24,25 @@ def _may_see(scope: access.Scope) -> bool:
 
 
 @router.get("/exchange", response_class=HTMLResponse)
-def documents(request: Request, session: ReadSession, scope: CurrentScope, runtime: RuntimeDep, state: str = "") -> Response:
+def documents(
+    request: Request, session: ReadSession, scope: CurrentScope, runtime: RuntimeDep, state: str = ""
+) -> Response:
     if not _may_see(scope):
         raise NotFound("not found")
     settings = runtime.settings
     target = settings.exchange_url or (str(settings.exchange_folder) if settings.exchange_folder else None)
-    return render(request, "exchange/documents.html", {
-        "rows": service.listing(session, state=state if state in STATE_LABELS else ""), "counts": service.counts(session),
-        "labels": STATE_LABELS, "state": state, "target": target, "may_retry": scope.role == Role.administrator.value})
+    return render(
+        request,
+        "exchange/documents.html",
+        {
+            "rows": service.listing(session, state=state if state in STATE_LABELS else ""),
+            "counts": service.counts(session),
+            "labels": STATE_LABELS,
+            "state": state,
+            "target": target,
+            "may_retry": scope.role == Role.administrator.value,
+        },
+    )
 
 
 @router.post("/exchange/{document_id}/retry", dependencies=[Csrf])
@@ -39,6 +50,12 @@ def retry(request: Request, session: WriteSession, scope: CurrentScope, document
     if scope.role != Role.administrator.value or session.get(ExchangeDocument, document_id) is None:
         raise NotFound("not found")
     row = service.retry(session, document_id=document_id)
-    audit.record(session, actor=actor_for(request, scope.officer), action="exchange.retried",
-                 object_type="exchange_document", object_id=document_id, after={"doc_id": row.doc_id if row else None})
+    audit.record(
+        session,
+        actor=actor_for(request, scope.officer),
+        action="exchange.retried",
+        object_type="exchange_document",
+        object_id=document_id,
+        after={"doc_id": row.doc_id if row else None},
+    )
     return RedirectResponse("/exchange?state=waiting", status_code=303)

@@ -157,7 +157,8 @@ def _emergency_ended(c: Ctx) -> str:
 def _alert_issued(c: Ctx) -> str:
     until = c.moment("expires") if c.opt("expires") else "-"
     return gettext(c.lang, "WARNING for %(areas)s: %(title)s (%(severity)s, until %(until)s)",
-                   areas=c.names("areas"), title=c.first("title", "event"), severity=c.opt("severity", "?"), until=until)
+                   areas=c.names("areas"), title=c.first("title", "event"), severity=c.opt("severity", "?"),
+                   until=until)
 
 
 def _translation_requested(c: Ctx) -> str:

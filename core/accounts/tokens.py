@@ -45,7 +45,8 @@ def create(session: Session, *, officer: Officer, name: str, days: int, actor: a
     session.add(row)
     session.flush()
     audit.record(session, actor=actor, action="api_token.created", object_type="api_token", object_id=row.id,
-                 after={"name": row.name, "prefix": row.prefix, "expires_at": row.expires_at, "alert_source": alert_source})
+                 after={"name": row.name, "prefix": row.prefix, "expires_at": row.expires_at,
+                        "alert_source": alert_source})
     return row, clear
 
 

@@ -28,7 +28,7 @@ def _keys(text: str | None) -> set[str]:
         changed = False
         for prefix in _PREFIXES:
             if key.startswith(prefix) and len(key) > len(prefix):
-                key = key[len(prefix):]
+                key = key[len(prefix) :]
                 keys.add(key)
                 changed = True
     return keys
@@ -77,6 +77,13 @@ def clusters_of(session: Session, *, unit_ids: list[int]) -> list[Cluster]:
     """Active clusters sited in (or run by) those units."""
     if not unit_ids:
         return []
-    return list(session.exec(select(Cluster).where(col(Cluster.is_active), or_(
-        col(Cluster.commune_unit_id).in_(unit_ids), col(Cluster.operator_unit_id).in_(unit_ids)))
-        .order_by(col(Cluster.code))).all())
+    return list(
+        session.exec(
+            select(Cluster)
+            .where(
+                col(Cluster.is_active),
+                or_(col(Cluster.commune_unit_id).in_(unit_ids), col(Cluster.operator_unit_id).in_(unit_ids)),
+            )
+            .order_by(col(Cluster.code))
+        ).all()
+    )

@@ -74,9 +74,15 @@ class CapAlert:
         return (self.infos[0] if self.infos else None), False
 
     def to_json(self) -> dict[str, Any]:
-        return {"identifier": self.identifier, "sender": self.sender, "sent": self.sent.isoformat(),
-                "status": self.status, "msgType": self.msg_type, "scope": self.scope,
-                "references": [list(r) for r in self.references]}
+        return {
+            "identifier": self.identifier,
+            "sender": self.sender,
+            "sent": self.sent.isoformat(),
+            "status": self.status,
+            "msgType": self.msg_type,
+            "scope": self.scope,
+            "references": [list(r) for r in self.references],
+        }
 
 
 def _local(tag: str) -> str:
@@ -179,6 +185,9 @@ def _info(node: Element, n: int) -> CapInfo:
         urgency=_one_of(node, "urgency", URGENCIES, where),
         severity=_one_of(node, "severity", SEVERITIES, where),
         certainty=_one_of(node, "certainty", CERTAINTIES, where),
-        headline=_text(node, "headline"), description=_text(node, "description"),
+        headline=_text(node, "headline"),
+        description=_text(node, "description"),
         instruction=_text(node, "instruction"),
-        expires=_time(expires, "expires") if expires else None, areas=areas)
+        expires=_time(expires, "expires") if expires else None,
+        areas=areas,
+    )

@@ -37,13 +37,15 @@ class AlertMessage(SQLModel, table=True):
     xml: str = Field(sa_type=Text)
     via: str = Field(sa_type=String(16))  # api | feed | cli
     received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
-    # emergency | updated | cancelled | for_editor | logged | no_match | unknown_reference | not_allowed | refused | expired
+    # emergency | updated | cancelled | for_editor | logged | no_match | unknown_reference | refused | expired
     outcome: str = Field(sa_type=String(24), index=True)
     reason: str | None = Field(default=None, sa_type=Text)
     needs_editor: bool = False  # shown in another language than Vietnamese, or waiting as a submission
     emergency_id: int | None = Field(default=None, foreign_key="emergency.id")
     submission_id: int | None = Field(default=None, foreign_key="submission.id")
-    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # its emergency stopped (cancel, update, expiry)
+    ended_at: datetime | None = Field(
+        default=None, sa_type=UTCDateTime
+    )  # its emergency stopped (cancel, update, expiry)
 
 
 class AlertPolicy(SQLModel, table=True):

@@ -55,16 +55,24 @@ class HttpsSourceSystem:
 
     def deliver(self, document: Document) -> None:
         try:
-            response = self.client.post(self.endpoint, json=document.payload, headers={
-                "Authorization": f"Bearer {self.token}", "Idempotency-Key": document.doc_id,
-                "Content-Type": "application/json; charset=utf-8"})
+            response = self.client.post(
+                self.endpoint,
+                json=document.payload,
+                headers={
+                    "Authorization": f"Bearer {self.token}",
+                    "Idempotency-Key": document.doc_id,
+                    "Content-Type": "application/json; charset=utf-8",
+                },
+            )
         except httpx.HTTPError as exc:
             raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from exc
         if response.status_code in (200, 201, 202, 204, 409):  # 409: already have this id
             return
         reason = f"HTTP {response.status_code}: {response.text[:300]}"
         # 4xx other than 408/429 will not get better by waiting (a wrong token, a refused shape).
-        raise DeliveryFailed(reason, permanent=400 <= response.status_code < 500 and response.status_code not in (408, 429))
+        raise DeliveryFailed(
+            reason, permanent=400 <= response.status_code < 500 and response.status_code not in (408, 429)
+        )
 
     def close(self) -> None:
         self.client.close()

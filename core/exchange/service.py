@@ -27,15 +27,26 @@ RECENT = timedelta(days=1)
 
 def backoff(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min, … up to 6 h between attempts."""
-    return min(BACKOFF_FIRST * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+    return min(BACKOFF_FIRST * (1 << max(attempts - 1, 0)), BACKOFF_MAX)
 
 
 def queue_document(session: Session, *, document: Document, object_key: str, now: datetime | None = None) -> bool:
     """Queue a document unless its `doc_id` is already queued or sent; True when new."""
-    made = insert_ignoring_duplicates(session, ExchangeDocument.__table__, {  # type: ignore[attr-defined]
-        "doc_id": document.doc_id, "kind": document.kind, "object_key": object_key, "payload": document.payload,
-        "media": document.media, "state": "waiting", "attempts": 0, "next_attempt_at": now or utcnow(),
-        "created_at": now or utcnow()})
+    made = insert_ignoring_duplicates(
+        session,
+        ExchangeDocument.__table__,  # type: ignore[attr-defined]
+        {
+            "doc_id": document.doc_id,
+            "kind": document.kind,
+            "object_key": object_key,
+            "payload": document.payload,
+            "media": document.media,
+            "state": "waiting",
+            "attempts": 0,
+            "next_attempt_at": now or utcnow(),
+            "created_at": now or utcnow(),
+        },
+    )
     return made is not None
 
 
@@ -46,27 +57,36 @@ def queue_items(session: Session, *, base_url: str, now: datetime | None = None)
     item (e.g. withdrawn long after) is still sent while it is recent, and the scan stays small.
     """
     now = now or utcnow()
-    never_sent = ~exists().where(ExchangeDocument.kind == "content_item",
-                                 ExchangeDocument.object_key == cast(ContentItem.id, String))
+    never_sent = ~exists().where(
+        col(ExchangeDocument.kind) == "content_item", col(ExchangeDocument.object_key) == cast(ContentItem.id, String)
+    )
     made = 0
-    for item in session.exec(select(ContentItem).where(
-            col(ContentItem.approved_at).is_not(None),
-            or_(col(ContentItem.valid_to) >= now - RECENT, never_sent)).order_by(col(ContentItem.id))).all():
-        made += queue_document(session, document=documents.item_document(session, item=item, base_url=base_url),
-                               object_key=str(item.id))
+    for item in session.exec(
+        select(ContentItem)
+        .where(col(ContentItem.approved_at).is_not(None), or_(col(ContentItem.valid_to) >= now - RECENT, never_sent))
+        .order_by(col(ContentItem.id))
+    ).all():
+        made += queue_document(
+            session, document=documents.item_document(session, item=item, base_url=base_url), object_key=str(item.id)
+        )
     return made
 
 
 def queue_figures(session: Session, *, day: date, settings: Any) -> bool:
     """The day's airing figures per board (once per day)."""
-    return queue_document(session, document=documents.figures_document(session, day=day, settings=settings),
-                          object_key=day.isoformat())
+    return queue_document(
+        session, document=documents.figures_document(session, day=day, settings=settings), object_key=day.isoformat()
+    )
 
 
 def due(session: Session, *, now: datetime, limit: int = BATCH) -> list[int]:
-    return list(session.exec(select(ExchangeDocument.id).where(
-        ExchangeDocument.state == "waiting", col(ExchangeDocument.next_attempt_at) <= now)
-        .order_by(col(ExchangeDocument.id)).limit(limit)).all())  # type: ignore[arg-type]
+    rows = session.exec(
+        select(ExchangeDocument.id)
+        .where(ExchangeDocument.state == "waiting", col(ExchangeDocument.next_attempt_at) <= now)
+        .order_by(col(ExchangeDocument.id))
+        .limit(limit)
+    ).all()
+    return [i for i in rows if i is not None]
 
 
 LEASE = timedelta(minutes=5)  # a claimed document is not claimed again for this long (a worker died mid-send)
@@ -81,10 +101,15 @@ class Attempt:
 
 def claim(session: Session, *, document_id: int, now: datetime) -> Document | None:
     """Take a due document for one delivery (no other worker gets it until the lease ends); None if not due."""
-    taken = session.execute(update(ExchangeDocument).where(
-        col(ExchangeDocument.id) == document_id, col(ExchangeDocument.state) == "waiting",
-        col(ExchangeDocument.next_attempt_at) <= now).values(
-        next_attempt_at=now + LEASE, attempts=col(ExchangeDocument.attempts) + 1))
+    taken = session.execute(
+        update(ExchangeDocument)
+        .where(
+            col(ExchangeDocument.id) == document_id,
+            col(ExchangeDocument.state) == "waiting",
+            col(ExchangeDocument.next_attempt_at) <= now,
+        )
+        .values(next_attempt_at=now + LEASE, attempts=col(ExchangeDocument.attempts) + 1)
+    )
     if taken.rowcount != 1:  # type: ignore[attr-defined]
         return None
     row = session.get(ExchangeDocument, document_id)
@@ -93,7 +118,9 @@ def claim(session: Session, *, document_id: int, now: datetime) -> Document | No
     return Document(row.doc_id, row.kind, row.payload, list(row.media))
 
 
-def finish(session: Session, *, document_id: int, port_name: str, failure: DeliveryFailed | None, now: datetime) -> Attempt:
+def finish(
+    session: Session, *, document_id: int, port_name: str, failure: DeliveryFailed | None, now: datetime
+) -> Attempt:
     """Record what one delivery did: sent, or failed with the reason and the next attempt's time."""
     row = session.get(ExchangeDocument, document_id)
     assert row is not None
@@ -143,8 +170,16 @@ def retry(session: Session, *, document_id: int, now: datetime | None = None) ->
 
 
 def counts(session: Session) -> dict[str, int]:
-    return dict(Counter({state: n for state, n in session.exec(
-        select(ExchangeDocument.state, func.count()).group_by(ExchangeDocument.state)).all()}))
+    return dict(
+        Counter(
+            {
+                state: n
+                for state, n in session.exec(
+                    select(ExchangeDocument.state, func.count()).group_by(ExchangeDocument.state)
+                ).all()
+            }
+        )
+    )
 
 
 def listing(session: Session, *, state: str = "", limit: int = 200) -> list[ExchangeDocument]:

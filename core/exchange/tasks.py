@@ -38,9 +38,13 @@ def daily_figures(*, day: str | None = None) -> dict[str, Any]:
     if ports.from_settings(rt.settings, rt.store) is None:
         return {"skipped": "no source system configured"}
     from datetime import date as _date
+
     which = _date.fromisoformat(day) if day else rt.settings.today() - timedelta(days=1)
     with recorded(rt, "exchange.daily_figures") as run, rt.db.unit_of_work() as session:
-        run.result = {"day": which.isoformat(), "queued": service.queue_figures(session, day=which, settings=rt.settings)}
+        run.result = {
+            "day": which.isoformat(),
+            "queued": service.queue_figures(session, day=which, settings=rt.settings),
+        }
     return run.result
 
 

@@ -20,8 +20,9 @@ from tests.alerts.samples import SENDER
 def make_token(rt, username: str = "quantri", *, alert_source: bool = True) -> str:
     with rt.db.unit_of_work() as session:
         officer = session.exec(select(Officer).where(Officer.username == username)).one()
-        return tokens.create(session, officer=officer, name="CAP", days=30, actor=audit.SYSTEM,
-                             alert_source=alert_source)[1]
+        return tokens.create(
+            session, officer=officer, name="CAP", days=30, actor=audit.SYSTEM, alert_source=alert_source
+        )[1]
 
 
 def allow(rt, sender: str = SENDER, severities: tuple[str, ...] = ("Extreme", "Severe")) -> None:
@@ -43,5 +44,8 @@ def source(seeded) -> str:  # noqa: F811
 
 
 def post_cap(client: TestClient, token: str, body: bytes):
-    return client.post("/api/v1/alerts", content=body, headers={"Authorization": f"Bearer {token}",
-                                                                  "Content-Type": "application/cap+xml"})
+    return client.post(
+        "/api/v1/alerts",
+        content=body,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/cap+xml"},
+    )

@@ -11,19 +11,35 @@ def _time(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
-def cap(identifier: str, *, status: str = "Actual", msg_type: str = "Alert", severity: str = "Severe",
-        urgency: str = "Immediate", areas: tuple[str, ...] = ("Phường Tân Phong", "Xã Phong Thổ"),
-        geocodes: tuple[tuple[str, str], ...] = (), language: str = "vi-VN",
-        headline: str = "Cảnh báo lũ quét và sạt lở đất", description: str = "Mưa lớn trên 100 mm; tránh xa suối.",
-        expires: datetime | None = None, references: tuple[str, ...] = (), sender: str = SENDER,
-        sent: datetime | None = None) -> bytes:
+def cap(
+    identifier: str,
+    *,
+    status: str = "Actual",
+    msg_type: str = "Alert",
+    severity: str = "Severe",
+    urgency: str = "Immediate",
+    areas: tuple[str, ...] = ("Phường Tân Phong", "Xã Phong Thổ"),
+    geocodes: tuple[tuple[str, str], ...] = (),
+    language: str = "vi-VN",
+    headline: str = "Cảnh báo lũ quét và sạt lở đất",
+    description: str = "Mưa lớn trên 100 mm; tránh xa suối.",
+    expires: datetime | None = None,
+    references: tuple[str, ...] = (),
+    sender: str = SENDER,
+    sent: datetime | None = None,
+) -> bytes:
     sent = sent or datetime.now(UTC)
     expires = expires or sent + timedelta(hours=6)
     area_xml = "".join(f"<area><areaDesc>{a}</areaDesc></area>" for a in areas)
     if geocodes:
-        area_xml += "<area><areaDesc>mã địa bàn</areaDesc>" + "".join(
-            f"<geocode><valueName>{n}</valueName><value>{v}</value></geocode>" for n, v in geocodes) + "</area>"
-    refs = f"<references>{' '.join(f'{sender},{r},{_time(sent)}' for r in references)}</references>" if references else ""
+        area_xml += (
+            "<area><areaDesc>mã địa bàn</areaDesc>"
+            + "".join(f"<geocode><valueName>{n}</valueName><value>{v}</value></geocode>" for n, v in geocodes)
+            + "</area>"
+        )
+    refs = (
+        f"<references>{' '.join(f'{sender},{r},{_time(sent)}' for r in references)}</references>" if references else ""
+    )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
   <identifier>{identifier}</identifier>
@@ -63,9 +79,15 @@ MALFORMED = b"""<?xml version="1.0"?><alert xmlns="urn:oasis:names:tc:emergency:
 
 
 def atom_feed(*links: str, embedded: bytes | None = None) -> str:
-    entries = "".join(f'<entry><id>{link}</id><title>CAP</title><link rel="alternate" type="application/cap+xml" '
-                      f'href="{link}"/></entry>' for link in links)
+    entries = "".join(
+        f'<entry><id>{link}</id><title>CAP</title><link rel="alternate" type="application/cap+xml" '
+        f'href="{link}"/></entry>'
+        for link in links
+    )
     if embedded is not None:
         body = embedded.decode().split("?>", 1)[1]
-        entries += f"<entry><id>embedded</id><title>CAP</title><content type=\"application/cap+xml\">{body}</content></entry>"
-    return f'<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Cảnh báo</title>{entries}</feed>'
+        entries += (
+            f'<entry><id>embedded</id><title>CAP</title><content type="application/cap+xml">{body}</content></entry>'
+        )
+    head = '<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+    return f"{head}<title>Cảnh báo</title>{entries}</feed>"

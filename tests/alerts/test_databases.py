@@ -41,7 +41,9 @@ def test_ingest_and_outbox_on_each_database(rt_any):
     allow(rt_any)
     for _ in range(2):
         with rt_any.db.unit_of_work() as session:
-            outcome = service.ingest(session, raw=cap("DB-1"), via="cli", actor=audit.SYSTEM, on=rt_any.settings.today())
+            outcome = service.ingest(
+                session, raw=cap("DB-1"), via="cli", actor=audit.SYSTEM, on=rt_any.settings.today()
+            )
     assert outcome.duplicate and outcome.outcome == "emergency"
     with rt_any.db.reading() as session:
         assert len(session.exec(select(Emergency)).all()) == 1

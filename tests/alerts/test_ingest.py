@@ -24,7 +24,11 @@ def _emergency_of(client, board_token: str) -> dict | None:
 
 
 def test_a_severe_warning_for_two_communes_airs_on_their_boards_without_a_person(client, seeded, source):
-    tanphong, phongtho, mlt = token_for(seeded, "TANPHONG-01"), token_for(seeded, "PHONGTHO-01"), token_for(seeded, "MLT-01")
+    tanphong, phongtho, mlt = (
+        token_for(seeded, "TANPHONG-01"),
+        token_for(seeded, "PHONGTHO-01"),
+        token_for(seeded, "MLT-01"),
+    )
     with seeded.db.unit_of_work() as session:  # the demo's Phong Thổ has no officer yet
         unit = session.exec(select(Unit).where(Unit.code == "X-PHONGTHO")).one()
         session.add(Officer(unit_id=unit.id, full_name="Lý A Sử", role="contributor"))
@@ -40,8 +44,11 @@ def test_a_severe_warning_for_two_communes_airs_on_their_boards_without_a_person
         emergency = session.get(Emergency, body["emergency_id"])
         assert emergency.ends_at is not None and emergency.ends_at > datetime.now(UTC) + timedelta(hours=5)
         # the officers of the two communes are told, urgently, once each
-        notified = session.exec(select(Notification, Officer).join(Officer, Officer.id == Notification.officer_id)
-                                .where(Notification.event == "alert.issued")).all()
+        notified = session.exec(
+            select(Notification, Officer)
+            .join(Officer, Officer.id == Notification.officer_id)
+            .where(Notification.event == "alert.issued")
+        ).all()
         units = {session.get(Unit, o.unit_id).code for _, o in notified}
         assert units == {"P-TANPHONG", "X-PHONGTHO"} and all(n.urgent for n, _ in notified)
         assert session.exec(select(AuditEvent).where(AuditEvent.action == "alert.emergency")).first() is not None
@@ -57,8 +64,17 @@ def test_a_severe_warning_for_two_communes_airs_on_their_boards_without_a_person
 def test_an_update_replaces_the_text_and_places_and_a_cancel_stops_it(client, seeded, source):
     tanphong, phongtho = token_for(seeded, "TANPHONG-01"), token_for(seeded, "PHONGTHO-01")
     first = post_cap(client, source, cap("LC-2026-002")).json()
-    update = post_cap(client, source, cap("LC-2026-002-u1", msg_type="Update", references=("LC-2026-002",),
-                                          areas=("Xã Phong Thổ",), headline="Cập nhật: lũ quét tăng")).json()
+    update = post_cap(
+        client,
+        source,
+        cap(
+            "LC-2026-002-u1",
+            msg_type="Update",
+            references=("LC-2026-002",),
+            areas=("Xã Phong Thổ",),
+            headline="Cập nhật: lũ quét tăng",
+        ),
+    ).json()
     assert update["outcome"] == "updated" and update["stopped_emergency_ids"] == [first["emergency_id"]]
     assert _emergency_of(client, tanphong) is None
     assert _emergency_of(client, phongtho)["text"].startswith("Cập nhật: lũ quét tăng")
@@ -79,8 +95,15 @@ def test_an_expired_warning_does_not_air_and_a_running_one_ends_at_its_expiry(cl
     running = post_cap(client, source, cap("LC-2026-004", expires=datetime.now(UTC) + timedelta(minutes=30))).json()
     assert _emergency_of(client, phongtho)["id"] == running["emergency_id"]
     with seeded.db.unit_of_work() as session:
-        assert service.expire_due(session, now=datetime.now(UTC) + timedelta(minutes=31), actor=service.audit.SYSTEM,
-                                  on=seeded.settings.today()) == 1
+        assert (
+            service.expire_due(
+                session,
+                now=datetime.now(UTC) + timedelta(minutes=31),
+                actor=service.audit.SYSTEM,
+                on=seeded.settings.today(),
+            )
+            == 1
+        )
     with seeded.db.reading() as session:
         assert session.get(Emergency, running["emergency_id"]).ended_at is not None
         assert session.exec(select(AlertMessage).where(AlertMessage.identifier == "LC-2026-004")).one().ended_at
@@ -93,6 +116,7 @@ def test_tests_and_exercises_never_reach_a_board_and_only_administrators_see_the
         assert answer.status_code == 201 and answer.json()["outcome"] == "logged"
     assert _emergency_of(client, tanphong) is None
     from tests.admin.conftest import sign_in
+
     sign_in(client, "quantri")
     page = client.get("/alerts")
     assert page.status_code == 200 and "Diễn tập Test" in page.text and "Diễn tập Exercise" in page.text
@@ -139,8 +163,15 @@ def test_a_sender_outside_the_policy_and_a_moderate_alert_wait_for_an_editor(cli
 def test_a_former_commune_name_reaches_the_commune_that_absorbed_it(client, seeded, source):
     with seeded.db.unit_of_work() as session:
         phongtho = session.exec(select(Unit).where(Unit.code == "X-PHONGTHO")).one()
-        session.add(Unit(code="X-MUONGSO-CU", name="Ủy ban nhân dân xã Mường So", kind="commune",
-                         valid_to=datetime(2025, 6, 30).date(), successor_id=phongtho.id))
+        session.add(
+            Unit(
+                code="X-MUONGSO-CU",
+                name="Ủy ban nhân dân xã Mường So",
+                kind="commune",
+                valid_to=datetime(2025, 6, 30).date(),
+                successor_id=phongtho.id,
+            )
+        )
     answer = post_cap(client, source, cap("LC-2026-009", areas=("Xã Mường So",))).json()
     assert answer["outcome"] == "emergency" and answer["clusters"] == ["PHONGTHO"] and answer["units"] == ["X-PHONGTHO"]
     by_code = post_cap(client, source, cap("LC-2026-010", areas=(), geocodes=(("ma_xa", "P-DOANKET"),))).json()
@@ -148,8 +179,11 @@ def test_a_former_commune_name_reaches_the_commune_that_absorbed_it(client, seed
 
 
 def test_an_alert_without_vietnamese_shows_its_language_and_is_flagged(client, seeded, source):
-    answer = post_cap(client, source, cap("LC-2026-011", language="en-US", headline="Flash flood warning",
-                                          description="Stay away from streams.")).json()
+    answer = post_cap(
+        client,
+        source,
+        cap("LC-2026-011", language="en-US", headline="Flash flood warning", description="Stay away from streams."),
+    ).json()
     assert answer["outcome"] == "emergency" and answer["needs_editor"] is True
     assert _emergency_of(client, token_for(seeded, "TANPHONG-01"))["text"].startswith("[en-US] Flash flood warning")
     assert cluster_id(seeded, "TANPHONG")

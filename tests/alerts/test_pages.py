@@ -11,13 +11,17 @@ from tests.alerts.samples import cap
 
 def test_an_administrator_lets_a_sender_start_emergencies_and_an_editor_cannot(client, seeded):
     from tests.admin.conftest import csrf_of, sign_in
+
     source = make_token(seeded)
     assert post_cap(client, source, cap("POL-1")).json()["outcome"] == "for_editor"  # nobody trusted yet
     sign_in(client, "quantri")
     page = client.get("/alerts/policy")
     assert page.status_code == 200 and "canhbao@kttv-laichau.gov.vn" in page.text  # offered from what arrived
-    saved = client.post("/alerts/policy", data={"sender": "canhbao@kttv-laichau.gov.vn", "severities": ["Extreme"],
-                                                "csrf_token": csrf_of(page.text)}, follow_redirects=False)
+    saved = client.post(
+        "/alerts/policy",
+        data={"sender": "canhbao@kttv-laichau.gov.vn", "severities": ["Extreme"], "csrf_token": csrf_of(page.text)},
+        follow_redirects=False,
+    )
     assert saved.status_code == 303
     with seeded.db.reading() as session:
         assert session.exec(select(AlertPolicy)).one().severities == ["Extreme"]
@@ -26,7 +30,9 @@ def test_an_administrator_lets_a_sender_start_emergencies_and_an_editor_cannot(c
     sign_in(client, "bientap")
     page = client.get("/alerts/policy")
     assert page.status_code == 200 and 'action="/alerts/policy"' not in page.text
-    refused = client.post("/alerts/policy", data={"sender": "*", "severities": ["Severe"], "csrf_token": csrf_of(page.text)})
+    refused = client.post(
+        "/alerts/policy", data={"sender": "*", "severities": ["Severe"], "csrf_token": csrf_of(page.text)}
+    )
     assert refused.status_code == 404
     with seeded.db.reading() as session:
         alert_id = session.exec(select(AlertMessage.id).where(AlertMessage.identifier == "POL-3")).one()

@@ -20,8 +20,10 @@ from tests.browser import serve
 
 def _listen(url: str, token: str, events: queue.Queue, stop: threading.Event) -> None:
     try:
-        with httpx.Client(timeout=httpx.Timeout(5.0, read=30.0)) as http, http.stream(
-                "GET", url + "/api/player/v1/events", headers={"Authorization": f"Bearer {token}"}) as response:
+        with (
+            httpx.Client(timeout=httpx.Timeout(5.0, read=30.0)) as http,
+            http.stream("GET", url + "/api/player/v1/events", headers={"Authorization": f"Bearer {token}"}) as response,
+        ):
             for line in response.iter_lines():
                 if stop.is_set():
                     return
@@ -51,22 +53,34 @@ def test_a_paired_player_is_pushed_the_emergency_a_cap_warning_starts(seeded):
         # pair a player as an operator would: the player asks for a code, the operator enters it, the player claims
         pairing = httpx.post(url + "/api/player/v1/pairings").json()
         with seeded.db.unit_of_work() as session:
-            boards.pair_board(session, code=pairing["code"], board=boards.find_board(session, board_ref="TANPHONG-02"),
-                              actor=audit.SYSTEM)
+            boards.pair_board(
+                session,
+                code=pairing["code"],
+                board=boards.find_board(session, board_ref="TANPHONG-02"),
+                actor=audit.SYSTEM,
+            )
         token = httpx.post(url + "/api/player/v1/pairings/claim", json={"claim": pairing["claim"]}).json()["token"]
         events: queue.Queue = queue.Queue()
         stop = threading.Event()
         threading.Thread(target=_listen, args=(url, token, events, stop), daemon=True).start()
         _next(events, lambda d: "etag" in d)  # connected: the first state
         sent_at = time.monotonic()
-        answer = httpx.post(url + "/api/v1/alerts", content=cap("PUSH-1"), timeout=30,
-                            headers={"Authorization": f"Bearer {source}", "Content-Type": "application/cap+xml"})
+        answer = httpx.post(
+            url + "/api/v1/alerts",
+            content=cap("PUSH-1"),
+            timeout=30,
+            headers={"Authorization": f"Bearer {source}", "Content-Type": "application/cap+xml"},
+        )
         assert answer.status_code == 201 and answer.json()["outcome"] == "emergency"
         at, data = _next(events, lambda d: d.get("emergency") is not None)
         assert data["emergency"]["id"] == answer.json()["emergency_id"]
         assert data["emergency"]["text"].startswith("Cảnh báo lũ quét")
         assert at - sent_at < 5.0
-        httpx.post(url + "/api/v1/alerts", content=cap("PUSH-1-c", msg_type="Cancel", references=("PUSH-1",)), timeout=30,
-                   headers={"Authorization": f"Bearer {source}", "Content-Type": "application/cap+xml"})
+        httpx.post(
+            url + "/api/v1/alerts",
+            content=cap("PUSH-1-c", msg_type="Cancel", references=("PUSH-1",)),
+            timeout=30,
+            headers={"Authorization": f"Bearer {source}", "Content-Type": "application/cap+xml"},
+        )
         _next(events, lambda d: d.get("emergency") is None)
         stop.set()

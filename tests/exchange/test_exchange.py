@@ -45,8 +45,14 @@ def outside() -> Iterator[receiver.Receiver]:
 def test_a_receiver_that_fails_twice_then_accepts_gets_each_document_exactly_once(seeded, outside):  # noqa: F811
     outside.fail_first = 2
     payload = b"clip bytes of the flood warning"
-    item_id = make_item(seeded, title="Phòng chống lũ quét", category="2d", languages=["vi", "hmn"], payload=payload,
-                        targets=[{"target_kind": "cluster", "cluster_id": cluster_id(seeded, "TANPHONG")}])
+    item_id = make_item(
+        seeded,
+        title="Phòng chống lũ quét",
+        category="2d",
+        languages=["vi", "hmn"],
+        payload=payload,
+        targets=[{"target_kind": "cluster", "cluster_id": cluster_id(seeded, "TANPHONG")}],
+    )
     _approve(seeded, item_id)
     port = ports.HttpsSourceSystem(outside.url + "/documents", outside.token)
     now = datetime.now(UTC) + timedelta(seconds=2)  # just after it was queued
@@ -84,8 +90,15 @@ def test_daily_figures_per_board_are_sent_once(seeded, outside):  # noqa: F811
     with seeded.db.unit_of_work() as session:  # 90 minutes aired in the morning
         start = local(day, 7)
         for k in range(3):
-            session.add(Play(board_id=board, play_uid=f"fig-{k}", content_item_id=item_id,
-                             started_at=start + timedelta(minutes=30 * k), ended_at=start + timedelta(minutes=30 * (k + 1))))
+            session.add(
+                Play(
+                    board_id=board,
+                    play_uid=f"fig-{k}",
+                    content_item_id=item_id,
+                    started_at=start + timedelta(minutes=30 * k),
+                    ended_at=start + timedelta(minutes=30 * (k + 1)),
+                )
+            )
     port = ports.HttpsSourceSystem(outside.url + "/documents", outside.token)
     with seeded.db.unit_of_work() as session:
         assert service.queue_figures(session, day=day, settings=seeded.settings) is True
@@ -111,7 +124,10 @@ def test_a_refused_token_fails_with_the_reason_shown_and_an_administrator_retrie
         with seeded.db.reading() as session:
             row = session.exec(select(ExchangeDocument)).one()
         from tests.admin.conftest import csrf_of
-        retried = client.post(f"/exchange/{row.id}/retry", data={"csrf_token": csrf_of(page.text)}, follow_redirects=False)
+
+        retried = client.post(
+            f"/exchange/{row.id}/retry", data={"csrf_token": csrf_of(page.text)}, follow_redirects=False
+        )
         assert retried.status_code == 303
         sign_in(client, "vanhanh")  # an operator does not see the exchange
         assert client.get("/exchange").status_code == 404
@@ -145,6 +161,7 @@ def test_the_worker_sends_only_when_a_source_system_is_configured(seeded, outsid
     monkeypatch.setattr(seeded.settings, "exchange_url", outside.url + "/documents")
     monkeypatch.setattr(seeded.settings, "exchange_token", outside.token)
     import time
+
     time.sleep(1.1)  # queued "now" is due on the next second
     report = tasks.deliver()
     assert report["queued"] == 1 and (report["sent"] == 1 or tasks.deliver()["sent"] == 1)
