@@ -2,7 +2,7 @@
 source information system outbox, and the "alert source" permission of API tokens
 
 Revision ID: 0013
-Revises: 0008
+Revises: 0010
 Create Date: 2026-12-01 01:15:54.912328
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import core.types
 
 revision: str = '0013'
-down_revision: str | None = '0008'
+down_revision: str | None = '0010'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
