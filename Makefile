@@ -64,8 +64,8 @@ test: install browser speech models axe
 # Extract new messages into the catalogs, fill English from the ids, list Vietnamese still to translate.
 i18n: install
 	PYBABEL=$(BIN)/pybabel sh i18n/update.sh
-	$(BIN)/python -m i18n.fill en - core admin airing notify records bot media
-	$(BIN)/python -m i18n.fill vi - core admin airing notify records bot media
+	$(BIN)/python -m i18n.fill en - core admin airing notify records bot media alerts
+	$(BIN)/python -m i18n.fill vi - core admin airing notify records bot media alerts
 
 # Each benchmark prints JSON and exits non-zero when it misses its target; all of them run.
 bench: install speech models

@@ -44,6 +44,9 @@ ROUTERS: list[str] = [
     "admin.views.airing:router",
     "admin.views.notify:router",
     "admin.views.records:router",
+    "admin.views.alerts:router",
+    "admin.views.alerts:pages",
+    "admin.views.exchange:router",
 ]
 
 

@@ -70,6 +70,7 @@ NAV_GROUPS: tuple[NavGroup, ...] = (
         _item("/audit", N_("Audit log"), "administrator", "inspector"),
         _item("/records/reports", N_("Reports"), *STAFF),
         _item("/records/export", N_("Inspection export"), "administrator", "editor", "inspector"),
+        _item("/alerts", N_("Alerts and exchange"), "administrator", "editor", "inspector"),
     )),
     NavGroup(N_("My account"), (_item("/account", N_("My account"), *EVERYONE),)),
 )

@@ -35,9 +35,10 @@ reminders_app = typer.Typer(help="Deadline reminders.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
 report_app = typer.Typer(help="Reports of Điều 14 (DOCX).", no_args_is_help=True)
 export_app = typer.Typer(help="Inspection exports.", no_args_is_help=True)
+alerts_app = typer.Typer(help="CAP warnings from outside.", no_args_is_help=True)
 for sub, name in ((db_app, "db"), (units_app, "units"), (user_app, "user"), (media_app, "media"),
                   (plans_app, "plans"), (boards_app, "boards"), (reminders_app, "reminders"), (audit_app, "audit"),
-                  (report_app, "report"), (export_app, "export")):
+                  (report_app, "report"), (export_app, "export"), (alerts_app, "alerts")):
     app.add_typer(sub, name=name)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
@@ -292,6 +293,31 @@ def boards_token(board: Annotated[str, typer.Argument(help="Board code or exact 
     with rt.db.unit_of_work() as session:
         token = boards.issue_board_token(session, board_ref=board, actor=CLI_ACTOR)
     typer.echo(token)
+
+
+@alerts_app.command("ingest")
+def alerts_ingest(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A CAP 1.2 message.")],
+                  as_json: JsonFlag = False) -> None:
+    """Take one CAP message as if it had arrived by the API, and say what was done (exit 1 if refused)."""
+    from core.alerts import service as alerts
+
+    rt = _runtime()
+    with rt.db.unit_of_work() as session:
+        outcome = alerts.ingest(session, raw=file.read_bytes(), via="cli", actor=CLI_ACTOR, on=rt.settings.today())
+    data = outcome.to_json()
+    repeat = " (already received)" if data["duplicate"] else ""
+    lines = [f"{data['identifier'] or file.name}: {data['outcome']}{repeat}"]
+    if data["reason"]:
+        lines.append(f"  {data['reason']}")
+    if data["emergency_id"]:
+        lines.append(f"  emergency {data['emergency_id']} on {', '.join(data['clusters'])}")
+    if data["stopped_emergency_ids"]:
+        lines.append(f"  stopped emergencies {', '.join(map(str, data['stopped_emergency_ids']))}")
+    if data["submission_id"]:
+        lines.append(f"  submission {data['submission_id']} waits for an editor")
+    _print(data, as_json, lines)
+    if outcome.outcome == "refused":
+        raise typer.Exit(1)
 
 
 @reminders_app.command("run")

@@ -9,6 +9,8 @@ TASK_MODULES: tuple[str, ...] = (
     "core.records.tasks",
     "core.airing.tasks",
     "core.notify.tasks",
+    "core.alerts.tasks",
+    "core.exchange.tasks",
     "media.tasks",
     "bot.tasks",
     "bot.notify.tasks",

@@ -97,6 +97,13 @@ class Settings(BaseSettings):
     audit_retention_days: int = 366
     airing_retention_days: int = 183
 
+    # Alerts in (CAP 1.2 over Atom/RSS) and the provincial source information system out.
+    alert_feeds: str = ""  # feed URLs separated by spaces or commas
+    alert_feed_interval_seconds: int = Field(default=60, ge=60)
+    exchange_url: str | None = None  # HTTPS endpoint receiving JSON documents
+    exchange_token: str | None = None  # its bearer token
+    exchange_folder: Path | None = None  # or a folder for file-drop systems
+
     quiet_hours_start: time = time(21, 0)
     quiet_hours_end: time = time(6, 30)
 
@@ -156,6 +163,10 @@ class Settings(BaseSettings):
     def today(self, now: datetime | None = None) -> date:
         """The calendar day in the configured zone at `now` (default: this instant), never the server's."""
         return (now or datetime.now(UTC)).astimezone(self.tz).date()
+
+    @property
+    def alert_feed_urls(self) -> list[str]:
+        return [u for u in self.alert_feeds.replace(",", " ").split() if u]
 
     @property
     def public_url(self) -> str:

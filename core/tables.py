@@ -8,6 +8,8 @@ from sqlmodel import SQLModel
 
 from core.accounts import models as accounts  # noqa: F401
 from core.airing import models as airing  # noqa: F401
+from core.alerts import models as alerts  # noqa: F401
+from core.exchange import models as exchange  # noqa: F401
 from core.intake import models as intake  # noqa: F401
 from core.notify import models as notify  # noqa: F401
 from core.org import models as org  # noqa: F401

@@ -6,11 +6,12 @@
 set -eu
 cd "$(dirname "$0")/.."
 PYBABEL="${PYBABEL:-.venv/bin/pybabel}"
-for domain in ${*:-core admin airing notify records bot media}; do
+for domain in ${*:-core admin airing notify records bot media alerts}; do
   ignore=""
   case "$domain" in
     core) dirs="core i18n" ;;
-    admin) dirs="admin"; ignore="--ignore-dirs=airing notify records" ;;
+    admin) dirs="admin"; ignore="--ignore-dirs=airing notify records alerts exchange" ;;
+    alerts) dirs="admin/views/alerts.py admin/views/exchange.py admin/templates/alerts admin/templates/exchange" ;;
     airing) dirs="admin/views/airing admin/templates/airing" ;;
     notify) dirs="bot/notify admin/views/notify admin/templates/notify" ;;
     records) dirs="admin/views/records admin/templates/records" ;;
@@ -18,7 +19,7 @@ for domain in ${*:-core admin airing notify records bot media}; do
     *) dirs="$domain" ;;
   esac
   existing=""
-  for d in $dirs; do [ -d "$d" ] && existing="$existing $d"; done
+  for d in $dirs; do [ -e "$d" ] && existing="$existing $d"; done
   [ -n "$existing" ] || continue
   pot="$(mktemp)"
   "$PYBABEL" extract --no-default-keywords -k _ -k N_ -k gettext:2 -k ngettext:2,3 -k pgettext:1c,2 -k npgettext:1c,2,3 -k P_:1c,2 -F babel.cfg \

@@ -28,6 +28,7 @@ def _page(request: Request, session: Session, officer: Officer, **extra: object)
         # From the row just written, not the request's copy: right after enrolment it says "on".
         "totp_on": bool(officer.totp_secret),
         "new_token": None, "recovery_codes": None, "error": None, "password_changed": False, "password_error": None,
+        "may_grant_alert_source": tokens.may_grant_alert_source(officer),
         **extra,
     }
     failed = extra.get("error") or extra.get("password_error")
@@ -83,9 +84,11 @@ def totp_disable(request: Request, session: WriteSession, officer: StaffOfficer)
 
 @router.post("/account/tokens", response_class=HTMLResponse, dependencies=[Csrf])
 def token_create(request: Request, session: WriteSession, officer: StaffOfficer,
-                 name: Annotated[str, Form()] = "", days: Annotated[int, Form()] = 90) -> Response:
+                 name: Annotated[str, Form()] = "", days: Annotated[int, Form()] = 90,
+                 alert_source: Annotated[bool, Form()] = False) -> Response:
     try:
-        _row, clear = tokens.create(session, officer=officer, name=name, days=days, actor=actor_for(request, officer))
+        _row, clear = tokens.create(session, officer=officer, name=name, days=days, actor=actor_for(request, officer),
+                                    alert_source=alert_source)
     except Invalid as error:
         return _page(request, session, officer, error=error_text(request.state.language, error))
     return _page(request, session, officer, new_token=clear)

@@ -154,6 +154,13 @@ def _emergency_ended(c: Ctx) -> str:
                    clusters=c.names("clusters"), when=c.moment("at", "ended_at"), title=c.get("title"))
 
 
+def _alert_issued(c: Ctx) -> str:
+    until = c.moment("expires") if c.opt("expires") else "-"
+    return gettext(c.lang, "WARNING for %(areas)s: %(title)s (%(severity)s, until %(until)s)",
+                   areas=c.names("areas"), title=c.first("title", "event"), severity=c.opt("severity", "?"),
+                   until=until)
+
+
 def _translation_requested(c: Ctx) -> str:
     return gettext(c.lang, "Please translate %(code)s into %(target)s. Note: %(note)s",
                    code=c.get("code"), target=c.get("language"), note=c.opt("note", "-"))
@@ -223,6 +230,7 @@ RENDERERS: dict[str, Callable[[Ctx], str | Message]] = {
     "emergency.started": _emergency_started,
     "emergency.ended": _emergency_ended,
     "emergency.unconfirmed": _emergency_unconfirmed,
+    "alert.issued": _alert_issued,
     "board.offline": _board_offline,
     "board.online": _board_online,
     "translation.requested": _translation_requested,

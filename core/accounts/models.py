@@ -46,3 +46,4 @@ class ApiToken(SQLModel, table=True):
     expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    alert_source: bool = False  # may POST CAP messages to /api/v1/alerts (and nothing more than its officer)

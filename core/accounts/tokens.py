@@ -22,7 +22,13 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create(session: Session, *, officer: Officer, name: str, days: int, actor: audit.Actor) -> tuple[ApiToken, str]:
+def may_grant_alert_source(officer: Officer) -> bool:
+    """Only administrators make tokens that may send CAP warnings (they can start emergencies)."""
+    return officer.role == Role.administrator.value
+
+
+def create(session: Session, *, officer: Officer, name: str, days: int, actor: audit.Actor,
+           alert_source: bool = False) -> tuple[ApiToken, str]:
     """A new token for the officer; the clear text is returned once and never stored."""
     name = " ".join(name.split())
     if not name:
@@ -31,13 +37,16 @@ def create(session: Session, *, officer: Officer, name: str, days: int, actor: a
         raise Invalid("a token lives between 1 and 366 days", field="days")
     if officer.role == Role.contributor.value:
         raise Invalid("contributors send through the chat bot, not the API", field="name")
+    if alert_source and not may_grant_alert_source(officer):
+        raise Invalid("only administrators make alert source tokens", field="alert_source")
     clear = PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(officer_id=officer.id, name=name[:100], prefix=clear[:10], token_hash=digest(clear),  # type: ignore[arg-type]
-                   expires_at=utcnow() + timedelta(days=days))
+                   expires_at=utcnow() + timedelta(days=days), alert_source=alert_source)
     session.add(row)
     session.flush()
     audit.record(session, actor=actor, action="api_token.created", object_type="api_token", object_id=row.id,
-                 after={"name": row.name, "prefix": row.prefix, "expires_at": row.expires_at})
+                 after={"name": row.name, "prefix": row.prefix, "expires_at": row.expires_at,
+                        "alert_source": alert_source})
     return row, clear
 
 
@@ -61,6 +70,12 @@ def revoke(session: Session, *, officer: Officer, token_id: int, actor: audit.Ac
 
 def officer_for(session: Session, *, token: str) -> Officer | None:
     """The active officer behind a valid, unexpired, unrevoked token; None otherwise."""
+    found = token_and_officer(session, token=token)
+    return found[1] if found else None
+
+
+def token_and_officer(session: Session, *, token: str) -> tuple[ApiToken, Officer] | None:
+    """The valid token's row and its active officer; None otherwise."""
     if not token.startswith(PREFIX):
         return None
     row = session.exec(select(ApiToken).where(ApiToken.token_hash == digest(token))).first()
@@ -70,7 +85,7 @@ def officer_for(session: Session, *, token: str) -> Officer | None:
     officer = session.get(Officer, row.officer_id)
     if officer is None or not officer.is_active:
         return None
-    return officer
+    return row, officer
 
 
 def touch(session: Session, *, token: str, now: datetime) -> None:

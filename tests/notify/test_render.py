@@ -23,6 +23,8 @@ SAMPLES = {
     "emergency.started": {"title": "Lũ quét", "clusters": ["Ma Lù Thàng"], "at": AT},
     "emergency.ended": {"title": "Lũ quét", "clusters": ["Ma Lù Thàng"], "at": AT},
     "emergency.unconfirmed": {"board": "MLT-01", "board_name": "Ma Lù Thàng 1", "cluster": "MLT", "started_at": AT},
+    "alert.issued": {"event": "Lũ quét", "title": "Cảnh báo lũ quét", "severity": "Severe",
+                     "areas": ["Xã Phong Thổ"], "expires": AT},
     "board.offline": {"board": "MLT-01", "board_name": "Ma Lù Thàng 1", "cluster": "MLT", "last_seen_at": AT},
     "board.online": {"board": "MLT-01", "cluster": "MLT", "at": AT},
     "translation.requested": {"code": "BT-2611-0001", "language": "zh", "note": None},

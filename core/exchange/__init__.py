@@ -1,0 +1,1 @@
+"""Source information system out: approved items and daily airing figures pushed through a narrow port."""
