@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 import segno
@@ -9,10 +10,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
-from admin.deps import Csrf, ReadSession, StaffOfficer, WriteSession, actor_for, error_text
+from admin.deps import Csrf, ReadSession, RuntimeDep, StaffOfficer, WriteSession, actor_for, error_text
 from admin.templating import render
-from core.accounts import tokens, totp
+from core.accounts import login as auth
+from core.accounts import sessions, tokens, totp
 from core.errors import Invalid
+from core.org import units as unitadmin
 from core.org.models import Officer
 
 router = APIRouter(tags=["account"], include_in_schema=False)
@@ -23,7 +26,9 @@ def _page(request: Request, session, officer: Officer, **extra: object) -> Respo
         "tokens": tokens.list_for(session, officer_id=officer.id),  # type: ignore[arg-type]
         "codes_left": totp.recovery_codes_left(session, officer_id=officer.id) if officer.totp_secret else 0,
         "mfa_required": totp.required_for(officer),
-        "new_token": None, "recovery_codes": None, "error": None,
+        "new_token": None, "recovery_codes": None, "error": None, "chat": None,
+        "sessions": sessions.live(session, officer_id=officer.id or 0,  # type: ignore[arg-type]
+                                  idle=timedelta(minutes=request.app.state.runtime.settings.session_idle_minutes)),
         **extra,
     }
     return render(request, "account.html", context, status_code=422 if extra.get("error") else 200)
@@ -74,6 +79,41 @@ def totp_disable(request: Request, session: WriteSession, officer: StaffOfficer)
     except Invalid as error:
         return _page(request, session, me, error=error_text(request.state.language, error))
     return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/account/password", response_class=HTMLResponse, dependencies=[Csrf])
+def password_change(request: Request, session: WriteSession, officer: StaffOfficer, runtime: RuntimeDep,
+                    current: Annotated[str, Form()] = "", new: Annotated[str, Form()] = "",
+                    confirm: Annotated[str, Form()] = "") -> Response:
+    """A new password; every other browser logged in as this officer is logged out."""
+    me = session.get(Officer, officer.id)
+    assert me is not None
+    try:
+        auth.change_password(session, settings=runtime.settings, officer=me, current=current, new=new, confirm=confirm,
+                             actor=actor_for(request, me), keep_session=request.session.get("sid"))
+    except Invalid as error:
+        session.rollback()
+        return _page(request, session, me, error=error_text(request.state.language, error))
+    return RedirectResponse("/account?done=password", status_code=303)
+
+
+@router.post("/account/sessions/end", dependencies=[Csrf])
+def end_everywhere(request: Request, session: WriteSession, officer: StaffOfficer) -> Response:
+    """Log out everywhere, this browser too."""
+    auth.log_out_everywhere(session, officer=officer, actor=actor_for(request, officer))
+    request.session.clear()
+    return RedirectResponse("/", status_code=303)
+
+
+@router.post("/account/chat", response_class=HTMLResponse, dependencies=[Csrf])
+def chat_invite(request: Request, session: WriteSession, officer: StaffOfficer, runtime: RuntimeDep) -> Response:
+    """An invite for the officer's own chat: a staff account is bound only by its owner, logged in."""
+    issued = unitadmin.invite_myself(session, officer=officer, actor=actor_for(request, officer))
+    bot = runtime.settings.telegram_bot_username
+    link = f"https://t.me/{bot}?start={issued.token}" if bot else None
+    qr = Markup(segno.make(link or issued.short_code, error="m").svg_inline(scale=4, title="invite"))
+    return _page(request, session, officer, chat={"link": link, "code": issued.short_code,
+                                                  "expires_at": issued.expires_at, "qr": qr})
 
 
 @router.post("/account/tokens", response_class=HTMLResponse, dependencies=[Csrf])

@@ -14,7 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
 from admin.deps import ReadSession, RuntimeDep
-from core.accounts import access, tokens
+from core.accounts import access, tokens, totp
 from core.airing import clusters as clusteradmin
 from core.errors import NotFound
 from core.org import service as org
@@ -34,6 +34,8 @@ def api_scope(request: Request, session: ReadSession, runtime: RuntimeDep,
     if officer is None:
         raise HTTPException(status_code=401, detail="a valid API token is required",
                             headers={"WWW-Authenticate": "Bearer"})
+    if totp.required_for(officer) and not officer.totp_secret:  # a token is no way past the second factor
+        raise HTTPException(status_code=401, detail="enrol a second factor first", headers={"WWW-Authenticate": "Bearer"})
     request.state.officer = officer
     _touch(runtime, credentials.credentials)  # type: ignore[union-attr]
     return access.scope_of(session, officer=officer, on=runtime.settings.today())

@@ -24,7 +24,7 @@ from admin.deps import (
     csrf_token,
 )
 from admin.templating import render
-from core.accounts import totp
+from core.accounts import sessions, totp
 from core.accounts.login import LoginFailed, authenticate
 from core.airing.models import Board, Cluster
 from core.intake.models import Submission
@@ -46,7 +46,7 @@ def _safe_next(next_url: str | None) -> str:
 
 @router.get("/", response_class=HTMLResponse)
 def login_page(request: Request, next: str | None = None) -> Response:
-    if request.session.get("officer_id"):
+    if request.session.get("sid"):
         return RedirectResponse(_safe_next(next), status_code=303)
     csrf_token(request)
     return render(request, "login.html", {"next": _safe_next(next), "error": None})
@@ -75,13 +75,15 @@ def login(
         request.session.update(pending_officer_id=officer.id, pending_at=int(datetime.now(UTC).timestamp()),
                                csrf=secrets.token_urlsafe(32))
         return RedirectResponse(f"/login/totp?next={quote(_safe_next(next))}", status_code=303)
-    return _signed_in(request, officer, next)
+    return _signed_in(request, session, officer, next)
 
 
-def _signed_in(request: Request, officer: Officer, next_url: str) -> Response:
+def _signed_in(request: Request, session: Session, officer: Officer, next_url: str) -> Response:
     """A fresh session for the officer (no fixation), then on to where they were going."""
     request.session.clear()
-    request.session.update(officer_id=officer.id, seen=int(datetime.now(UTC).timestamp()), csrf=secrets.token_urlsafe(32))
+    token = sessions.start(session, officer=officer, address=request.client.host if request.client else None,
+                           user_agent=request.headers.get("user-agent"))
+    request.session.update(sid=token, csrf=secrets.token_urlsafe(32))
     return RedirectResponse(_safe_next(next_url), status_code=303)
 
 
@@ -125,12 +127,13 @@ def totp_check(
         return render(request, "login_totp.html", {"next": _safe_next(next), "error": "invalid"}, status_code=401)
     officer.failed_logins = 0
     session.add(officer)
-    return _signed_in(request, officer, next)
+    return _signed_in(request, session, officer, next)
 
 
 @router.post("/logout", dependencies=[Csrf])
 def logout(request: Request, session: WriteSession, officer: CurrentOfficer) -> Response:
     audit.record(session, actor=actor_for(request, officer), action="auth.logout", object_type="officer", object_id=officer.id)
+    sessions.end(session, token=request.session.get("sid", ""), reason="logout")
     request.session.clear()
     return RedirectResponse("/", status_code=303)
 

@@ -45,6 +45,7 @@ def _unit_page(request: Request, session: Session, scope: access.Scope, unit: Un
         "invites": unitadmin.open_invites(session, officer_ids=[o.id for o in officers]),  # type: ignore[misc]
         "is_admin": scope.role == Role.administrator.value,
         "may_manage": unit is not None and access.may_manage_officers_of(scope, unit_id=unit.id),  # type: ignore[arg-type]
+        "manageable": {o.id for o in officers if access.may_manage_officer(scope, officer=o)},
         "error": error, "issued": issued, "qr": qr,
     }, status_code=status)
 

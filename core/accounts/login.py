@@ -57,3 +57,34 @@ def authenticate(session: Session, *, settings: Settings, username: str, passwor
     session.add(officer)
     audit.record(session, actor=attempt, action="auth.login", object_type="officer", object_id=officer.id)
     return officer
+
+
+def change_password(session: Session, *, settings: Settings, officer: Officer, current: str, new: str, confirm: str,
+                    actor: audit.Actor, keep_session: str | None) -> int:
+    """Set a new password after checking the current one; every other web session ends (returns how many)."""
+    from core.errors import Invalid
+    from core.accounts import sessions
+    from core.accounts.passwords import check_password_rules
+
+    if not verify_password(officer.password_hash, current):
+        raise Invalid("the current password is wrong", field="current")
+    if new != confirm:
+        raise Invalid("the two new passwords differ", field="confirm")
+    check_password_rules(new, has_mfa=bool(officer.totp_secret), min_with_mfa=settings.password_min_length_with_mfa,
+                         min_without_mfa=settings.password_min_length_without_mfa)
+    officer.password_hash = hash_password(new)
+    session.add(officer)
+    ended = sessions.end_all(session, officer_id=officer.id or 0, reason="password", keep_token=keep_session)
+    audit.record(session, actor=actor, action="auth.password_changed", object_type="officer", object_id=officer.id,
+                 after={"sessions_ended": ended})
+    return ended
+
+
+def log_out_everywhere(session: Session, *, officer: Officer, actor: audit.Actor) -> int:
+    """End every web session of the officer, this one included."""
+    from core.accounts import sessions
+
+    ended = sessions.end_all(session, officer_id=officer.id or 0, reason="everywhere")
+    audit.record(session, actor=actor, action="auth.logout_everywhere", object_type="officer", object_id=officer.id,
+                 after={"sessions_ended": ended})
+    return ended

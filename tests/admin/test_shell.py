@@ -98,12 +98,7 @@ def test_idle_session_expires_and_returns_to_login(client, seeded, monkeypatch) 
     assert client.get("/home").status_code == 200
     later = datetime.now(UTC) + timedelta(minutes=seeded.settings.session_idle_minutes + 1)
 
-    class _Later(datetime):
-        @classmethod
-        def now(cls, tz=None):
-            return later
-
-    monkeypatch.setattr("admin.deps.datetime", _Later)
+    monkeypatch.setattr("core.accounts.sessions.utcnow", lambda: later)  # the session lives on the server
     response = client.get("/home", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/?next=")
 

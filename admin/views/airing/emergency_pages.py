@@ -42,7 +42,7 @@ def _list(request: Request, session: Session, officer: Officer, runtime, *, erro
     targeted = select(EmergencyTarget.emergency_id).where(col(EmergencyTarget.cluster_id).in_(visible))
     rows = session.exec(select(Emergency).where(col(Emergency.all_clusters) | col(Emergency.id).in_(targeted))
                         .order_by(col(Emergency.started_at).desc()).limit(50)).all()
-    items = session.exec(select(ContentItem).where(col(ContentItem.is_active)).order_by(col(ContentItem.id).desc()).limit(200)).all()
+    items = emergencies.airable_items(session, officer=officer, clusters=operable, on=today)
     return render(request, "airing/emergencies.html", {
         "rows": rows, "operable": operable, "items": items, "may_all": may_all, "now": datetime.now(UTC),
         "is_active": emergencies.is_active, "may_start": officer.role in {r.value for r in STARTERS} and bool(operable),

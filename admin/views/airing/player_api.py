@@ -126,8 +126,12 @@ def get_media(sha256: str, session: ReadSession, token: Token, runtime: RuntimeD
     asset = manifest.media_for(session, board=board, sha256=sha256.lower(), settings=runtime.settings, now=_now())
     if asset is None or not runtime.store.exists(asset.sha256):
         raise HTTPException(404, "no such media in this board's manifest")
-    return FileResponse(runtime.store.local_path(asset.sha256), media_type=asset.mime or "application/octet-stream",
-                        headers={"Cache-Control": "private, max-age=31536000, immutable", "ETag": f'"{asset.sha256}"'})
+    from admin.views.media import SANDBOX_HEADERS, safe_type
+
+    # Same rule as /media/{id}: only media types, never markup, and nothing the browser would run.
+    return FileResponse(runtime.store.local_path(asset.sha256), media_type=safe_type(asset),
+                        headers={**SANDBOX_HEADERS, "Cache-Control": "private, max-age=31536000, immutable",
+                                 "ETag": f'"{asset.sha256}"'})
 
 
 @router.get("/subtitles/{track_id}")

@@ -1,0 +1,251 @@
+"""Attacks from issue 16, each reproduced through HTTP as the attacker or the victim would see it."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from core.intake.models import MediaAsset, Submission
+from tests.admin.conftest import make_submission, sign_in
+
+HTML_PHOTO = b"<!doctype html><html><body><script>fetch('/account')</script></body></html>"
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+
+
+def _upload_as_declared(org, data: bytes, *, mime: str, filename: str, role: str = "original") -> int:
+    """A submission carrying a file stored as the uploader declared it (what /gui and the bot store)."""
+    sid = make_submission(org, target_kind="border_gate")
+    stored = org.store.put_bytes(data)
+    with org.db.unit_of_work() as session:
+        asset = MediaAsset(submission_id=sid, role=role, kind="image", sha256=stored.sha256,
+                           size_bytes=stored.size_bytes, mime=mime, filename=filename)
+        session.add(asset)
+        session.flush()
+        sub = session.get(Submission, sid)
+        sub.kind = "image"
+        return asset.id
+
+
+def _is_inert(answer) -> None:
+    content_type = answer.headers["content-type"].split(";")[0].strip().lower()
+    assert content_type not in {"text/html", "image/svg+xml", "application/xhtml+xml", "text/xml", "application/xml"}
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert "sandbox" in answer.headers["content-security-policy"]
+
+
+def test_an_html_photo_does_not_run_in_the_reviewers_session(web, org) -> None:
+    asset_id = _upload_as_declared(org, HTML_PHOTO, mime="text/html", filename="hien-truong.jpg")
+    sign_in(web, "bientap")
+    answer = web.get(f"/media/{asset_id}")
+    assert answer.status_code == 200
+    _is_inert(answer)
+    assert answer.headers["content-disposition"].startswith("attachment")
+
+
+def test_an_svg_original_is_only_a_download(web, org) -> None:
+    asset_id = _upload_as_declared(org, SVG, mime="image/svg+xml", filename="logo.svg")
+    sign_in(web, "bientap")
+    answer = web.get(f"/media/{asset_id}")
+    _is_inert(answer)
+    assert answer.headers["content-disposition"].startswith("attachment")
+
+
+def test_a_derived_file_is_served_inline_with_the_type_our_probe_decided(web, org) -> None:
+    sid = make_submission(org, target_kind="border_gate", video=True)
+    with org.db.reading() as session:
+        normalised = session.exec(select(MediaAsset).where(MediaAsset.submission_id == sid,
+                                                           MediaAsset.role == "normalised")).one()
+    sign_in(web, "bientap")
+    answer = web.get(f"/media/{normalised.id}")
+    assert answer.headers["content-type"] == "video/mp4"
+    assert "attachment" not in answer.headers.get("content-disposition", "")
+    _is_inert(answer)
+
+
+def test_a_derived_file_with_a_markup_type_is_not_served_as_markup(web, org) -> None:
+    asset_id = _upload_as_declared(org, SVG, mime="image/svg+xml", filename="t.svg", role="thumbnail")
+    sign_in(web, "bientap")
+    _is_inert(web.get(f"/media/{asset_id}"))
+
+
+# --- item 2: no step past the second factor ------------------------------------------------------
+
+# Routes that are not staff pages: the login steps, enrolment and logout, the machine APIs with
+# their own tokens (board, personal API, upload link, webhook signatures), health and the API docs.
+NOT_STAFF = ("/", "/login/totp", "/account/totp", "/logout", "/healthz", "/openapi.json", "/api/docs",
+             "/player", "/upload/", "/webhooks/", "/api/player/v1/", "/api/v1/", "/static")
+
+
+def _not_staff(path: str) -> bool:
+    return any(path == p or (len(p) > 1 and p.endswith("/") and path.startswith(p)) for p in NOT_STAFF) or path.startswith(
+        ("/player/", "/api/docs", "/static/"))
+
+
+def every_route(routes, prefix: str = ""):
+    """(path, route) of every API route, through included routers (FastAPI keeps them nested)."""
+    from fastapi.routing import APIRoute
+
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield prefix + route.path, route
+        elif hasattr(route, "original_router"):
+            yield from every_route(route.original_router.routes, prefix + route.include_context.prefix)
+
+
+def test_an_administrator_without_a_second_factor_reaches_no_staff_route(web, org) -> None:
+    from core.org.models import Officer
+    from tests.admin.conftest import PASSWORDS, csrf_of, log_in
+
+    with org.db.unit_of_work() as session:
+        admin = session.exec(select(Officer).where(Officer.username == "quantri")).one()
+        admin.totp_secret = None
+    web.cookies.clear()
+    assert log_in(web, "quantri", PASSWORDS["quantri"]).status_code == 303
+    token = csrf_of(web.get("/account/totp").text)
+    walked, passed = 0, {}
+    for template, route in every_route(web.app.routes):
+        if _not_staff(template):
+            continue
+        path = template
+        for name in route.param_convertors:
+            path = path.replace("{" + name + "}", "1")
+        for method in sorted(route.methods - {"HEAD"}):
+            walked += 1
+            answer = web.request(method, path, data={"csrf_token": token} if method != "GET" else None,
+                                 headers={"X-CSRF-Token": token}, follow_redirects=False)
+            if not (answer.status_code == 303 and answer.headers["location"] == "/account/totp"):
+                passed[f"{method} {template}"] = answer.status_code
+    assert walked > 60
+    assert passed == {}
+    with org.db.reading() as session:
+        from core.airing.models import Emergency
+
+        assert session.exec(select(Emergency)).all() == []
+
+
+# --- item 3: emergencies follow the approval rules (Điều 10.2) ------------------------------------
+
+def test_a_ward_operator_cannot_air_another_units_item_as_an_emergency(web, org) -> None:
+    from core.airing.models import Cluster, Emergency
+    from core.org.models import Unit
+    from core.review.models import ContentItem
+    from tests.admin.conftest import csrf_of, ids
+    from tests.airing.conftest import make_item
+
+    border_item = make_item(org, title="Tin cửa khẩu Ma Lù Thàng", targets=[
+        {"target_kind": "cluster", "cluster_id": ids(org, Cluster, code="MLT")}])
+    with org.db.unit_of_work() as session:
+        session.get(ContentItem, border_item).unit_id = ids(org, Unit,
+                                                            code="SVHTTDL")
+    sign_in(web, "vanhanh.tanphong")
+    page = web.get("/airing/emergencies")
+    assert page.status_code == 200
+    assert "Tin cửa khẩu Ma Lù Thàng" not in page.text
+    tanphong = ids(org, Cluster, code="TANPHONG")
+    answer = web.post("/airing/emergencies", data={"clusters": [tanphong], "content_item_id": str(border_item),
+                                                   "csrf_token": csrf_of(page.text)}, follow_redirects=False)
+    assert answer.status_code in {404, 422}
+    with org.db.reading() as session:
+        assert session.exec(select(Emergency)).all() == []
+    # Its own text emergency on its own cluster still works.
+    answer = web.post("/airing/emergencies", data={"clusters": [tanphong], "text": "Cháy rừng: sơ tán",
+                                                   "csrf_token": csrf_of(page.text)}, follow_redirects=False)
+    assert answer.status_code == 303
+
+
+# --- item 4: officer management follows rank -------------------------------------------------------
+
+def _officer(org, username: str):
+    from core.org.models import Officer
+
+    with org.db.reading() as session:
+        return session.exec(select(Officer).where(Officer.username == username)).one()
+
+
+def test_an_editor_cannot_deactivate_or_invite_the_units_administrator(web, org) -> None:
+    from core.org.models import Invite
+    from tests.admin.conftest import csrf_of
+
+    admin = _officer(org, "quantri")
+    editor = _officer(org, "bientap")
+    assert admin.unit_id == editor.unit_id
+    sign_in(web, "bientap")
+    page = web.get(f"/units/{admin.unit_id}")
+    assert f"/officers/{admin.id}/deactivate" not in page.text and f"/officers/{admin.id}/invite" not in page.text
+    token = csrf_of(page.text)
+    assert web.post(f"/officers/{admin.id}/deactivate", data={"csrf_token": token},
+                    follow_redirects=False).status_code == 404
+    assert web.post(f"/officers/{admin.id}/invite", data={"csrf_token": token},
+                    follow_redirects=False).status_code == 404
+    assert _officer(org, "quantri").is_active
+    with org.db.reading() as session:
+        assert session.exec(select(Invite).where(Invite.officer_id == admin.id)).all() == []
+
+
+def test_a_staff_account_binds_its_chat_only_from_its_own_login(web, org) -> None:
+    from core.org.models import Invite
+    from tests.admin.conftest import csrf_of
+
+    editor = _officer(org, "bientap")
+    sign_in(web, "quantri")
+    token = csrf_of(web.get(f"/units/{editor.unit_id}").text)
+    refused = web.post(f"/officers/{editor.id}/invite", data={"csrf_token": token}, follow_redirects=False)
+    assert refused.status_code == 422
+    with org.db.reading() as session:
+        assert session.exec(select(Invite).where(Invite.officer_id == editor.id)).all() == []
+    sign_in(web, "bientap")
+    own = web.post("/account/chat", data={"csrf_token": csrf_of(web.get("/account").text)})
+    assert own.status_code == 200 and 'id="invite-code"' in own.text
+    with org.db.reading() as session:
+        assert len(session.exec(select(Invite).where(Invite.officer_id == editor.id)).all()) == 1
+
+
+# --- item 9: sessions end on the server ------------------------------------------------------------
+
+def _second_browser(web, org):
+    from fastapi.testclient import TestClient
+
+    from admin.app import create_app
+
+    return TestClient(create_app(runtime=org), base_url="http://127.0.0.1:8765")
+
+
+def test_a_cookie_taken_before_logout_opens_nothing_after_it(web, org) -> None:
+    from tests.admin.conftest import csrf_of
+
+    sign_in(web, "bientap")
+    stolen = dict(web.cookies)
+    assert web.post("/logout", data={"csrf_token": csrf_of(web.get("/account").text)},
+                    follow_redirects=False).status_code == 303
+    with _second_browser(web, org) as thief:
+        thief.cookies.update(stolen)
+        answer = thief.get("/account", follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/?next=")
+
+
+def test_changing_the_password_ends_the_other_sessions(web, org) -> None:
+    from tests.admin.conftest import PASSWORDS, csrf_of
+
+    with _second_browser(web, org) as other:
+        sign_in(other, "bientap")
+        sign_in(web, "bientap")
+        page = web.get("/account")
+        changed = web.post("/account/password", data={
+            "csrf_token": csrf_of(page.text), "current": PASSWORDS["bientap"],
+            "new": "a-new-long-passphrase-2026", "confirm": "a-new-long-passphrase-2026"}, follow_redirects=False)
+        assert changed.status_code == 303
+        assert web.get("/account", follow_redirects=False).status_code == 200  # this browser stays in
+        assert other.get("/account", follow_redirects=False).status_code == 303
+
+
+def test_log_out_everywhere_ends_every_session(web, org) -> None:
+    from tests.admin.conftest import csrf_of
+
+    with _second_browser(web, org) as other:
+        sign_in(other, "bientap")
+        sign_in(web, "bientap")
+        assert other.get("/account", follow_redirects=False).status_code == 200
+        ended = web.post("/account/sessions/end", data={"csrf_token": csrf_of(web.get("/account").text)},
+                         follow_redirects=False)
+        assert ended.status_code == 303
+        assert other.get("/account", follow_redirects=False).status_code == 303
+        assert web.get("/account", follow_redirects=False).status_code == 303
