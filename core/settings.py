@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     password_min_length_with_mfa: int = 8
     password_min_length_without_mfa: int = 14
     account_idle_days: int = 45
+    # Who may frame the board player page (a CSP frame-ancestors source list); nobody by default.
+    player_frame_ancestors: str = "'none'"
     audit_retention_days: int = 366
     airing_retention_days: int = 183
 

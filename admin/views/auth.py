@@ -65,10 +65,11 @@ def login(
         officer = authenticate(
             session, settings=runtime.settings, username=username, password=password, actor=actor_for(request, None)
         )
-    except LoginFailed as failure:
+    except LoginFailed:
+        # Locked and unknown answer alike: the same words and status, so nobody learns which accounts exist.
         return render(
-            request, "login.html", {"next": _safe_next(next), "error": failure.reason, "username": username},
-            status_code=401 if failure.reason == "invalid" else 423,
+            request, "login.html", {"next": _safe_next(next), "error": "invalid", "username": username},
+            status_code=401,
         )
     if officer.totp_secret:  # the password alone is not enough: ask for the second factor
         request.session.clear()

@@ -37,6 +37,7 @@ def authenticate(session: Session, *, settings: Settings, username: str, passwor
         raise LoginFailed("invalid")
     attempt = audit.Actor(label=username, channel=actor.channel, officer_id=officer.id, address=actor.address)
     if officer.locked_until is not None and officer.locked_until > now:
+        verify_password(_DUMMY_HASH, password)  # as slow as any other refusal: timing tells nothing either
         audit.record(session, actor=attempt, action="auth.login_locked", object_type="officer", object_id=officer.id)
         raise LoginFailed("locked")
     if not verify_password(officer.password_hash, password):
@@ -62,9 +63,9 @@ def authenticate(session: Session, *, settings: Settings, username: str, passwor
 def change_password(session: Session, *, settings: Settings, officer: Officer, current: str, new: str, confirm: str,
                     actor: audit.Actor, keep_session: str | None) -> int:
     """Set a new password after checking the current one; every other web session ends (returns how many)."""
-    from core.errors import Invalid
     from core.accounts import sessions
     from core.accounts.passwords import check_password_rules
+    from core.errors import Invalid
 
     if not verify_password(officer.password_hash, current):
         raise Invalid("the current password is wrong", field="current")

@@ -93,7 +93,7 @@ def test_failed_codes_lock_the_account(web, org) -> None:
         web.post("/login/totp", data={"code": "999999", "csrf_token": csrf_of(page.text), "next": "/home"})
     with org.db.reading() as session:
         assert session.exec(select(Officer).where(Officer.username == "quantri")).one().locked_until is not None
-    assert log_in(web, "quantri", PASSWORDS["quantri"]).status_code == 423
+    assert log_in(web, "quantri", PASSWORDS["quantri"]).status_code == 401  # locked, worded like any refusal
 
 
 def test_personal_api_token_is_shown_once_and_can_be_revoked(web, org) -> None:
