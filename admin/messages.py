@@ -64,6 +64,11 @@ ORG_MESSAGES = [
     N_("a phone number holds digits only"),
     N_("this officer is deactivated"),
     N_("you cannot deactivate yourself"),
+    # issue 16: accounts
+    N_("a staff account binds its chat from its own account page"),
+    N_("the current password is wrong"),
+    N_("the two new passwords differ"),
+    N_("password is too simple"),
     # codes shown through `_()`: cluster kinds, parts of the day, unit kinds, roles
     N_("border_gate"), N_("public"), N_("morning"), N_("afternoon"), N_("evening"),
     # (roles and the other unit kinds are translated in the core catalog: i18n/labels.py)

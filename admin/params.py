@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from annotated_types import Interval
 from fastapi import Path, Query
 
 INT64_MAX = 2**63 - 1
@@ -19,3 +20,6 @@ DbId = Annotated[int, Path(ge=1, le=INT64_MAX)]
 QueryId = Annotated[int, Query(ge=1, le=INT64_MAX)]
 Offset = Annotated[int, Query(ge=0, le=INT32_MAX)]
 Page = Annotated[int, Query(ge=1, le=INT32_MAX)]
+
+# For a handler shared by a route with the id in its path and one without (`/units` and `/units/{unit_id}`).
+MaybeDbId = Annotated[int, Interval(ge=1, le=INT64_MAX)] | None

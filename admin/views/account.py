@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from admin.deps import Csrf, ReadSession, RuntimeDep, StaffOfficer, WriteSession, actor_for, error_text
+from admin.params import DbId
 from admin.templating import render
 from core.accounts import login as auth
 from core.accounts import sessions, tokens, totp
@@ -118,7 +119,7 @@ def chat_invite(request: Request, session: WriteSession, officer: StaffOfficer, 
 
 @router.post("/account/tokens", response_class=HTMLResponse, dependencies=[Csrf])
 def token_create(request: Request, session: WriteSession, officer: StaffOfficer,
-                 name: Annotated[str, Form()] = "", days: Annotated[int, Form()] = 90) -> Response:
+                 name: Annotated[str, Form()] = "", days: Annotated[int, Form(ge=1, le=3660)] = 90) -> Response:
     try:
         _row, clear = tokens.create(session, officer=officer, name=name, days=days, actor=actor_for(request, officer))
     except Invalid as error:
@@ -127,6 +128,6 @@ def token_create(request: Request, session: WriteSession, officer: StaffOfficer,
 
 
 @router.post("/account/tokens/{token_id}/revoke", dependencies=[Csrf])
-def token_revoke(request: Request, session: WriteSession, officer: StaffOfficer, token_id: int) -> Response:
+def token_revoke(request: Request, session: WriteSession, officer: StaffOfficer, token_id: DbId) -> Response:
     tokens.revoke(session, officer=officer, token_id=token_id, actor=actor_for(request, officer))
     return RedirectResponse("/account", status_code=303)

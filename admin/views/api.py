@@ -14,6 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
 from admin.deps import ReadSession, RuntimeDep
+from admin.params import DbId, Offset
 from core.accounts import access, tokens, totp
 from core.airing import clusters as clusteradmin
 from core.errors import NotFound
@@ -129,7 +130,7 @@ class Page(BaseModel, Generic[T]):
 
 @router.get("/submissions", response_model=Page[SubmissionOut])
 def submissions(session: ReadSession, scope: ApiScope, state: str = "", category: str = "",
-                limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0)] = 0) -> dict:
+                limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Offset = 0) -> dict:
     """Submissions in the token owner's scope, newest first; `state=waiting` for the review queue."""
     total, rows = reviewqueue.page(session, scope=scope, filters=reviewqueue.Filters(state=state, category=category),
                                    offset=offset, limit=limit)
@@ -137,7 +138,7 @@ def submissions(session: ReadSession, scope: ApiScope, state: str = "", category
 
 
 @router.get("/submissions/{submission_id}", response_model=SubmissionOut)
-def submission(session: ReadSession, scope: ApiScope, submission_id: int) -> dict:
+def submission(session: ReadSession, scope: ApiScope, submission_id: DbId) -> dict:
     return access.get_submission_for(session, scope=scope, submission_id=submission_id).model_dump()
 
 
@@ -155,7 +156,7 @@ def content_items(session: ReadSession, scope: ApiScope, runtime: RuntimeDep, q:
 
 
 @router.get("/content-items/{item_id}", response_model=ContentItemOut)
-def content_item(session: ReadSession, scope: ApiScope, item_id: int) -> dict:
+def content_item(session: ReadSession, scope: ApiScope, item_id: DbId) -> dict:
     return _item_out(session, access.get_item_for(session, scope=scope, item_id=item_id))
 
 
@@ -166,7 +167,7 @@ def clusters(session: ReadSession, scope: ApiScope, runtime: RuntimeDep) -> list
 
 
 @router.get("/clusters/{cluster_id}", response_model=ClusterOut)
-def cluster(session: ReadSession, scope: ApiScope, runtime: RuntimeDep, cluster_id: int) -> dict:
+def cluster(session: ReadSession, scope: ApiScope, runtime: RuntimeDep, cluster_id: DbId) -> dict:
     return access.get_cluster_for(session, officer=scope.officer, cluster_id=cluster_id,
                                   on=runtime.settings.today()).model_dump()
 
