@@ -306,10 +306,11 @@ def restore(
 
 @audit_app.command("verify")
 def audit_verify(as_json: JsonFlag = False) -> None:
-    """Recompute the audit log's hash chain; exit status 1 if it was tampered with."""
+    """Recompute the audit log's keyed hash chain and hold it against the signed checkpoints in the
+    backup directory; exit status 1 if it was edited, truncated or rewritten."""
     rt = _runtime()
     with rt.db.reading() as session:
-        report = audit.verify(session)
+        report = audit.verify(session, checkpoints=audit.read_checkpoints(rt.settings))
     line = (f"audit log intact: {report.events} events" if report.ok
             else f"audit log BROKEN at event {report.broken_at}: {report.reason} ({report.events} events verified before it)")
     _print({"ok": report.ok, "events": report.events, "broken_at": report.broken_at, "reason": report.reason}, as_json, [line])
