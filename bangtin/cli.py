@@ -58,12 +58,16 @@ def _print(data: Any, as_json: bool, lines: list[str]) -> None:
 @app.command()
 def up() -> None:
     """Web app + worker (+ the bot when a token is set) on one machine; Ctrl-C stops them all."""
-    from bangtin.supervisor import InstanceLock, run_together
+    from bangtin.supervisor import DataDirLock, InstanceLock, run_together
     from core.org.seed import demo_logins
 
     rt = _runtime()
     settings = rt.settings
-    with InstanceLock(settings.data_path):
+    # Processes of an earlier instance (killed outright) must be gone: they end with their parent,
+    # which takes a moment; then this instance holds the DATA_DIR lock shared like its children.
+    with InstanceLock(settings.data_path), DataDirLock(settings.data_path, exclusive=True, wait_s=10):
+        pass
+    with InstanceLock(settings.data_path), DataDirLock(settings.data_path, exclusive=False):
         migrate.upgrade(rt.db.engine)
         commands = ["web", "worker"] + (["bot"] if settings.telegram_token else [])
 
@@ -86,7 +90,10 @@ def web(workers: Annotated[int, typer.Option(help="Web processes.")] = 1) -> Non
     """The web app (admin pages, player API, webhooks) with uvicorn."""
     import uvicorn
 
+    from bangtin.supervisor import hold_shared
+
     settings = _runtime().settings  # fail here, with one clear line, on bad settings
+    hold_shared(settings.data_path)  # a restore waits for this process too
     uvicorn.run("bangtin.webapp:create_app", factory=True, host=settings.host, port=settings.port,
                 workers=workers, proxy_headers=True, log_level="info")
 
@@ -96,7 +103,10 @@ def worker() -> None:
     """The task consumer (media jobs, deliveries, reminders, periodic sweeps)."""
     import os
 
+    from bangtin.supervisor import hold_shared
+
     rt = _runtime()
+    hold_shared(rt.settings.data_path)  # inherited by its worker processes: a restore waits for them all
     # Forked worker processes must not reuse the parent's database connections.
     os.register_at_fork(after_in_child=lambda: rt.db.engine.dispose(close=False))
     consumer = rt.queue.huey.create_consumer(workers=rt.settings.worker_processes, worker_type="process",
@@ -107,9 +117,12 @@ def worker() -> None:
 @app.command()
 def bot() -> None:
     """The Telegram bot in long-polling mode (webhook mode runs inside `bangtin web`)."""
+    from bangtin.supervisor import hold_shared
     from bot.cli import run_bot
 
-    run_bot(_runtime())
+    rt = _runtime()
+    hold_shared(rt.settings.data_path)
+    run_bot(rt)
 
 
 # -- schema and organisation ---------------------------------------------------------------------
@@ -291,11 +304,12 @@ def restore(
     as_json: JsonFlag = False,
 ) -> None:
     """Load a snapshot into this database and media store (checked whole before anything changes)."""
-    from bangtin.supervisor import InstanceLock
+    from bangtin.supervisor import DataDirLock, InstanceLock
     from core.records.restore import restore_backup
 
     rt = _runtime()
-    with InstanceLock(rt.settings.data_path):  # not under a running bangtin
+    # Not under a running bangtin: neither its supervisor nor any web, worker or bot process of it.
+    with InstanceLock(rt.settings.data_path), DataDirLock(rt.settings.data_path, exclusive=True):
         done = restore_backup(rt, snapshot=snapshot.resolve(), force=force)
     lines = [f"restored {done.path.name}: {sum(done.rows.values())} rows in {len(done.rows)} tables, "
              f"{done.media_files} media files",

@@ -24,14 +24,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import create_engine, text
 
-from bench.common import finish, p95  # noqa: E402
-from core import migrate  # noqa: E402
-from core import runtime as runtime_module  # noqa: E402
-from core.records import audit  # noqa: E402
-from core.settings import Settings  # noqa: E402
-from core.types import Channel  # noqa: E402
+from bench.common import finish, p95
+from core import migrate
+from core import runtime as runtime_module
+from core.records import audit
+from core.settings import Settings
+from core.types import Channel
 
 ADMIN_URL = os.environ.get("BANGTIN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 ACTOR = audit.Actor(label="bench", channel=Channel.web, address="127.0.0.1")
