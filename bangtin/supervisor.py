@@ -118,7 +118,7 @@ def _spawn(command: str) -> subprocess.Popen[bytes]:
     # Each child in its own process group: a Ctrl-C reaches us once and we stop them in order. The
     # parent-death signal ends it if we are killed outright (kill -9), so nothing is orphaned.
     return subprocess.Popen([sys.executable, "-m", "bangtin.cli", command], start_new_session=True,
-                            preexec_fn=_die_with_parent(os.getpid()))
+                            preexec_fn=_die_with_parent(os.getpid()))  # noqa: PLW1509 - the supervisor runs no threads
 
 
 def wait_until_healthy(url: str, *, timeout_s: float, alive: Callable[[], bool]) -> bool:

@@ -392,3 +392,25 @@ def test_the_api_refuses_an_offset_beyond_64_bits(web, org) -> None:
     headers = {"Authorization": f"Bearer {bearer}"}
     assert web.get(f"/api/v1/submissions?offset={HUGE}", headers=headers).status_code == 422
     assert web.get(f"/api/v1/submissions/{HUGE}", headers=headers).status_code in {404, 422}
+
+
+# --- item 13: recovery codes hashed like passwords -------------------------------------------------
+
+def test_recovery_codes_are_stored_salted_with_argon2(org) -> None:
+    from core.accounts import totp
+    from core.accounts.models import RecoveryCode
+    from core.records import audit
+
+    with org.db.unit_of_work() as session:
+        officer = session.exec(select(__import__("core.org.models", fromlist=["Officer"]).Officer)
+                               .where(__import__("core.org.models", fromlist=["Officer"]).Officer.username == "bientap")).one()
+        codes = totp._issue_recovery_codes(session, officer=officer)
+        rows = session.exec(select(RecoveryCode).where(RecoveryCode.officer_id == officer.id)).all()
+        assert len(codes) == len(rows) == totp.RECOVERY_CODES
+        assert all(r.code_hash.startswith("$argon2id$") for r in rows)
+        assert all(len(c.replace("-", "")) >= 16 for c in codes)  # 64 bits, not 48
+        officer.totp_secret = totp.new_secret()
+        assert totp.verify_second_factor(session, officer=officer, code=codes[3], actor=audit.SYSTEM,
+                                         max_failures=5, lock_minutes=15)
+        assert not totp.verify_second_factor(session, officer=officer, code=codes[3], actor=audit.SYSTEM,
+                                             max_failures=5, lock_minutes=15)  # once only

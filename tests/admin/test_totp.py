@@ -55,7 +55,7 @@ def test_administrator_without_totp_must_enrol_first_and_gets_recovery_codes(web
     bad = web.post("/account/totp", data={"code": "123456", "csrf_token": csrf_of(page.text)})
     assert bad.status_code == 422 and "mã không khớp" in bad.text
     done = web.post("/account/totp", data={"code": pyotp.TOTP(secret).now(), "csrf_token": csrf_of(page.text)})
-    codes = re.findall(r"<code>([0-9a-f]{6}-[0-9a-f]{6})</code>", done.text)
+    codes = re.findall(r"<code>([0-9a-f]{8}-[0-9a-f]{8})</code>", done.text)  # 64 bits each (issue 16)
     assert len(codes) == 10
     assert web.get("/review").status_code == 200
     # a recovery code replaces the authenticator once
