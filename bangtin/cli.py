@@ -169,14 +169,21 @@ def units_list(as_json: JsonFlag = False, all_: Annotated[bool, typer.Option("--
 @user_app.command("create")
 def user_create(
     username: Annotated[str, typer.Option()],
-    password: Annotated[str, typer.Option()],
     role: Annotated[str, typer.Option()],
     unit: Annotated[str, typer.Option(help="Unit code or exact name.")],
+    password: Annotated[str | None, typer.Option(
+        help="For scripts only: a password here is visible in the process list. Without it the password "
+             "is asked for (hidden), or read as one line from standard input when that is not a terminal.")] = None,
     name: Annotated[str | None, typer.Option(help="Full name.")] = None,
 ) -> None:
     """Create a personal web account."""
     from core.org import service as org
 
+    if password is None:
+        if sys.stdin.isatty():
+            password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        else:
+            password = sys.stdin.readline().rstrip("\r\n")
     rt = _runtime()
     with rt.db.unit_of_work() as session:
         officer = org.create_user(session, settings=rt.settings, actor=CLI_ACTOR, username=username,

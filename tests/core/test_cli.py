@@ -224,3 +224,18 @@ def test_a_crashed_child_is_restarted_and_kill_9_of_up_leaves_no_orphan(tmp_path
         for pid in children:
             if Path(f"/proc/{pid}").exists() and "bangtin.cli" in _command_of(pid):
                 os.kill(pid, 9)
+
+
+def test_user_create_takes_the_password_from_standard_input(run, tmp_path: Path) -> None:
+    """Issue 16 item 13: the password need not be on the command line (the process list shows it)."""
+    run("seed", "--demo")
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("BANGTIN_")},
+           "BANGTIN_DATA_DIR": str(tmp_path / "data"), "BANGTIN_SECRET_KEY": TEST_SECRET}
+    made = subprocess.run([sys.executable, "-m", "bangtin.cli", "user", "create", "--username", "bientap3",
+                           "--role", "editor", "--unit", "SVHTTDL"], input="mot-mat-khau-dai-2026\n", env=env,
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    weak = subprocess.run([sys.executable, "-m", "bangtin.cli", "user", "create", "--username", "bientap4",
+                           "--role", "editor", "--unit", "SVHTTDL"], input="short\n", env=env,
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert weak.returncode == 2 and "at least 14" in weak.stderr
