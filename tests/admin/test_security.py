@@ -414,3 +414,32 @@ def test_recovery_codes_are_stored_salted_with_argon2(org) -> None:
                                          max_failures=5, lock_minutes=15)
         assert not totp.verify_second_factor(session, officer=officer, code=codes[3], actor=audit.SYSTEM,
                                              max_failures=5, lock_minutes=15)  # once only
+
+
+def test_an_account_idle_for_45_days_is_disabled_and_its_owner_told(web, org) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from core.accounts import idle
+    from core.notify.models import Notification
+    from core.org.models import Officer
+    from core.records.models import AuditEvent
+
+    now = datetime.now(UTC)
+    with org.db.unit_of_work() as session:
+        for officer in session.exec(select(Officer).where(Officer.username.is_not(None))).all():
+            officer.last_login_at = now - timedelta(days=2)
+        stale = session.exec(select(Officer).where(Officer.username == "thanhtra")).one()
+        stale.last_login_at = now - timedelta(days=org.settings.account_idle_days + 1)
+        stale_id = stale.id
+    with org.db.unit_of_work() as session:
+        assert idle.disable_idle(session, now=now, idle_days=org.settings.account_idle_days) == [stale_id]
+    with org.db.reading() as session:
+        officer = session.get(Officer, stale_id)
+        assert not officer.is_active and officer.deactivation_reason == "idle"
+        assert session.exec(select(Notification).where(Notification.officer_id == stale_id,
+                                                       Notification.event == "account.disabled_idle")).first()
+        assert session.exec(select(AuditEvent).where(AuditEvent.action == "officer.disabled_idle")).first()
+    web.cookies.clear()
+    from tests.admin.conftest import log_in
+
+    assert log_in(web, "thanhtra", "thanhtra-demo-2026").status_code == 401
