@@ -191,6 +191,21 @@ def user_create(
     typer.echo(f"created {officer.username} ({officer.role}) id={officer.id}")
 
 
+@user_app.command("erase")
+def user_erase(officer_id: Annotated[int, typer.Argument(help="The officer's id (units page, `--json` lists).")],
+               yes: Annotated[bool, typer.Option("--yes", help="Do it: this cannot be undone.")] = False) -> None:
+    """Erase an officer's personal data on request (name, phone, chats, login); their records stay, audited."""
+    from core.org.erasure import erase_personal_data
+
+    if not yes:
+        typer.echo("bangtin: erasing cannot be undone; add --yes to do it", err=True)
+        raise typer.Exit(2)
+    rt = _runtime()
+    with rt.db.unit_of_work() as session:
+        erase_personal_data(session, officer_id=officer_id, actor=CLI_ACTOR)
+    typer.echo(f"personal data of officer {officer_id} erased")
+
+
 @app.command()
 def invite(
     unit: Annotated[str, typer.Option(help="Unit code or exact name.")],

@@ -61,9 +61,16 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+# Personal data (Decree 13/2023) never goes into the append-only log, which cannot forget it: the
+# event says that the field was set or changed, and the row it belongs to is the reference.
+PERSONAL_FIELDS = frozenset({"phone", "external_id", "display_name"})
+PERSONAL = "[personal data]"
+
+
 def snapshot(obj: SQLModel, *, exclude: frozenset[str] = frozenset({"password_hash", "totp_secret"})) -> dict[str, Any]:
-    """The column values of a row as JSON-safe data, secrets left out."""
-    return {k: _jsonable(v) for k, v in obj.model_dump().items() if k not in exclude}
+    """The column values of a row as JSON-safe data, secrets left out and personal data replaced by a marker."""
+    return {k: (PERSONAL if k in PERSONAL_FIELDS and v is not None else _jsonable(v))
+            for k, v in obj.model_dump().items() if k not in exclude}
 
 
 def _canonical(event: AuditEvent) -> bytes:

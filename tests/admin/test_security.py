@@ -443,3 +443,33 @@ def test_an_account_idle_for_45_days_is_disabled_and_its_owner_told(web, org) ->
     from tests.admin.conftest import log_in
 
     assert log_in(web, "thanhtra", "thanhtra-demo-2026").status_code == 401
+
+
+def test_phone_numbers_stay_out_of_the_audit_log_and_an_officer_can_be_erased(web, org) -> None:
+    from core.org.erasure import erase_personal_data
+    from core.org.models import ChannelAccount, Officer, Unit
+    from core.records import audit
+    from core.records.models import AuditEvent
+    from tests.admin.conftest import csrf_of, ids
+
+    sign_in(web, "quantri")
+    unit = ids(org, Unit, code="P-TANPHONG")
+    page = web.get(f"/units/{unit}")
+    web.post(f"/units/{unit}/officers", data={"csrf_token": csrf_of(page.text), "full_name": "Lò Văn Sáng",
+                                              "phone": "0912345678"}, follow_redirects=False)
+    with org.db.reading() as session:
+        officer = session.exec(select(Officer).where(Officer.full_name == "Lò Văn Sáng")).one()
+        logged = " ".join(str(e.after) + str(e.before) for e in session.exec(select(AuditEvent)).all())
+    assert officer.phone == "0912345678" and "0912345678" not in logged
+    with org.db.unit_of_work() as session:
+        session.add(ChannelAccount(officer_id=officer.id, channel="telegram", external_id="777001",
+                                   display_name="Sáng LV"))
+    with org.db.unit_of_work() as session:
+        erase_personal_data(session, officer_id=officer.id, actor=audit.SYSTEM)
+    with org.db.reading() as session:
+        gone = session.get(Officer, officer.id)
+        chat = session.exec(select(ChannelAccount).where(ChannelAccount.officer_id == officer.id)).one()
+        erased = session.exec(select(AuditEvent).where(AuditEvent.action == "officer.personal_data_erased")).one()
+        assert audit.verify(session).ok
+    assert gone.phone is None and "Sáng" not in gone.full_name and not gone.is_active
+    assert chat.external_id != "777001" and chat.display_name is None and erased.object_id == str(officer.id)
