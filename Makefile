@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BANGTIN := $(BIN)/bangtin
 
-.PHONY: run test install browser i18n bench clean
+.PHONY: run test lint install browser i18n bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "bangtin needs Python 3.11 or newer"'
@@ -32,6 +32,11 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: sudo apt-get install chromium (browser tests skip without it, fail on CI)"; fi; }
 
+# ruff (rules and line length in pyproject.toml) and mypy (strict on core/, see pyproject.toml).
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
 test: install browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -46,4 +51,4 @@ bench: install
 	@status=0; for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || status=1; done; exit $$status
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -54,7 +54,9 @@ def actor_for(request: Request, officer: Officer | None) -> audit.Actor:
     address = request.client.host if request.client else None
     if officer is None:
         return audit.Actor(label="anonymous", channel=Channel.web, address=address)
-    return audit.Actor(label=officer.username or officer.full_name, channel=Channel.web, officer_id=officer.id, address=address)
+    return audit.Actor(
+        label=officer.username or officer.full_name, channel=Channel.web, officer_id=officer.id, address=address
+    )
 
 
 def csrf_token(request: Request) -> str:

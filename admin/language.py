@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp
 
 import i18n
 
@@ -12,8 +13,8 @@ COOKIE = "bangtin_lang"
 
 
 class LanguageMiddleware(BaseHTTPMiddleware):
-    def __init__(self, app: object, default: str = i18n.DEFAULT_LANGUAGE) -> None:
-        super().__init__(app)  # type: ignore[arg-type]
+    def __init__(self, app: ASGIApp, default: str = i18n.DEFAULT_LANGUAGE) -> None:
+        super().__init__(app)
         self.default = default
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:

@@ -15,7 +15,11 @@ class NavItem:
 
 
 NAV_ITEMS: list[NavItem] = [
-    NavItem("/home", N_("Home"), frozenset({"administrator", "editor", "operator", "translator", "inspector", "contributor"})),
+    NavItem(
+        "/home",
+        N_("Home"),
+        frozenset({"administrator", "editor", "operator", "translator", "inspector", "contributor"}),
+    ),
     NavItem("/review", N_("Review"), frozenset({"administrator", "editor", "operator", "inspector"})),
     NavItem("/review?state=", N_("My submissions"), frozenset({"contributor"})),
     NavItem("/translations", N_("Translations"), frozenset({"translator"})),
@@ -26,8 +30,12 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("/airing/boards", N_("Boards"), frozenset({"administrator", "editor", "operator", "inspector"})),
     NavItem("/airing/emergencies", N_("Emergencies"), frozenset({"administrator", "editor", "operator", "inspector"})),
     NavItem("/airing/compliance", N_("Airing log"), frozenset({"administrator", "editor", "operator", "inspector"})),
-    NavItem("/notify/obligations", "Deadlines", frozenset({"administrator", "editor", "inspector"})),  # msgid in the notify catalog
-    NavItem("/account", N_("My account"), frozenset({"administrator", "editor", "operator", "translator", "inspector"})),
+    NavItem(
+        "/notify/obligations", "Deadlines", frozenset({"administrator", "editor", "inspector"})
+    ),  # msgid in the notify catalog
+    NavItem(
+        "/account", N_("My account"), frozenset({"administrator", "editor", "operator", "translator", "inspector"})
+    ),
 ]
 
 

@@ -32,11 +32,13 @@ def _translators(language: str) -> dict[str, Any]:
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
     templates.env.add_extension("jinja2.ext.i18n")
-    templates.env.newstyle_gettext = True  # type: ignore[attr-defined]
+    templates.env.newstyle_gettext = True  # type: ignore[attr-defined]  # set by the i18n extension, not declared
     return templates
 
 
-def render(request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200) -> HTMLResponse:
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+) -> HTMLResponse:
     """Render `name` for this request: language, translators, CSRF token and the user are in scope."""
     language = getattr(request.state, "language", i18n.DEFAULT_LANGUAGE)
     runtime = request.app.state.runtime

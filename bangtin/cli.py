@@ -146,14 +146,16 @@ def seed(
         raise typer.BadParameter("give --demo or --file PATH")
     rt = _runtime()
     migrate.upgrade(rt.db.engine)
-    data = read_organisation(DEMO_FILE if demo else file)  # type: ignore[arg-type]
+    data = read_organisation(DEMO_FILE if demo or file is None else file)
     with rt.db.unit_of_work() as session:
         counts = load_organisation(session, data=data, actor=CLI_ACTOR)
     typer.echo(json.dumps(counts or {"unchanged": True}, ensure_ascii=False))
 
 
 @units_app.command("list")
-def units_list(as_json: JsonFlag = False, all_: Annotated[bool, typer.Option("--all", help="Include ended units.")] = False) -> None:
+def units_list(
+    as_json: JsonFlag = False, all_: Annotated[bool, typer.Option("--all", help="Include ended units.")] = False
+) -> None:
     """Units in force today (code, kind, name, duties)."""
     from core.org import service as org
 
@@ -161,8 +163,9 @@ def units_list(as_json: JsonFlag = False, all_: Annotated[bool, typer.Option("--
     today = rt.settings.today()
     with rt.db.reading() as session:
         units = org.list_units(session, on=None if all_ else today)
-        rows = [{"code": u.code, "name": u.name, "kind": u.kind, "valid_from": u.valid_from, "valid_to": u.valid_to,
-                 "duties": org.duties_of(session, unit_id=u.id, on=today)} for u in units]  # type: ignore[arg-type]
+        rows: list[dict[str, Any]] = [
+            {"code": u.code, "name": u.name, "kind": u.kind, "valid_from": u.valid_from, "valid_to": u.valid_to,
+             "duties": org.duties_of(session, unit_id=u.id, on=today)} for u in units]  # type: ignore[arg-type]
     _print(rows, as_json, [f"{r['code']:<12} {r['kind']:<14} {r['name']}  [{', '.join(r['duties'])}]" for r in rows])
 
 
@@ -296,9 +299,15 @@ def reminders_run(now: Annotated[str | None, typer.Option(help="ISO time to eval
 
 @app.command()
 def backup(
-    to: Annotated[Path | None, typer.Option(help="Backup directory (default BANGTIN_BACKUP_DIR, else DATA_DIR/backups).")] = None,
-    keep_days: Annotated[int | None, typer.Option(min=1, help="Drop snapshots older than this, never the newest "
-                                                   "(default BANGTIN_AIRING_RETENTION_DAYS).")] = None,
+    to: Annotated[
+        Path | None, typer.Option(help="Backup directory (default BANGTIN_BACKUP_DIR, else DATA_DIR/backups).")
+    ] = None,
+    keep_days: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Drop snapshots older than this, never the newest (default BANGTIN_AIRING_RETENTION_DAYS)."
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Snapshot every table and media file into the backup directory (only new media is copied)."""

@@ -1,7 +1,8 @@
 """Admin web benchmark: the queue page and library search against a real `bangtin web` process.
 
 Builds an embedded SQLite database with the demo organisation, 100,000 submissions (each with the
-three media rows and four audit events production writes for it) and 20,000 approved content items, starts `bangtin web` on it, logs in as the demo editor, then sends 50
+three media rows and four audit events production writes for it) and 20,000 approved content items,
+starts `bangtin web` on it, logs in as the demo editor, then sends 50
 requests per URL at concurrency 4 and prints median/p95 for the queue, the library search and
 /healthz (the floor of the same server). Usage: .venv/bin/python bench/bench_admin.py [--keep DIR]
 """
@@ -104,7 +105,8 @@ def build(data_dir: Path) -> None:
     for i in range(0, len(subs), 2500):
         with rt.db.unit_of_work() as session:
             for sid in subs[i:i + 2500]:
-                for action in ("submission.drafted", "submission.asset_added", "submission.received", "review.approved"):
+                for action in ("submission.drafted", "submission.asset_added", "submission.received",
+                               "review.approved"):
                     audit.record(session, actor=audit.SYSTEM, action=action, object_type="submission", object_id=sid)
     with rt.db.engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")
@@ -134,12 +136,24 @@ def main() -> None:
     if not (data_dir / "bangtin.sqlite3").exists():
         started = time.perf_counter()
         build(data_dir)
-        print(f"built {SUBMISSIONS} submissions and {ITEMS} items in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        print(
+            f"built {SUBMISSIONS} submissions and {ITEMS} items in {time.perf_counter() - started:.0f} s",
+            file=sys.stderr,
+        )
     port = 18000 + random.randint(0, 999)
-    env = {**os.environ, "BANGTIN_DATA_DIR": str(data_dir), "BANGTIN_PORT": str(port),
-           "BANGTIN_QUEUE_URL": f"sqlite:///{data_dir / 'queue.sqlite3'}", "BANGTIN_SECRET_KEY": secrets.token_urlsafe(48)}
-    server = subprocess.Popen([str(ROOT / ".venv/bin/bangtin"), "web", "--workers", str(args.workers)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE)
+    env = {
+        **os.environ,
+        "BANGTIN_DATA_DIR": str(data_dir),
+        "BANGTIN_PORT": str(port),
+        "BANGTIN_QUEUE_URL": f"sqlite:///{data_dir / 'queue.sqlite3'}",
+        "BANGTIN_SECRET_KEY": secrets.token_urlsafe(48),
+    }
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/bangtin"), "web", "--workers", str(args.workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=base, timeout=30) as client:

@@ -61,8 +61,14 @@ def seed(rt, n_boards: int, n_items: int) -> dict[str, str]:
                               operator_unit_id=unit.id)
             session.add(cluster)
             session.flush()
-            session.add(BroadcastWindow(cluster_id=cluster.id, part="morning", start_local=clock(0, 0), end_local=clock(11, 0)))
-            session.add(BroadcastWindow(cluster_id=cluster.id, part="afternoon", start_local=clock(12, 0), end_local=clock(23, 59)))
+            session.add(
+                BroadcastWindow(cluster_id=cluster.id, part="morning", start_local=clock(0, 0), end_local=clock(11, 0))
+            )
+            session.add(
+                BroadcastWindow(
+                    cluster_id=cluster.id, part="afternoon", start_local=clock(12, 0), end_local=clock(23, 59)
+                )
+            )
             for b in range(10):
                 session.add(Board(code=f"C{c:03d}-{b:02d}", name=f"Bảng {c}-{b}", cluster_id=cluster.id))
         session.flush()
@@ -73,11 +79,18 @@ def seed(rt, n_boards: int, n_items: int) -> dict[str, str]:
                                mime="video/mp4", duration_s=rnd.randint(15, 240))
             session.add(asset)
             session.flush()
-            item = ContentItem(unit_id=unit.id, title=f"Tin {i}", kind="video", media_asset_id=asset.id,
-                               category=rnd.choice(["1", "2a", "2b", "2d", "3", "4", "5"]),
-                               priority=rnd.choice(["normal"] * 18 + ["priority", "emergency"]),
-                               languages=rnd.choice([["vi"], ["vi", "en"], ["vi", "zh"]]), duration_s=asset.duration_s,
-                               valid_from=now - timedelta(days=rnd.randint(0, 5)), valid_to=now + timedelta(days=rnd.randint(1, 9)))
+            item = ContentItem(
+                unit_id=unit.id,
+                title=f"Tin {i}",
+                kind="video",
+                media_asset_id=asset.id,
+                category=rnd.choice(["1", "2a", "2b", "2d", "3", "4", "5"]),
+                priority=rnd.choice(["normal"] * 18 + ["priority", "emergency"]),
+                languages=rnd.choice([["vi"], ["vi", "en"], ["vi", "zh"]]),
+                duration_s=asset.duration_s,
+                valid_from=now - timedelta(days=rnd.randint(0, 5)),
+                valid_to=now + timedelta(days=rnd.randint(1, 9)),
+            )
             session.add(item)
             session.flush()
             # a few items everywhere, most on a cluster or a cluster kind
@@ -87,7 +100,9 @@ def seed(rt, n_boards: int, n_items: int) -> dict[str, str]:
             elif roll < 0.1:
                 target = ContentTarget(content_item_id=item.id, target_kind="cluster_kind", cluster_kind="public")
             else:
-                target = ContentTarget(content_item_id=item.id, target_kind="cluster", cluster_id=rnd.randint(1, n_boards // 10))
+                target = ContentTarget(
+                    content_item_id=item.id, target_kind="cluster", cluster_id=rnd.randint(1, n_boards // 10)
+                )
             session.add(target)
     tokens = {}
     with rt.db.unit_of_work() as session:
@@ -128,7 +143,9 @@ async def sse_clients(url: str, tokens: list[str], fire) -> list[float]:
 
     async def client(token: str, client_http: httpx.AsyncClient):
         nonlocal connected
-        async with client_http.stream("GET", url + "/api/player/v1/events", headers={"Authorization": f"Bearer {token}"}) as r:
+        async with client_http.stream(
+            "GET", url + "/api/player/v1/events", headers={"Authorization": f"Bearer {token}"}
+        ) as r:
             first = True
             async for line in r.aiter_lines():
                 if not line.startswith("data:"):
@@ -174,12 +191,17 @@ def main() -> None:
     build_s = time.perf_counter() - t0
     with rt.db.unit_of_work() as session:
         plans.build_plans(session, days=[today + timedelta(days=2)], settings=settings)
-    results = {"boards": len(tokens), "items": args.items, "plans_built": report["built"], "plan_build_s": round(build_s, 2)}
+    results = {
+        "boards": len(tokens),
+        "items": args.items,
+        "plans_built": report["built"],
+        "plan_build_s": round(build_s, 2),
+    }
     print(results, flush=True)
 
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "bangtin.webapp:create_app", "--factory", "--host", "127.0.0.1",
-                               "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env)
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "bangtin.webapp:create_app", "--factory",
+                               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -191,7 +213,9 @@ def main() -> None:
         codes = list(tokens)
         etags, given = {}, {}
         for code in codes:
-            r = httpx.get(url + "/api/player/v1/manifest", headers={"Authorization": f"Bearer {tokens[code]}"}, timeout=60)
+            r = httpx.get(
+                url + "/api/player/v1/manifest", headers={"Authorization": f"Bearer {tokens[code]}"}, timeout=60
+            )
             etags[code] = r.headers["etag"]
             slots = [s[0] for d in r.json()["days"][:1] for w in d["windows"] for s in w["slots"]]
             given[code] = slots or [None]

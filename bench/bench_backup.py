@@ -72,7 +72,8 @@ def main() -> None:
     rt.close()
     target.close()
     finish({
-        "rows": sum(first.rows.values()), "media_files": first.media_files, "media_mb": round(first.media_bytes / 2**20),
+        "rows": sum(first.rows.values()), "media_files": first.media_files,
+        "media_mb": round(first.media_bytes / 2**20),
         "first_snapshot_s": round(first_s, 1), "nightly_snapshot_s": round(next_s, 1),
         "nightly_new_media": nightly.media_new, "table_files_mb": round(tables / 2**20, 1),
         "restore_s": round(restore_s, 1), "restore_into": target.db.dialect, "audit_ok": done.audit_ok,

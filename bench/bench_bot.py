@@ -48,7 +48,9 @@ MB = 1024 * 1024
 
 
 def start_fake() -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen([sys.executable, "-m", "tests.bot.fake_telegram"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.bot.fake_telegram"], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout is not None
     return proc, proc.stdout.readline().strip()
 
@@ -173,7 +175,9 @@ def officers(rt: core.runtime.Runtime, chats: list[int]) -> None:
         s.add(Unit(code="XA-BENCH", name="UBND xã Bench", kind=str(UnitKind.commune)))
     for chat in chats:
         with rt.db.unit_of_work() as s:
-            issued = invites.invite_officer(s, unit_ref="XA-BENCH", full_name=f"Cán bộ {chat}", phone=None, actor=SYSTEM)
+            issued = invites.invite_officer(
+                s, unit_ref="XA-BENCH", full_name=f"Cán bộ {chat}", phone=None, actor=SYSTEM
+            )
             invites.redeem_invite(s, secret=issued.token, channel=Channel.telegram, external_id=str(chat),
                                   display_name=None, actor=SYSTEM)
 
@@ -237,13 +241,17 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "database": "postgresql" if args.database_url else "sqlite",
         "load_average_1min": round(os.getloadavg()[0], 2),
-        "updates_per_round": args.updates, "rounds": args.rounds,
+        "updates_per_round": args.updates,
+        "rounds": args.rounds,
         "bare_updates_per_s": [round(r, 1) for r, _ in bare_rates],
         "ours_updates_per_s": [round(r, 1) for r, _ in ours_rates],
         "throughput_ratio_median": round(ours_rate / bare_rate, 2),
-        "bare_cpu_ms_per_update": round(bare_cpu, 3), "ours_cpu_ms_per_update": round(ours_cpu, 3),
+        "bare_cpu_ms_per_update": round(bare_cpu, 3),
+        "ours_cpu_ms_per_update": round(ours_cpu, 3),
         "cpu_bound_ratio": round(bare_cpu / ours_cpu, 2),
-        "clip_mb": 15, "runs": args.runs, "plain_download_s": [round(p, 3) for p in plain],
+        "clip_mb": 15,
+        "runs": args.runs,
+        "plain_download_s": [round(p, 3) for p in plain],
         "update_to_stored_s": [round(s, 3) for s, _ in flows],
         "stored_ratio_median": round(stored_s / plain_s, 2),
         "update_to_queued_with_taps_s": round(queued_s, 3),
@@ -251,8 +259,11 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         "link_mbps": args.link_mbps,
         "link_plain_download_s": [round(p, 2) for p in link_plain],
         "link_update_to_stored_s": [round(s, 2) for s, _ in link_flows],
-        "link_stored_ratio_median": round(statistics.median(s for s, _ in link_flows) / statistics.median(link_plain), 3)
-        if link_plain else None,
+        "link_stored_ratio_median": round(
+            statistics.median(s for s, _ in link_flows) / statistics.median(link_plain), 3
+        )
+        if link_plain
+        else None,
         "pass": ours_rate >= bare_rate / 2 and stored_s <= 1.5 * plain_s,
     }
 
@@ -262,7 +273,9 @@ if __name__ == "__main__":
     parser.add_argument("--updates", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--link-mbps", type=float, default=40.0, help="also time the clip on a link this fast (0: skip)")
+    parser.add_argument(
+        "--link-mbps", type=float, default=40.0, help="also time the clip on a link this fast (0: skip)"
+    )
     parser.add_argument("--link-runs", type=int, default=3)
     parser.add_argument("--database-url", default=None)
     result = asyncio.run(main(parser.parse_args()))

@@ -66,7 +66,10 @@ def phone_clip(path: Path, seconds: int) -> Path:
 def bare_transcode(src: Path, dst: Path) -> None:
     """The same encode without our pipeline: same filters, same encoder settings, nothing else."""
     s = normalise.VideoSettings()
-    with av.open(str(src)) as inp, av.open(str(dst), "w", format="mp4", container_options={"movflags": "+faststart"}) as out:
+    with (
+        av.open(str(src)) as inp,
+        av.open(str(dst), "w", format="mp4", container_options={"movflags": "+faststart"}) as out,
+    ):
         vin, ain = inp.streams.video[0], inp.streams.audio[0]
         vin.thread_type = "AUTO"
         vout = out.add_stream("libx264", rate=30)
@@ -78,13 +81,18 @@ def bare_transcode(src: Path, dst: Path) -> None:
         vg = av.filter.Graph()
         nodes = [vg.add_buffer(template=vin), vg.add("scale", "1920:1080:flags=bicubic"), vg.add("fps", "fps=30"),
                  vg.add("format", "yuv420p"), vg.add("buffersink")]
-        for a, b in zip(nodes, nodes[1:]):
+        for a, b in zip(nodes, nodes[1:], strict=False):
             a.link_to(b)
         vg.configure()
         ag = av.filter.Graph()
-        anodes = [ag.add_abuffer(template=ain), ag.add("loudnorm", normalise.LOUDNORM), ag.add("aresample", "48000"),
-                  ag.add("aformat", "sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo"), ag.add("abuffersink")]
-        for a, b in zip(anodes, anodes[1:]):
+        anodes = [
+            ag.add_abuffer(template=ain),
+            ag.add("loudnorm", normalise.LOUDNORM),
+            ag.add("aresample", "48000"),
+            ag.add("aformat", "sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo"),
+            ag.add("abuffersink"),
+        ]
+        for a, b in zip(anodes, anodes[1:], strict=False):
             a.link_to(b)
         ag.configure()
         ag.set_audio_frame_size(1024)

@@ -94,8 +94,12 @@ def reminders_eval(folder: Path, units: int) -> dict[str, object]:
     rt = _runtime(folder)
     _units(rt, units, 2)
     with rt.db.unit_of_work() as s:
-        for code, recurrence, day, month, cutoff in (("M", "monthly", 20, None, None), ("Q", "quarterly", 20, None, None),
-                                                     ("Y1", "yearly", 15, 12, 15), ("Y2", "yearly", 20, 12, 15)):
+        for code, recurrence, day, month, cutoff in (
+            ("M", "monthly", 20, None, None),
+            ("Q", "quarterly", 20, None, None),
+            ("Y1", "yearly", 15, 12, 15),
+            ("Y2", "yearly", 20, 12, 15),
+        ):
             s.add(DeadlineRule(code=code, name=code, recurrence=recurrence, due_day=day, due_month=month,
                                due_exclusive=month is not None, period_cutoff_day=cutoff, applies_to_kinds=["commune"],
                                fulfilment="report", reminder_offsets=[-7, -3, -1, 0, 1, 3, 10]))

@@ -50,8 +50,13 @@ def create_invite(rt: Runtime, *, unit: str, name: str, phone: str | None, actor
     }
 
 
-COMMANDS = (("new", N_("Start a new submission")), ("status", N_("My last submissions")), ("cancel", N_("Cancel the current one")),
-            ("help", N_("What to send")), ("lang", N_("Language")))
+COMMANDS = (
+    ("new", N_("Start a new submission")),
+    ("status", N_("My last submissions")),
+    ("cancel", N_("Cancel the current one")),
+    ("help", N_("What to send")),
+    ("lang", N_("Language")),
+)
 
 
 async def _set_commands(bot: Bot) -> None:

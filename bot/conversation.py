@@ -131,7 +131,9 @@ class ConversationEngine:
         return plan
 
     # -- phase 3: one unit of work -------------------------------------------------------
-    def _apply(self, ev: Inbound, plan: Plan, stored: list[tuple[IncomingFile, StoredObject]], failed: bool) -> list[Reply]:
+    def _apply(
+        self, ev: Inbound, plan: Plan, stored: list[tuple[IncomingFile, StoredObject]], failed: bool
+    ) -> list[Reply]:
         # SQLite has one writer: queue this process's threads here rather than in SQLite's busy
         # handler, which sleeps in steps of milliseconds and would cap throughput.
         try:
@@ -148,8 +150,14 @@ class ConversationEngine:
         if ev.update_key and not _claim(session, ev):
             return []
         sender = invites.identify(session, channel=ev.channel, external_id=ev.address)
-        turn = Turn(session=session, rt=self.rt, ev=ev, load_conversation=lambda: _lock_conversation(session, ev, sender),
-                    sender=sender, lang=sender.language or self.rt.settings.default_language)
+        turn = Turn(
+            session=session,
+            rt=self.rt,
+            ev=ev,
+            load_conversation=lambda: _lock_conversation(session, ev, sender),
+            sender=sender,
+            lang=sender.language or self.rt.settings.default_language,
+        )
         if ev.kind == "media" and sender.status == "active" and not plan.throttle and not plan.refusal:
             # The read phase let it through; concurrent clips of one chat are counted again under the lock.
             turn.conv  # noqa: B018  (take the chat's lock first)
@@ -171,7 +179,7 @@ def _claim(session: Session, ev: Inbound) -> bool:
     """Record the update as handled; False if it already was (one statement, no read first)."""
     stmt = _CLAIM["postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"]
     result = session.connection().execute(stmt, {"channel": str(ev.channel), "key": ev.update_key, "at": utcnow()})
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(result.rowcount)
 
 
 # Run for every update: built once (statement construction costs more than SQLite's own work).
@@ -184,9 +192,14 @@ _CLAIM = {
 
 
 def _seen(session: Session, ev: Inbound) -> bool:
-    return session.exec(
-        select(ProcessedUpdate.id).where(ProcessedUpdate.channel == str(ev.channel), ProcessedUpdate.key == ev.update_key)
-    ).first() is not None
+    return (
+        session.exec(
+            select(ProcessedUpdate.id).where(
+                ProcessedUpdate.channel == str(ev.channel), ProcessedUpdate.key == ev.update_key
+            )
+        ).first()
+        is not None
+    )
 
 
 def _lock_conversation(session: Session, ev: Inbound, sender: invites.Sender) -> Conversation:

@@ -63,9 +63,10 @@ async def fetch_into_store(
     last: BaseException | None = None
     for attempt in range(1, attempts + 1):
         pipe = StorePipe()
+        # StorePipe has the read() and write() that put_stream and download use, not the rest of BinaryIO.
         writer = asyncio.ensure_future(asyncio.to_thread(store.put_stream, pipe))  # type: ignore[arg-type]
         try:
-            await port.download(item, pipe)
+            await port.download(item, pipe)  # type: ignore[arg-type]
         except DownloadFailed as exc:
             last = exc
             pipe.abort(exc)

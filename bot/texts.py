@@ -25,12 +25,27 @@ CATEGORY_LABELS: dict[str, str] = {
     "4": N_("Foreign information"),
     "5": N_("Advertising"),
 }
-KIND_LABELS = {"video": N_("video clip"), "image": N_("photo"), "audio": N_("audio"), "text": N_("written notice"), "document": N_("document")}
-STATE_LABELS = {
-    "received": N_("received"), "processing": N_("processing"), "ready": N_("waiting for review"), "approved": N_("approved"),
-    "rejected": N_("rejected"), "changes_requested": N_("changes requested"), "failed": N_("failed"),
+KIND_LABELS = {
+    "video": N_("video clip"),
+    "image": N_("photo"),
+    "audio": N_("audio"),
+    "text": N_("written notice"),
+    "document": N_("document"),
 }
-TARGET_LABELS = {"own_unit": N_("My unit's boards"), "border_gate": N_("Border-gate clusters"), "cluster": N_("Choose a cluster")}
+STATE_LABELS = {
+    "received": N_("received"),
+    "processing": N_("processing"),
+    "ready": N_("waiting for review"),
+    "approved": N_("approved"),
+    "rejected": N_("rejected"),
+    "changes_requested": N_("changes requested"),
+    "failed": N_("failed"),
+}
+TARGET_LABELS = {
+    "own_unit": N_("My unit's boards"),
+    "border_gate": N_("Border-gate clusters"),
+    "cluster": N_("Choose a cluster"),
+}
 PERIOD_DAYS = (7, 3, 14, 30)
 
 

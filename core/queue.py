@@ -108,7 +108,7 @@ class Queue:
         after_commit(session, lambda: self.enqueue(name, **kwargs))
 
     def pending(self) -> int:
-        return self.huey.pending_count()
+        return int(self.huey.pending_count())
 
     def ping(self) -> None:
         """Touch the storage, raising if it cannot be reached."""

@@ -9,6 +9,7 @@ import secrets
 from datetime import UTC, date, datetime, time
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
@@ -187,10 +188,10 @@ class Settings(BaseSettings):
                 raise ConfigError(f"{variable}={path} is not a writable directory ({exc.strerror})") from exc
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     """Read the environment (and `.env`), turning a validation error into one clear line."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(**overrides)
     except ValidationError as exc:
         first = exc.errors()[0]
         variable = "BANGTIN_" + str(first["loc"][0]).upper() if first["loc"] else "BANGTIN_*"

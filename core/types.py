@@ -37,7 +37,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 JSONType = JSON().with_variant(JSON(), "postgresql")
 
 
-class StrEnum(str, enum.Enum):
+class StrEnum(enum.StrEnum):
     def __str__(self) -> str:
         return self.value
 

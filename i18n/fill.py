@@ -30,12 +30,12 @@ def fill(language: str, translations: dict[str, str], domains: list[str]) -> lis
             key = message.id if isinstance(message.id, str) else message.id[0]
             plural = not isinstance(message.id, str)
             if language == "en":
-                if plural and not any(message.string):
+                if plural and not any(message.string or ()):
                     message.string = tuple(message.id)
                 elif not plural and not message.string:
                     message.string = message.id
                 continue
-            empty = not any(message.string) if plural else not message.string
+            empty = not any(message.string or ()) if plural else not message.string
             if empty and key in translations:
                 message.string = (translations[key],) if plural else translations[key]
             elif empty:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import cast
 
 import av
 import av.error
@@ -52,7 +53,7 @@ def target_fps(fps: float | None) -> int:
 
 
 def _link(graph: av.filter.Graph, nodes: list[av.filter.context.FilterContext]) -> None:
-    for left, right in zip(nodes, nodes[1:]):
+    for left, right in zip(nodes, nodes[1:], strict=False):
         left.link_to(right)
     graph.configure()
 
@@ -110,7 +111,8 @@ def _finite(frame: av.AudioFrame) -> av.AudioFrame:
     samples = frame.to_ndarray()
     if np.isfinite(samples).all():
         return frame
-    clean = av.AudioFrame.from_ndarray(np.nan_to_num(samples, nan=0.0, posinf=0.0, neginf=0.0),
+    # numpy's stubs lose the frame's float dtype through nan_to_num; it is kept.
+    clean = av.AudioFrame.from_ndarray(np.nan_to_num(samples, nan=0.0, posinf=0.0, neginf=0.0),  # type: ignore[arg-type]
                                        format=frame.format.name, layout=frame.layout.name)
     clean.sample_rate = frame.sample_rate
     return clean
@@ -128,8 +130,8 @@ class _AudioOut:
 
     def push(self, frame: av.AudioFrame | None) -> None:
         self.graph.push(frame)
-        for filtered in _drain(self.graph):
-            filtered = _finite(filtered)
+        for pulled in _drain(self.graph):
+            filtered = _finite(cast(av.AudioFrame, pulled))  # an audio graph gives audio frames
             filtered.pts = self.samples
             filtered.time_base = Fraction(1, AUDIO_RATE)
             self.samples += filtered.samples
@@ -140,11 +142,14 @@ class _AudioOut:
         self.out.mux(self.stream.encode(None))
 
 
-def _decode(container: av.container.InputContainer, *streams: av.stream.Stream) -> Iterator[av.frame.Frame]:
+def _decode(
+    container: av.container.InputContainer, *streams: av.stream.Stream
+) -> Iterator[av.VideoFrame | av.AudioFrame]:
     try:
         for packet in container.demux(*streams):
             try:
-                yield from packet.decode()
+                # Only video and audio streams are asked for: no subtitles come out.
+                yield from cast("list[av.VideoFrame | av.AudioFrame]", packet.decode())
             except av.error.InvalidDataError:
                 continue  # one damaged packet in a phone file: skip it, as players do
     except av.error.FFmpegError as exc:
@@ -152,7 +157,7 @@ def _decode(container: av.container.InputContainer, *streams: av.stream.Stream) 
 
 
 def transcode_video(src: Path, dst: Path, probe: ProbeResult, *, settings: VideoSettings = VideoSettings(),
-                    progress: Progress | None = None) -> dict[str, object]:
+                    progress: Progress | None = None) -> dict[str, float]:
     """Write the board version of a video to `dst` (MP4); return its width, height and frame rate."""
     size = target_size(probe.width or 2, probe.height or 2)
     fps = target_fps(probe.fps)
@@ -171,9 +176,10 @@ def transcode_video(src: Path, dst: Path, probe: ProbeResult, *, settings: Video
         frames = 0
         total = (probe.duration_s or 0) * fps
 
-        def encode(pending: Iterator[av.VideoFrame]) -> None:
+        def encode(pending: Iterator[av.frame.Frame]) -> None:
             nonlocal frames
-            for filtered in pending:
+            for pulled in pending:
+                filtered = cast(av.VideoFrame, pulled)  # a video graph gives video frames
                 filtered.pts = frames  # the fps filter made the rate constant; number frames 0, 1, 2 …
                 filtered.time_base = Fraction(1, fps)
                 frames += 1
@@ -197,7 +203,7 @@ def transcode_video(src: Path, dst: Path, probe: ProbeResult, *, settings: Video
     return {"width": size[0], "height": size[1], "fps": fps, "frames": frames, "duration_s": round(frames / fps, 3)}
 
 
-def transcode_audio(src: Path, dst: Path, *, bitrate: int = 128_000) -> dict[str, object]:
+def transcode_audio(src: Path, dst: Path, *, bitrate: int = 128_000) -> dict[str, float]:
     """Write the board version of a sound recording to `dst` (AAC in an .m4a, index at the front)."""
     with av.open(str(src), metadata_errors="ignore") as source, av.open(
         str(dst), "w", format="ipod", container_options={"movflags": "+faststart"}
@@ -205,7 +211,7 @@ def transcode_audio(src: Path, dst: Path, *, bitrate: int = 128_000) -> dict[str
         ain = source.streams.audio[0]
         audio = _AudioOut(out, ain, bitrate)
         for frame in _decode(source, ain):
-            audio.push(frame)
+            audio.push(cast(av.AudioFrame, frame))  # the one stream decoded is audio
         audio.close()
         samples = audio.samples
     if samples == 0:

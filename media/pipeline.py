@@ -59,7 +59,9 @@ def _noop(_percent: int, _step: str) -> None:
 
 def _video(src: Path, out: Path, probe: ProbeResult, progress: Progress) -> list[Derived]:
     dst = out / "video.mp4"
-    facts = normalise.transcode_video(src, dst, probe, progress=lambda share: progress(10 + int(share * 50), "normalise"))
+    facts = normalise.transcode_video(
+        src, dst, probe, progress=lambda share: progress(10 + int(share * 50), "normalise")
+    )
     progress(62, "poster")
     poster, thumb = thumbnails.save_poster(thumbnails.pick_poster(dst, float(facts["duration_s"])), out)
     size = (int(facts["width"]), int(facts["height"]))

@@ -88,13 +88,13 @@ def _stream_info(stream: av.stream.Stream) -> StreamInfo:
         codec=ctx.name if ctx is not None else "unknown",
         duration_s=_seconds(stream.duration, stream.time_base),
     )
-    if stream.type == "video":
+    if stream.type == "video" and isinstance(ctx, av.VideoCodecContext):
         info.width, info.height = ctx.width, ctx.height
         info.pix_fmt = ctx.pix_fmt
         rate = stream.average_rate or stream.guessed_rate
         info.fps = float(rate) if rate else None
         info.attached_pic = bool(stream.disposition & av.stream.Disposition.attached_pic)
-    elif stream.type == "audio":
+    elif stream.type == "audio" and isinstance(ctx, av.AudioCodecContext):
         info.sample_rate = ctx.sample_rate
         info.channels = ctx.channels
     return info
@@ -129,12 +129,12 @@ def _scan_packets(container: av.container.InputContainer, video: av.stream.Strea
         raise MediaRejected("truncated", "The file is damaged or was cut off while sending.") from exc
     # B-frames reorder packets, so sort the timestamps before measuring the spacing between frames.
     stamps.sort()
-    gaps = [b - a for a, b in zip(stamps, stamps[1:]) if b > a]
+    gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False) if b > a]
     vfr = bool(gaps) and max(gaps) > 1.5 * min(gaps)
     return end, frames, vfr
 
 
-def _first_frame(container: av.container.InputContainer, stream: av.stream.Stream) -> av.frame.Frame:
+def _first_frame(container: av.container.InputContainer, stream: av.stream.Stream) -> object:
     container.seek(0)
     try:
         for frame in container.decode(stream):

@@ -20,7 +20,8 @@ POSTER_POSITIONS = (0.1, 0.25, 0.5, 0.75, 0.9)
 
 def _has_alpha(image: Image.Image) -> bool:
     if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
-        return image.getextrema()[-1][0] < 255 if image.mode in ("RGBA", "LA") else True
+        # Pillow types getextrema() of one band and of several in one union; these modes have several.
+        return image.getextrema()[-1][0] < 255 if image.mode in ("RGBA", "LA") else True  # type: ignore[index]
     return image.mode == "P" and "transparency" in image.info
 
 
@@ -41,7 +42,7 @@ def _open_picture(src: Path) -> Image.Image:
     raise MediaRejected("corrupt", "The file is damaged and cannot be played.")
 
 
-def normalise_image(src: Path, out_dir: Path) -> tuple[Path, dict[str, object]]:
+def normalise_image(src: Path, out_dir: Path) -> tuple[Path, dict[str, str | int | bool]]:
     """Write the board picture: oriented, ≤1920 px, PNG when it has transparency, JPEG otherwise."""
     image = _open_picture(src)
     alpha = _has_alpha(image)
@@ -70,7 +71,7 @@ def pick_poster(video: Path, duration_s: float | None) -> Image.Image:
         stream = container.streams.video[0]
         positions = POSTER_POSITIONS if duration_s and duration_s > 1 else (0.0,)
         for share in positions:
-            target = int((duration_s or 0) * share / stream.time_base) if share else 0
+            target = int((duration_s or 0) * share / (stream.time_base or 1)) if share else 0
             container.seek(target, stream=stream, any_frame=False, backward=True)
             for frame in container.decode(stream):
                 if frame.pts is not None and frame.pts < target:

@@ -91,7 +91,11 @@ def _reuse_work(model: Any) -> None:
     model.encode = lambda window: remember(encoded, _key(window), lambda: encode(window))
     model.feature_extractor = Extractor()
     # Forget between recordings: the reuse is within one transcription, never across jobs.
-    model.bangtin_forget = lambda: (encoded.clear(), features.clear())
+    def forget() -> None:
+        encoded.clear()
+        features.clear()
+
+    model.bangtin_forget = forget
 
 
 def load_audio(path: Path) -> np.ndarray:
@@ -112,7 +116,9 @@ def speech_only(audio: np.ndarray) -> tuple[np.ndarray, list[dict[str, int]]]:
     return np.concatenate(pieces), chunks
 
 
-def detect_language(model: Any, speech: np.ndarray, *, windows: int = LANGUAGE_WINDOWS) -> tuple[str, float, dict[str, float]]:
+def detect_language(
+    model: Any, speech: np.ndarray, *, windows: int = LANGUAGE_WINDOWS
+) -> tuple[str, float, dict[str, float]]:
     """Whisper's language probabilities averaged over up to `windows` 30-second windows of speech."""
     from faster_whisper.audio import pad_or_trim
 

@@ -9,6 +9,7 @@ import segno
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
+from sqlmodel import Session
 
 from admin.deps import Csrf, ReadSession, RuntimeDep, StaffOfficer, WriteSession, actor_for, error_text
 from admin.params import DbId
@@ -22,9 +23,10 @@ from core.org.models import Officer
 router = APIRouter(tags=["account"], include_in_schema=False)
 
 
-def _page(request: Request, session, officer: Officer, **extra: object) -> Response:
+def _page(request: Request, session: Session, officer: Officer, **extra: object) -> Response:
+    assert officer.id is not None  # the signed-in officer is a stored row
     context = {
-        "tokens": tokens.list_for(session, officer_id=officer.id),  # type: ignore[arg-type]
+        "tokens": tokens.list_for(session, officer_id=officer.id),
         "codes_left": totp.recovery_codes_left(session, officer_id=officer.id) if officer.totp_secret else 0,
         "mfa_required": totp.required_for(officer),
         "new_token": None, "recovery_codes": None, "error": None, "chat": None,

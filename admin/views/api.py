@@ -32,13 +32,13 @@ def api_scope(request: Request, session: ReadSession, runtime: RuntimeDep,
               credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> access.Scope:
     """The token's officer and scope; 401 for a missing, unknown, expired or revoked token."""
     officer = tokens.officer_for(session, token=credentials.credentials) if credentials else None
-    if officer is None:
+    if officer is None or credentials is None:
         raise HTTPException(status_code=401, detail="a valid API token is required",
                             headers={"WWW-Authenticate": "Bearer"})
     if totp.required_for(officer) and not officer.totp_secret:  # a token is no way past the second factor
         raise HTTPException(status_code=401, detail="enrol a second factor first", headers={"WWW-Authenticate": "Bearer"})
     request.state.officer = officer
-    _touch(runtime, credentials.credentials)  # type: ignore[union-attr]
+    _touch(runtime, credentials.credentials)
     return access.scope_of(session, officer=officer, on=runtime.settings.today())
 
 
@@ -174,7 +174,8 @@ def cluster(session: ReadSession, scope: ApiScope, runtime: RuntimeDep, cluster_
 
 @router.get("/boards", response_model=list[BoardOut])
 def boards(session: ReadSession, scope: ApiScope, runtime: RuntimeDep) -> list:
-    return [b.model_dump() for b in clusteradmin.visible_boards(session, officer=scope.officer, on=runtime.settings.today())]
+    return [b.model_dump()
+            for b in clusteradmin.visible_boards(session, officer=scope.officer, on=runtime.settings.today())]
 
 
 @router.get("/units", response_model=list[UnitOut])

@@ -123,8 +123,14 @@ def totp_check(
         return render(request, "login.html", {"next": _safe_next(next), "error": "locked"}, status_code=423)
     actor = actor_for(request, officer)
     settings = runtime.settings
-    if not totp.verify_second_factor(session, officer=officer, code=code, actor=actor,
-                                     max_failures=settings.login_max_failures, lock_minutes=settings.login_lock_minutes):
+    if not totp.verify_second_factor(
+        session,
+        officer=officer,
+        code=code,
+        actor=actor,
+        max_failures=settings.login_max_failures,
+        lock_minutes=settings.login_lock_minutes,
+    ):
         return render(request, "login_totp.html", {"next": _safe_next(next), "error": "invalid"}, status_code=401)
     officer.failed_logins = 0
     session.add(officer)

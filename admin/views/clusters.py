@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -17,13 +17,14 @@ from core.airing import clusters as clusteradmin
 from core.airing.models import Board, Cluster
 from core.errors import Invalid, NotFound
 from core.org import service as org
+from core.runtime import Runtime
 from core.types import ClusterKind, Role
 
 router = APIRouter(tags=["clusters"], include_in_schema=False)
 VIEWERS = (Role.administrator, Role.editor, Role.operator, Role.inspector)
 
 
-def _today(runtime) -> datetime:
+def _today(runtime: Runtime) -> date:
     return runtime.settings.today()
 
 
@@ -40,8 +41,9 @@ def _page(request: Request, session: Session, scope: access.Scope, runtime, clus
     may_edit = cluster is None or access.may_operate_cluster(session, officer=scope.officer, cluster=cluster, on=today)
     return render(request, "cluster.html", {
         "c": cluster, "may_edit": may_edit, "is_admin": scope.role == Role.administrator.value,
-        "boards": clusteradmin.boards_of(session, cluster_id=cluster.id) if cluster else [],
-        "windows": windows_in or (clusteradmin.windows_of(session, cluster_id=cluster.id, on=today) if cluster else []),
+        "boards": clusteradmin.boards_of(session, cluster_id=cluster.id) if cluster and cluster.id else [],
+        "windows": windows_in
+        or (clusteradmin.windows_of(session, cluster_id=cluster.id, on=today) if cluster and cluster.id else []),
         "units": org.list_units(session, on=today), "kinds": [k.value for k in ClusterKind],
         "error": error, "error_field": field,
     }, status_code=status)

@@ -42,7 +42,9 @@ def search(request: Request, session: ReadSession, scope: CurrentScope, runtime:
                           start=_day(start), end=_day(end), page=max(page, 1))
     rows, total = library.search(session, scope=scope, query=query, tz=runtime.settings.tz)
     on = runtime.settings.today()
-    clusters = [session.get(Cluster, cid) for cid in sorted(access.visible_cluster_ids(session, officer=scope.officer, on=on))]
+    clusters = [
+        session.get(Cluster, cid) for cid in sorted(access.visible_cluster_ids(session, officer=scope.officer, on=on))
+    ]
     return render(request, "library.html", {
         "rows": rows, "total": total, "query": query, "q": q, "categories": labels.CATEGORIES,
         "languages_codes": corrections.LANGUAGE_CODES, "units": org.list_units(session), "clusters": clusters,

@@ -110,7 +110,9 @@ def approve(request: Request, session: WriteSession, scope: CurrentScope, runtim
             cluster_ids=clusters or [], priority=priority, title=title, description=description or None,
             valid_from=_local_day(valid_from, runtime.settings.tz, end=False, field="valid_from"),
             valid_to=_local_day(valid_to, runtime.settings.tz, end=True, field="valid_to"))
-        review.approve(session, scope=scope, submission=submission, choice=choice, actor=actor_for(request, scope.officer))
+        review.approve(
+            session, scope=scope, submission=submission, choice=choice, actor=actor_for(request, scope.officer)
+        )
     except Invalid as error:
         return _failed(request, session, scope, submission_id, error)
     return RedirectResponse(f"/review/{submission_id}?done=approved", status_code=303)
@@ -121,7 +123,9 @@ def reject(request: Request, session: WriteSession, scope: CurrentScope, submiss
            reason: Annotated[str, Form()] = "") -> Response:
     submission = access.get_submission_for(session, scope=scope, submission_id=submission_id, review=True)
     try:
-        review.reject(session, scope=scope, submission=submission, reason=reason, actor=actor_for(request, scope.officer))
+        review.reject(
+            session, scope=scope, submission=submission, reason=reason, actor=actor_for(request, scope.officer)
+        )
     except Invalid as error:
         return _failed(request, session, scope, submission_id, error)
     return RedirectResponse(f"/review/{submission_id}?done=rejected", status_code=303)
@@ -144,7 +148,8 @@ def correct(request: Request, session: WriteSession, scope: CurrentScope, submis
             title: Annotated[str, Form()] = "", caption: Annotated[str, Form()] = "", body: Annotated[str, Form()] = "",
             category: Annotated[str, Form()] = "", language: Annotated[str, Form()] = "") -> Response:
     submission = access.get_submission_for(session, scope=scope, submission_id=submission_id, review=True)
-    values = {"title": title, "caption": caption, "body": body, "category": category, "language": language}
+    values: dict[str, str | None] = {"title": title, "caption": caption, "body": body, "category": category,
+                                     "language": language}
     try:
         corrections.correct(session, scope=scope, submission=submission, values=values,
                             actor=actor_for(request, scope.officer))
@@ -161,7 +166,9 @@ def subtitles(request: Request, session: WriteSession, scope: CurrentScope, subm
     submission = access.get_submission_for(session, scope=scope, submission_id=submission_id, review=True)
     try:
         segments = []
-        for number, (start, end, text) in enumerate(zip(seg_start or [], seg_end or [], seg_text or [], strict=False), 1):
+        for number, (start, end, text) in enumerate(
+            zip(seg_start or [], seg_end or [], seg_text or [], strict=False), 1
+        ):
             if not text.strip() and not start.strip():
                 continue
             try:

@@ -31,8 +31,17 @@ def units(request: Request, session: ReadSession, scope: CurrentScope, runtime: 
     today = runtime.settings.today()
     rows = org.list_units(session)
     names = {u.id: u.name for u in rows}
-    return render(request, "units.html", {"rows": rows, "names": names, "today": today,
-                                          "is_current": unitadmin.is_current, "is_admin": scope.role == "administrator"})
+    return render(
+        request,
+        "units.html",
+        {
+            "rows": rows,
+            "names": names,
+            "today": today,
+            "is_current": unitadmin.is_current,
+            "is_admin": scope.role == "administrator",
+        },
+    )
 
 
 def _unit_page(request: Request, session: Session, scope: access.Scope, unit: Unit | None, *, error: str | None = None,
@@ -89,7 +98,9 @@ def save_unit(request: Request, session: WriteSession, scope: CurrentScope, unit
                   "valid_from": _day(valid_from, "valid_from"), "valid_to": _day(valid_to, "valid_to"),
                   "successor_id": int(successor_id) if successor_id.isdigit() else None,
                   "address": address.strip() or None}
-        saved = unitadmin.save_unit(session, scope=scope, unit=unit, values=values, actor=actor_for(request, scope.officer))
+        saved = unitadmin.save_unit(
+            session, scope=scope, unit=unit, values=values, actor=actor_for(request, scope.officer)
+        )
     except Invalid as error:
         session.rollback()
         return _unit_page(request, session, scope, unit, error=error_text(request.state.language, error), status=422)
@@ -121,7 +132,7 @@ def invite(request: Request, session: WriteSession, scope: CurrentScope, runtime
                           error=error_text(request.state.language, error), status=422)
     bot = runtime.settings.telegram_bot_username
     link = f"https://t.me/{bot}?start={issued.token}" if bot else None
-    officer = session.get(Officer, officer_id)
+    officer = session.get(Officer, officer_id)  # exists: invite() has just found it
     return _unit_page(request, session, scope, session.get(Unit, officer.unit_id),  # type: ignore[union-attr]
                       issued={"link": link, "code": issued.short_code, "expires_at": issued.expires_at,
                               "name": officer.full_name})  # type: ignore[union-attr]
@@ -130,16 +141,24 @@ def invite(request: Request, session: WriteSession, scope: CurrentScope, runtime
 @router.post("/invites/{invite_id}/revoke", dependencies=[Csrf])
 def revoke_invite(request: Request, session: WriteSession, scope: CurrentScope, invite_id: DbId) -> Response:
     row = unitadmin.revoke_invite(session, scope=scope, invite_id=invite_id, actor=actor_for(request, scope.officer))
-    officer = session.get(Officer, row.officer_id)
+    officer = session.get(Officer, row.officer_id)  # exists: the invite points at it
     return RedirectResponse(f"/units/{officer.unit_id}", status_code=303)  # type: ignore[union-attr]
 
 
 @router.post("/officers/{officer_id}/deactivate", response_class=HTMLResponse, dependencies=[Csrf])
 def deactivate(request: Request, session: WriteSession, scope: CurrentScope, officer_id: DbId) -> Response:
     try:
-        officer = unitadmin.deactivate(session, scope=scope, officer_id=officer_id, actor=actor_for(request, scope.officer))
+        officer = unitadmin.deactivate(
+            session, scope=scope, officer_id=officer_id, actor=actor_for(request, scope.officer)
+        )
     except Invalid as error:
         session.rollback()
-        return _unit_page(request, session, scope, session.get(Unit, scope.officer.unit_id),
-                          error=error_text(request.state.language, error), status=422)
+        return _unit_page(
+            request,
+            session,
+            scope,
+            session.get(Unit, scope.officer.unit_id),
+            error=error_text(request.state.language, error),
+            status=422,
+        )
     return RedirectResponse(f"/units/{officer.unit_id}", status_code=303)

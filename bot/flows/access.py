@@ -45,7 +45,11 @@ def try_redeem(turn: Turn, secret: str, *, bound: bool = False) -> bool:
             "revoked": N_("This invitation was withdrawn. Ask your unit's editor for a new one."),
             "inactive": N_("This account is deactivated. Please contact your unit's editor."),
         }
-        turn.say(messages.get(exc.reason, N_("This invitation code is not valid. Please check it or ask your unit's editor.")))
+        turn.say(
+            messages.get(
+                exc.reason, N_("This invitation code is not valid. Please check it or ask your unit's editor.")
+            )
+        )
         return False
     turn.lang = officer.language
     turn.sender = invites.identify(turn.session, channel=turn.ev.channel, external_id=turn.ev.address)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot import texts
 from bot.flows.turn import Turn
@@ -28,17 +29,26 @@ from core.types import Channel, MediaKind, SubmissionState, TargetKind, utcnow
 from i18n.labels import N_
 
 REFUSALS = {
-    "unsupported_file": N_("I cannot take the file %(filename)s. Please send a video, a photo, a voice note or an "
-                        "audio file (a clip sent as a file is fine)."),
-    "document_not_allowed": N_("Your unit may not send documents such as %(filename)s for the boards. Please send "
-                            "a video, a photo or an audio file, or type the notice as a message."),
-    "too_long": N_("This video lasts %(actual)d minutes; the boards take at most %(minutes)d minutes. "
-                "Please cut it shorter and send it again."),
-    "too_big": N_("This file is bigger than %(limit_mb)d MB, the most the system takes. Please send a smaller version."),
-    "title_no_words": N_("The title needs words, not only emoji. Write a short title or press \"No title\"."),
+    "unsupported_file": N_(
+        "I cannot take the file %(filename)s. Please send a video, a photo, a voice note or an "
+        "audio file (a clip sent as a file is fine)."
+    ),
+    "document_not_allowed": N_(
+        "Your unit may not send documents such as %(filename)s for the boards. Please send "
+        "a video, a photo or an audio file, or type the notice as a message."
+    ),
+    "too_long": N_(
+        "This video lasts %(actual)d minutes; the boards take at most %(minutes)d minutes. "
+        "Please cut it shorter and send it again."
+    ),
+    "too_big": N_(
+        "This file is bigger than %(limit_mb)d MB, the most the system takes. Please send a smaller version."
+    ),
+    "title_no_words": N_('The title needs words, not only emoji. Write a short title or press "No title".'),
     "title_too_long": N_("The title is too long (at most %(limit)d characters). Please shorten it."),
-    "notice_too_short": N_("To send a written notice, write at least %(minimum)d letters. To send a photo or a clip, "
-                        "just send it."),
+    "notice_too_short": N_(
+        "To send a written notice, write at least %(minimum)d letters. To send a photo or a clip, just send it."
+    ),
 }
 UNSUPPORTED = {
     "sticker": N_("Stickers cannot be shown on the boards."),
@@ -50,7 +60,8 @@ PERIOD_PATTERN = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\s*[-–—]\s*(
 
 
 def refuse(turn: Turn, exc: IntakeRefused) -> None:
-    turn.say(REFUSALS[exc.reason], reply_to=turn.ev.message_ref, **exc.values)
+    # mypy cannot tell that a refusal's values never include `buttons`.
+    turn.say(REFUSALS[exc.reason], reply_to=turn.ev.message_ref, **exc.values)  # type: ignore[arg-type]
 
 
 def unsupported(turn: Turn) -> None:
@@ -61,7 +72,9 @@ def unsupported(turn: Turn) -> None:
 def ask_category(turn: Turn, sub: Submission) -> None:
     turn.goto("category", sub.id)
     allowed = may_mark_emergency(turn.session, unit_id=sub.unit_id)
-    turn.say(N_("Which category is it? (Article 7)"), buttons=texts.category_keyboard(turn.lang, emergency_allowed=allowed))
+    turn.say(
+        N_("Which category is it? (Article 7)"), buttons=texts.category_keyboard(turn.lang, emergency_allowed=allowed)
+    )
 
 
 def ask_target(turn: Turn) -> None:
@@ -71,7 +84,9 @@ def ask_target(turn: Turn) -> None:
 
 def ask_period(turn: Turn) -> None:
     turn.goto("period")
-    turn.say(N_("When should it air? Choose, or type dates like 20/12-31/12."), buttons=texts.period_keyboard(turn.lang))
+    turn.say(
+        N_("When should it air? Choose, or type dates like 20/12-31/12."), buttons=texts.period_keyboard(turn.lang)
+    )
 
 
 def ask_title(turn: Turn) -> None:
@@ -115,9 +130,20 @@ def media(turn: Turn, stored: list[tuple[IncomingFile, StoredObject]], large: li
         turn.session.add(sub)
     added = 0
     for item, obj in stored:
-        asset = intake.attach_asset(turn.session, submission=sub, stored=obj, kind=MediaKind(item.kind), actor=turn.actor,
-                                    mime=item.mime, filename=item.filename, source_ref=item.source_ref,
-                                    order=item.order, duration_s=item.duration_s, width=item.width, height=item.height)
+        asset = intake.attach_asset(
+            turn.session,
+            submission=sub,
+            stored=obj,
+            kind=MediaKind(item.kind),
+            actor=turn.actor,
+            mime=item.mime,
+            filename=item.filename,
+            source_ref=item.source_ref,
+            order=item.order,
+            duration_s=item.duration_s,
+            width=item.width,
+            height=item.height,
+        )
         added += asset is not None
     log_intake(turn.session, channel=str(ev.channel), address=ev.address, officer_id=officer.id, kind="media",
                count=len(stored) + len(large))
@@ -131,13 +157,25 @@ def media(turn: Turn, stored: list[tuple[IncomingFile, StoredObject]], large: li
         path = f"/upload/{link.token}"
         url = turn.rt.settings.public_url + path
         if ev.channel == Channel.web:  # the page itself sends the file in pieces; the link is the way back
-            text = texts.t(turn.lang, N_("%(name)s is sent in pieces: if the connection breaks, it resumes where it "
-                                         "stopped. If this page closes, this personal link (48 hours) continues: %(url)s"),
-                           name=item.filename or "?", url=url)
+            text = texts.t(
+                turn.lang,
+                N_(
+                    "%(name)s is sent in pieces: if the connection breaks, it resumes where it "
+                    "stopped. If this page closes, this personal link (48 hours) continues: %(url)s"
+                ),
+                name=item.filename or "?",
+                url=url,
+            )
         else:
-            text = texts.t(turn.lang, N_("This file is too big for Telegram to pass to me. Please upload it through this "
-                                         "personal link (valid for 48 hours, for you only; a broken connection resumes "
-                                         "where it stopped): %(url)s"), url=url)
+            text = texts.t(
+                turn.lang,
+                N_(
+                    "This file is too big for Telegram to pass to me. Please upload it through this "
+                    "personal link (valid for 48 hours, for you only; a broken connection resumes "
+                    "where it stopped): %(url)s"
+                ),
+                url=url,
+            )
         turn.add(Reply(text, reply_to=ev.message_ref, upload=path))
     if sub.state != str(SubmissionState.draft):
         if added or large:
@@ -154,7 +192,7 @@ def media(turn: Turn, stored: list[tuple[IncomingFile, StoredObject]], large: li
                  "start a separate one."), n=files, reply_to=ev.message_ref)
         return
     previous = intake.find_previous(turn.session, officer_id=officer.id, sha256s=[o.sha256 for _, o in stored],  # type: ignore[arg-type]
-                                    source_refs=[i.source_ref for i, _ in stored] + [i.source_ref for i in large],  # type: ignore[misc]
+                                    source_refs=[i.source_ref for i, _ in stored] + [i.source_ref for i in large],
                                     exclude_id=sub.id)
     offer_duplicate_or_ask(turn, sub, previous)
 
@@ -181,7 +219,9 @@ def text(turn: Turn) -> None:
         intake.update_draft(turn.session, submission=sub, actor=turn.actor, title=check_title(body))
         show_summary(turn, sub)
     elif step == "period" and (period := parse_period(body, turn)) is not None:
-        intake.update_draft(turn.session, submission=sub, actor=turn.actor, wished_start=period[0], wished_end=period[1])
+        intake.update_draft(
+            turn.session, submission=sub, actor=turn.actor, wished_start=period[0], wished_end=period[1]
+        )
         ask_title(turn)
     elif step == "category" and sub.kind == str(MediaKind.text):
         # Telegram splits a notice over 4,096 characters into several messages: keep them together.
@@ -199,7 +239,9 @@ def parse_period(raw: str, turn: Turn) -> tuple[datetime, datetime] | None:
         if not match:
             raise ValueError(raw)
         d1, m1, y1, d2, m2, y2 = match.groups()
-        year = lambda y: today.year if not y else (2000 + int(y) if len(y) == 2 else int(y))
+        def year(y: str | None) -> int:
+            return today.year if not y else (2000 + int(y) if len(y) == 2 else int(y))
+
         start = datetime(year(y1), int(m1), int(d1), tzinfo=tz)
         end = datetime(year(y2), int(m2), int(d2), tzinfo=tz) + timedelta(days=1)
         if end <= start or end.date() < today:
@@ -228,7 +270,9 @@ def choice(turn: Turn) -> None:
 
 
 def _apply_choice(turn: Turn, sub: Submission, action: str, value: str) -> None:
-    update = lambda **kw: intake.update_draft(turn.session, submission=sub, actor=turn.actor, **kw)
+    def update(**kw: Any) -> None:
+        intake.update_draft(turn.session, submission=sub, actor=turn.actor, **kw)
+
     if action == "dup":
         if value == "yes":
             ask_category(turn, sub)
@@ -273,7 +317,9 @@ def summary_choice(turn: Turn, sub: Submission, value: str) -> None:
         turn.goto("idle")
         turn.say(N_("Cancelled. Nothing was sent."))
     elif value == "send":
-        sent = intake.submit(turn.session, submission=sub, actor=turn.actor, queue=turn.rt.queue, tz=turn.rt.settings.tz)
+        sent = intake.submit(
+            turn.session, submission=sub, actor=turn.actor, queue=turn.rt.queue, tz=turn.rt.settings.tz
+        )
         turn.goto("idle")
         turn.say(N_("Received, thank you! Your code is %(code)s. I will tell you when it is reviewed; /status shows "
                  "where it stands."), code=sent.code)
@@ -312,9 +358,13 @@ def resume(turn: Turn) -> None:
         turn.goto("idle")
         turn.say(N_("Ready for a new submission: send a clip, photos, a voice note or type a notice."))
     elif step == "duplicate":
-        previous = intake.find_previous(turn.session, officer_id=sub.officer_id, dedupe_key=sub.dedupe_key,
-                                        sha256s=[a.sha256 for a in intake.assets_of(turn.session, submission_id=sub.id)],  # type: ignore[arg-type]
-                                        exclude_id=sub.id)
+        previous = intake.find_previous(
+            turn.session,
+            officer_id=sub.officer_id,
+            dedupe_key=sub.dedupe_key,
+            sha256s=[a.sha256 for a in intake.assets_of(turn.session, submission_id=sub.id)],  # type: ignore[arg-type]
+            exclude_id=sub.id,
+        )
         offer_duplicate_or_ask(turn, sub, previous)
     elif step == "target":
         ask_target(turn)

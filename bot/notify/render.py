@@ -66,19 +66,34 @@ def _received(c: Ctx) -> str:
 
 
 def _failed(c: Ctx) -> str:
-    return gettext(c.lang, "%(code)s could not be processed: %(reason)s. Please send the file again, or a shorter "
-                           "or clearer recording; /status shows the details.", code=c.get("code"), reason=c.get("reason"))
+    return gettext(
+        c.lang,
+        "%(code)s could not be processed: %(reason)s. Please send the file again, or a shorter "
+        "or clearer recording; /status shows the details.",
+        code=c.get("code"),
+        reason=c.get("reason"),
+    )
 
 
 def _ready(c: Ctx) -> Message:
     lines = [line for line in str(c.opt("transcript")).splitlines() if line.strip()][:TRANSCRIPT_LINES]
     language = c.get("language")
     if lines:
-        text = gettext(c.lang, "%(code)s is ready for the editors. Detected language: %(detected)s. It begins:\n%(lines)s\n"
-                               "Is the language right?", code=c.get("code"), detected=language, lines="\n".join(lines))
+        text = gettext(
+            c.lang,
+            "%(code)s is ready for the editors. Detected language: %(detected)s. It begins:\n%(lines)s\n"
+            "Is the language right?",
+            code=c.get("code"),
+            detected=language,
+            lines="\n".join(lines),
+        )
     else:
-        text = gettext(c.lang, "%(code)s is ready for the editors. Detected language: %(detected)s. Is the language right?",
-                       code=c.get("code"), detected=language)
+        text = gettext(
+            c.lang,
+            "%(code)s is ready for the editors. Detected language: %(detected)s. Is the language right?",
+            code=c.get("code"),
+            detected=language,
+        )
     ref = str(c.opt("submission_id", c.get("code")))
     buttons = ((Button(gettext(c.lang, "Yes, correct"), "language.confirm", ref),
                 Button(gettext(c.lang, "No, change it"), "language.correct", ref)),)
@@ -95,17 +110,28 @@ def _approved(c: Ctx) -> str:
 
 
 def _rejected(c: Ctx) -> str:
-    return gettext(c.lang, "%(code)s was not approved. The editor's reason: %(reason)s", code=c.get("code"), reason=c.get("reason"))
+    return gettext(
+        c.lang, "%(code)s was not approved. The editor's reason: %(reason)s", code=c.get("code"), reason=c.get("reason")
+    )
 
 
 def _changes(c: Ctx) -> str:
-    return gettext(c.lang, "%(code)s needs changes before it can air. The editor asks: %(reason)s. Send a corrected version.",
-                   code=c.get("code"), reason=c.get("reason"))
+    return gettext(
+        c.lang,
+        "%(code)s needs changes before it can air. The editor asks: %(reason)s. Send a corrected version.",
+        code=c.get("code"),
+        reason=c.get("reason"),
+    )
 
 
 def _first_aired(c: Ctx) -> str:
-    return gettext(c.lang, "%(code)s aired for the first time on %(board)s at %(when)s.",
-                   code=c.first("code", "title"), board=c.first("board_name", "board"), when=c.moment("at", "started_at"))
+    return gettext(
+        c.lang,
+        "%(code)s aired for the first time on %(board)s at %(when)s.",
+        code=c.first("code", "title"),
+        board=c.first("board_name", "board"),
+        when=c.moment("at", "started_at"),
+    )
 
 
 def _weekly(c: Ctx) -> str:
@@ -134,7 +160,9 @@ def _translation_requested(c: Ctx) -> str:
 
 
 def _translation_completed(c: Ctx) -> str:
-    return gettext(c.lang, "The %(target)s translation of %(code)s is ready.", code=c.get("code"), target=c.get("language"))
+    return gettext(
+        c.lang, "The %(target)s translation of %(code)s is ready.", code=c.get("code"), target=c.get("language")
+    )
 
 
 def _emergency_unconfirmed(c: Ctx) -> str:
@@ -149,9 +177,13 @@ def _submission_emergency(c: Ctx) -> str:
 
 
 def _board_offline(c: Ctx) -> str:
-    return gettext(c.lang, "Board %(board)s (%(cluster)s) stopped reporting at %(when)s. Please check its power and network.",
-                   board=c.first("board_name", "board"), cluster=c.opt("cluster", "-"),
-                   when=c.moment("since", "last_seen_at"))
+    return gettext(
+        c.lang,
+        "Board %(board)s (%(cluster)s) stopped reporting at %(when)s. Please check its power and network.",
+        board=c.first("board_name", "board"),
+        cluster=c.opt("cluster", "-"),
+        when=c.moment("since", "last_seen_at"),
+    )
 
 
 def _board_online(c: Ctx) -> str:

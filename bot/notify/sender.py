@@ -6,8 +6,6 @@ back-off are decided by `core.notify.delivery` with state shared by every worker
 
 from __future__ import annotations
 
-import asyncio
-
 import aiohttp
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -69,7 +67,7 @@ class TelegramSender:
             return SendResult("network", error=f"{type(exc).__name__}: {exc.message}")
         except ClientDecodeError as exc:  # a proxy's HTML error page while Telegram is unreachable
             return SendResult("network", error=f"undecodable answer: {str(exc)[:200]}")
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             return SendResult("network", error=f"{type(exc).__name__}: {exc}")
         except TelegramAPIError as exc:  # 400 chat not found, message too long …: retrying will not help
             return SendResult("rejected", error=f"{type(exc).__name__}: {exc.message}")

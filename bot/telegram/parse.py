@@ -31,10 +31,20 @@ def files_of(message: Message) -> list[IncomingFile]:
     for hint in ("video", "video_note", "animation"):
         v = getattr(message, hint)
         if v is not None:
-            return [IncomingFile(hint=hint, ref=v.file_id, source_ref=v.file_unique_id,
-                                 mime=getattr(v, "mime_type", None) or "video/mp4", filename=getattr(v, "file_name", None),
-                                 size=v.file_size, duration_s=v.duration, width=getattr(v, "width", None),
-                                 height=getattr(v, "height", None), order=order)]
+            return [
+                IncomingFile(
+                    hint=hint,
+                    ref=v.file_id,
+                    source_ref=v.file_unique_id,
+                    mime=getattr(v, "mime_type", None) or "video/mp4",
+                    filename=getattr(v, "file_name", None),
+                    size=v.file_size,
+                    duration_s=v.duration,
+                    width=getattr(v, "width", None),
+                    height=getattr(v, "height", None),
+                    order=order,
+                )
+            ]
     for hint in ("voice", "audio"):
         a = getattr(message, hint)
         if a is not None:

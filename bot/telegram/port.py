@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -48,10 +49,10 @@ class TelegramPort:
         self.bot = bot
         self.download_limit = download_limit
 
-    async def _call(self, send: object) -> None:
+    async def _call(self, send: Callable[[], Awaitable[object]]) -> None:
         for attempt in range(1, SEND_ATTEMPTS + 1):
             try:
-                await send()  # type: ignore[operator]
+                await send()
                 return
             except TelegramRetryAfter as exc:  # flood control: Telegram says how long to wait
                 log.info("telegram.retry_after", extra={"seconds": exc.retry_after, "attempt": attempt})
@@ -61,6 +62,7 @@ class TelegramPort:
                     raise
                 log.warning("telegram.send_retry", extra={"error": str(exc), "attempt": attempt})
                 await asyncio.sleep(0.5 * attempt)
+        # aiogram's errors name the method that failed; after the retries there is no single one.
         raise TelegramNetworkError(method=None, message="gave up after repeated flood control")  # type: ignore[arg-type]
 
     async def send_text(self, address: str, text: str, *, buttons: tuple[tuple[Button, ...], ...] = (),
@@ -75,10 +77,11 @@ class TelegramPort:
 
     async def send_media(self, address: str, path: Path, *, kind: MediaKind, caption: str | None = None) -> None:
         media = FSInputFile(path)
-        senders = {MediaKind.video: self.bot.send_video, MediaKind.image: self.bot.send_photo,
-                   MediaKind.audio: self.bot.send_audio}
+        senders: dict[MediaKind, Callable[..., Awaitable[object]]] = {
+            MediaKind.video: self.bot.send_video, MediaKind.image: self.bot.send_photo,
+            MediaKind.audio: self.bot.send_audio}
         send = senders.get(kind, self.bot.send_document)
-        await self._call(lambda: send(int(address), media, caption=caption))  # type: ignore[operator]
+        await self._call(lambda: send(int(address), media, caption=caption))
 
     async def download(self, item: IncomingFile, sink: BinaryIO) -> None:
         try:

@@ -121,7 +121,8 @@ async def gui_post(
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     with rt.db.reading() as session:
-        language = session.get(type(officer), officer.id).language  # /lang may have changed it
+        fresh = session.get(Officer, officer.id)
+        language = fresh.language if fresh else officer.language  # /lang may have changed it
     return _page(request, rt, officer.id, language, port.replies)  # type: ignore[arg-type]
 
 
@@ -133,10 +134,19 @@ async def _announce(rt: Runtime, officer: Officer, nonce: str, text: str, announ
         return JSONResponse({"error": "announce: a list of {name, size, type}"}, status_code=400)
     if not 0 < len(announced) <= MAX_FILES:
         return JSONResponse({"error": f"announce: 1 to {MAX_FILES} files"}, status_code=400)
-    ev = Inbound(channel=Channel.web, address=f"officer:{officer.id}", kind="media", update_key=f"gui:{nonce}",
-                 display_name=officer.full_name, text=text or None, album_id=nonce if len(announced) > 1 else None,
-                 files=[IncomingFile(hint="document", ref="", mime=a.type or None, filename=a.name, size=a.size, order=order)
-                        for order, a in enumerate(announced)])
+    ev = Inbound(
+        channel=Channel.web,
+        address=f"officer:{officer.id}",
+        kind="media",
+        update_key=f"gui:{nonce}",
+        display_name=officer.full_name,
+        text=text or None,
+        album_id=nonce if len(announced) > 1 else None,
+        files=[
+            IncomingFile(hint="document", ref="", mime=a.type or None, filename=a.name, size=a.size, order=order)
+            for order, a in enumerate(announced)
+        ],
+    )
     replies = await ConversationEngine(rt, WebPort(download_limit=0)).handle(ev)
     return JSONResponse({"uploads": [r.upload for r in replies if r.upload], "replies": [r.text for r in replies]})
 

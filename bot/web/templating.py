@@ -21,13 +21,16 @@ _templates: Jinja2Templates | None = None
 def templates() -> Jinja2Templates:
     global _templates
     if _templates is None:  # built on first use, not at import time
-        env = jinja2.Environment(loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(HERE), jinja2.FileSystemLoader(ADMIN)]),
-                                 autoescape=True)
+        env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(HERE), jinja2.FileSystemLoader(ADMIN)]), autoescape=True
+        )
         _templates = Jinja2Templates(env=env)
     return _templates
 
 
-def render(request: Request, name: str, language: str, context: dict[str, Any], *, status_code: int = 200) -> HTMLResponse:
+def render(
+    request: Request, name: str, language: str, context: dict[str, Any], *, status_code: int = 200
+) -> HTMLResponse:
     def gettext(message: str, **values: Any) -> Markup:
         text = Markup(i18n.gettext(language, message))  # the catalog is trusted, the values are escaped
         return text % values if values else text

@@ -67,7 +67,10 @@ async def upload_offset(request: Request, token: str) -> Response:
         return Response(status_code=410)
     except NotFound:
         return Response(status_code=404)
-    headers = {"Upload-Offset": str(uploads.current_offset(rt.settings.data_path, upload_id)), "Cache-Control": "no-store"}
+    headers = {
+        "Upload-Offset": str(uploads.current_offset(rt.settings.data_path, upload_id)),
+        "Cache-Control": "no-store",
+    }
     if total:
         headers["Upload-Length"] = str(total)
     return Response(status_code=200, headers=headers)

@@ -133,8 +133,8 @@ def _provincial_clause(scope: Scope) -> ColumnElement[bool]:
     return or_(
         col(s.target_kind).is_(None),
         col(s.target_kind).in_(PROVINCIAL_TARGETS),
-        and_(s.target_kind == TargetKind.cluster.value, col(s.target_cluster_id).in_(scope.border_ids)),
-        and_(s.target_kind == TargetKind.own_unit.value, col(s.unit_id).not_in(list(scope.public_by_unit))),
+        and_(col(s.target_kind) == TargetKind.cluster.value, col(s.target_cluster_id).in_(scope.border_ids)),
+        and_(col(s.target_kind) == TargetKind.own_unit.value, col(s.unit_id).not_in(list(scope.public_by_unit))),
     )
 
 
@@ -145,8 +145,8 @@ def _unit_clause(scope: Scope) -> ColumnElement[bool] | None:
         return None
     s = Submission
     return or_(
-        and_(s.target_kind == TargetKind.cluster.value, col(s.target_cluster_id).in_(own_public)),
-        and_(s.target_kind == TargetKind.own_unit.value, s.unit_id == unit_id),
+        and_(col(s.target_kind) == TargetKind.cluster.value, col(s.target_cluster_id).in_(own_public)),
+        and_(col(s.target_kind) == TargetKind.own_unit.value, col(s.unit_id) == unit_id),
     )
 
 
@@ -164,11 +164,11 @@ def visible_submission_clause(scope: Scope) -> ColumnElement[bool]:
     if scope.role in READ_ALL_ROLES:
         return true()
     if scope.role == Role.contributor.value:
-        return s.officer_id == me.id
+        return col(s.officer_id) == me.id
     if scope.role == Role.translator.value:
         assigned = select(TranslationRequest.submission_id).where(TranslationRequest.assigned_to_id == me.id)
-        return or_(s.officer_id == me.id, col(s.id).in_(assigned))
-    return or_(reviewable_clause(scope), s.unit_id == me.unit_id, s.officer_id == me.id)
+        return or_(col(s.officer_id) == me.id, col(s.id).in_(assigned))
+    return or_(reviewable_clause(scope), col(s.unit_id) == me.unit_id, col(s.officer_id) == me.id)
 
 
 def may_review(session: Session, *, scope: Scope, submission: Submission) -> bool:
@@ -210,10 +210,10 @@ def visible_item_clause(scope: Scope) -> ColumnElement[bool]:
              for cid in scope.operated_ids}
     airs_here = select(ContentTarget.content_item_id).where(or_(
         col(ContentTarget.cluster_id).in_(scope.operated_ids),
-        ContentTarget.target_kind == "all",
-        and_(ContentTarget.target_kind == "cluster_kind", col(ContentTarget.cluster_kind).in_(kinds)),
+        col(ContentTarget.target_kind) == "all",
+        and_(col(ContentTarget.target_kind) == "cluster_kind", col(ContentTarget.cluster_kind).in_(kinds)),
     ))
-    return or_(item.unit_id == me.unit_id, col(item.id).in_(airs_here))
+    return or_(col(item.unit_id) == me.unit_id, col(item.id).in_(airs_here))
 
 
 def get_item_for(session: Session, *, scope: Scope, item_id: int) -> ContentItem:

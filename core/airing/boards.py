@@ -92,9 +92,13 @@ def normalise_code(code: str) -> str:
 def start_pairing(session: Session, *, address: str | None, now: datetime | None = None) -> tuple[str, str]:
     """A new player asks to be paired: returns (code to show, secret claim the player keeps)."""
     now = now or utcnow()
-    session.exec(delete(PairingRequest).where(col(PairingRequest.expires_at) < now, col(PairingRequest.board_id).is_(None)))  # type: ignore[call-overload]
+    session.exec(
+        delete(PairingRequest).where(col(PairingRequest.expires_at) < now, col(PairingRequest.board_id).is_(None))
+    )
     open_total = session.exec(select(func.count()).select_from(PairingRequest)).one()
-    open_here = session.exec(select(func.count()).select_from(PairingRequest).where(PairingRequest.address == address)).one()
+    open_here = session.exec(
+        select(func.count()).select_from(PairingRequest).where(PairingRequest.address == address)
+    ).one()
     if open_total >= MAX_OPEN_PAIRINGS or open_here >= MAX_OPEN_PAIRINGS_PER_ADDRESS:
         raise Invalid("too many pairing requests waiting; try again later", field="pairing")
     code = _new_code()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -64,7 +65,9 @@ def _hm(minutes: int) -> str:
 def windows_of(session: Session, *, cluster_id: int, on: date) -> list[BroadcastWindow]:
     rows = session.exec(select(BroadcastWindow).where(BroadcastWindow.cluster_id == cluster_id)
                         .order_by(col(BroadcastWindow.start_local))).all()
-    return [w for w in rows if (w.valid_from is None or w.valid_from <= on) and (w.valid_to is None or on <= w.valid_to)]
+    return [
+        w for w in rows if (w.valid_from is None or w.valid_from <= on) and (w.valid_to is None or on <= w.valid_to)
+    ]
 
 
 def save_windows(session: Session, *, scope: access.Scope, cluster: Cluster, windows: list[WindowIn], on: date,
@@ -90,10 +93,19 @@ def save_windows(session: Session, *, scope: access.Scope, cluster: Cluster, win
     return made
 
 
-CLUSTER_FIELDS = ("code", "name", "kind", "operator_unit_id", "commune_unit_id", "location", "ad_cap_percent", "is_active")
+CLUSTER_FIELDS = (
+    "code",
+    "name",
+    "kind",
+    "operator_unit_id",
+    "commune_unit_id",
+    "location",
+    "ad_cap_percent",
+    "is_active",
+)
 
 
-def _clean_cluster(session: Session, values: dict) -> dict:
+def _clean_cluster(session: Session, values: dict[str, Any]) -> dict[str, Any]:
     values = {k: v for k, v in values.items() if k in CLUSTER_FIELDS}
     if not (values.get("code") or "").strip():
         raise Invalid("the code is empty", field="code")
@@ -110,7 +122,7 @@ def _clean_cluster(session: Session, values: dict) -> dict:
     return values
 
 
-def save_cluster(session: Session, *, scope: access.Scope, cluster: Cluster | None, values: dict, on: date,
+def save_cluster(session: Session, *, scope: access.Scope, cluster: Cluster | None, values: dict[str, Any], on: date,
                  actor: audit.Actor) -> Cluster:
     """Create (administrators) or edit (its operators) a cluster; the code stays unique."""
     values = _clean_cluster(session, values)
@@ -134,7 +146,7 @@ def save_cluster(session: Session, *, scope: access.Scope, cluster: Cluster | No
     return cluster
 
 
-def save_board(session: Session, *, scope: access.Scope, cluster: Cluster, board: Board | None, values: dict,
+def save_board(session: Session, *, scope: access.Scope, cluster: Cluster, board: Board | None, values: dict[str, Any],
                on: date, actor: audit.Actor) -> Board:
     """Add or edit a board of a cluster the officer operates."""
     if not access.may_operate_cluster(session, officer=scope.officer, cluster=cluster, on=on):
@@ -170,7 +182,8 @@ def parse_time(text: str, *, field: str) -> time:
 def visible_clusters(session: Session, *, officer: Officer, on: date) -> list[Cluster]:
     """The clusters `officer` may see on `on`, by kind then name."""
     ids = access.visible_cluster_ids(session, officer=officer, on=on)
-    return list(session.exec(select(Cluster).where(col(Cluster.id).in_(ids)).order_by(col(Cluster.kind), col(Cluster.name))).all())
+    return list(session.exec(select(Cluster).where(col(Cluster.id).in_(ids))
+                             .order_by(col(Cluster.kind), col(Cluster.name))).all())
 
 
 def visible_boards(session: Session, *, officer: Officer, on: date) -> list[Board]:

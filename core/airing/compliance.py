@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from core.airing.models import Board, BroadcastWindow, Cluster, Play
@@ -75,20 +76,29 @@ def figures(session: Session, *, cluster_ids: set[int], day_from: date, day_to: 
     if day_to < day_from or (day_to - day_from).days >= MAX_DAYS:
         raise ValueError("choose at most 93 days, the first not after the last")
     tz = settings.tz
-    clusters = session.exec(select(Cluster).where(col(Cluster.id).in_(sorted(cluster_ids))).order_by(col(Cluster.code))).all()
-    boards = session.exec(select(Board).where(col(Board.cluster_id).in_(sorted(cluster_ids))).order_by(col(Board.code))).all()
-    windows = defaultdict(list)
-    for w in session.exec(select(BroadcastWindow).where(col(BroadcastWindow.cluster_id).in_(sorted(cluster_ids)))).all():
+    clusters = session.exec(
+        select(Cluster).where(col(Cluster.id).in_(sorted(cluster_ids))).order_by(col(Cluster.code))
+    ).all()
+    boards = session.exec(
+        select(Board).where(col(Board.cluster_id).in_(sorted(cluster_ids))).order_by(col(Board.code))
+    ).all()
+    windows: defaultdict[int | None, list[BroadcastWindow]] = defaultdict(list)
+    for w in session.exec(
+        select(BroadcastWindow).where(col(BroadcastWindow.cluster_id).in_(sorted(cluster_ids)))
+    ).all():
         windows[w.cluster_id].append(w)
     start, _ = local_bounds(day_from, tz)
     _, end = local_bounds(day_to, tz)
     by_board_day: dict[tuple[int, date], list[tuple[Interval, bool, bool]]] = defaultdict(list)
     if boards:
-        rows = session.exec(
-            select(Play.board_id, Play.started_at, Play.ended_at, Play.emergency_id, ContentItem.category)
+        rows = session.execute(
+            sa_select(col(Play.board_id), col(Play.started_at), col(Play.ended_at), col(Play.emergency_id),
+                      col(ContentItem.category))
             .join(ContentItem, col(Play.content_item_id) == col(ContentItem.id), isouter=True)
-            .where(col(Play.board_id).in_([b.id for b in boards]), col(Play.ended_at) > start, col(Play.started_at) < end)
-        ).all()
+            .where(
+                col(Play.board_id).in_([b.id for b in boards]), col(Play.ended_at) > start, col(Play.started_at) < end
+            )
+        ).tuples().all()
         for board_id, started, ended, emergency_id, category in rows:
             a, b = int(started.timestamp() * 1000), int(ended.timestamp() * 1000)
             # A play across local midnight counts on each day for its own part.
@@ -108,10 +118,17 @@ def figures(session: Session, *, cluster_ids: set[int], day_from: date, day_to: 
             if counted:
                 aired = sum(r.aired_min for r in counted)
                 ad_min = sum((r.ad_share or 0) * r.aired_min for r in counted)
-                summary = Figures(day=day, cluster=cluster, board=None, morning_min=min(r.morning_min for r in counted),
-                                  afternoon_min=min(r.afternoon_min for r in counted), aired_min=aired,
-                                  ad_share=(ad_min / aired) if aired else None,
-                                  emergency_min=max(r.emergency_min for r in counted), plays=sum(r.plays for r in counted))
+                summary = Figures(
+                    day=day,
+                    cluster=cluster,
+                    board=None,
+                    morning_min=min(r.morning_min for r in counted),
+                    afternoon_min=min(r.afternoon_min for r in counted),
+                    aired_min=aired,
+                    ad_share=(ad_min / aired) if aired else None,
+                    emergency_min=max(r.emergency_min for r in counted),
+                    plays=sum(r.plays for r in counted),
+                )
             else:
                 summary = _board_day([], day_windows, day, cluster, None)
             out.append(summary)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import exists, or_
+from sqlalchemy import ColumnElement, exists, or_
 from sqlmodel import Session, col, select
 
 from core.accounts import access
@@ -35,7 +35,8 @@ def start_emergency(
     text: str | None,
     ends_at: datetime | None,
 ) -> Emergency:
-    """Start an emergency now; only an officer who may operate every chosen cluster (or, for all, a provincial editor)."""
+    """Start an emergency now; only an officer who may operate every chosen cluster (or, for all, a provincial
+    editor)."""
     now = utcnow()
     text = (text or "").strip() or None
     if content_item_id is None and text is None:
@@ -82,8 +83,13 @@ def _tell_operators(session: Session, *, emergency: Emergency, event: str, at: d
     if emergency.all_clusters:
         clusters = list(session.exec(select(Cluster).where(col(Cluster.is_active))).all())
     else:
-        clusters = list(session.exec(select(Cluster).join(EmergencyTarget, col(EmergencyTarget.cluster_id) == Cluster.id)
-                                     .where(EmergencyTarget.emergency_id == emergency.id)).all())
+        clusters = list(
+            session.exec(
+                select(Cluster)
+                .join(EmergencyTarget, col(EmergencyTarget.cluster_id) == Cluster.id)
+                .where(EmergencyTarget.emergency_id == emergency.id)
+            ).all()
+        )
     item = session.get(ContentItem, emergency.content_item_id) if emergency.content_item_id else None
     payload = {"title": item.title if item else (emergency.text or "")[:120],
                "clusters": [c.name for c in clusters], "at": at.isoformat()}
@@ -163,7 +169,9 @@ def stop_emergency(session: Session, *, emergency_id: int, officer: Officer, act
     emergency = get_for(session, emergency_id=emergency_id, officer=officer, on=on)
     if emergency.all_clusters and not may_broadcast_everywhere(session, officer=officer, on=on):
         raise NotFound("not found")
-    for cluster_id in session.exec(select(EmergencyTarget.cluster_id).where(EmergencyTarget.emergency_id == emergency.id)).all():
+    for cluster_id in session.exec(
+        select(EmergencyTarget.cluster_id).where(EmergencyTarget.emergency_id == emergency.id)
+    ).all():
         require_broadcast(session, officer=officer, cluster_id=cluster_id, on=on)
     if emergency.ended_at is not None:
         return emergency
@@ -177,9 +185,9 @@ def stop_emergency(session: Session, *, emergency_id: int, officer: Officer, act
     return emergency
 
 
-def _targets_cluster(cluster_id: int):  # type: ignore[no-untyped-def]
+def _targets_cluster(cluster_id: int) -> ColumnElement[bool]:
     return or_(col(Emergency.all_clusters), exists().where(
-        EmergencyTarget.emergency_id == Emergency.id, EmergencyTarget.cluster_id == cluster_id))
+        col(EmergencyTarget.emergency_id) == Emergency.id, col(EmergencyTarget.cluster_id) == cluster_id))
 
 
 def reaches(session: Session, *, emergency: Emergency, cluster_id: int) -> bool:
@@ -204,10 +212,14 @@ def active_for_cluster(session: Session, *, cluster_id: int, now: datetime) -> l
 
 def active_all(session: Session, *, now: datetime) -> list[tuple[Emergency, set[int] | None]]:
     """Every running emergency with its cluster ids (None: all clusters)."""
-    rows = [e for e in session.exec(select(Emergency).where(col(Emergency.ended_at).is_(None))).all() if is_active(e, now)]
+    rows = [
+        e for e in session.exec(select(Emergency).where(col(Emergency.ended_at).is_(None))).all() if is_active(e, now)
+    ]
     targets: dict[int, set[int]] = {}
     if rows:
-        for t in session.exec(select(EmergencyTarget).where(col(EmergencyTarget.emergency_id).in_([e.id for e in rows]))).all():
+        for t in session.exec(
+            select(EmergencyTarget).where(col(EmergencyTarget.emergency_id).in_([e.id for e in rows]))
+        ).all():
             targets.setdefault(t.emergency_id, set()).add(t.cluster_id)
     return [(e, None if e.all_clusters else targets.get(e.id or 0, set())) for e in rows]
 
@@ -237,7 +249,9 @@ def get_for(session: Session, *, emergency_id: int, officer: Officer, on: date) 
     if emergency is None:
         raise NotFound("not found")
     visible = access.visible_cluster_ids(session, officer=officer, on=on)
-    ids = set(session.exec(select(EmergencyTarget.cluster_id).where(EmergencyTarget.emergency_id == emergency_id)).all())
+    ids = set(
+        session.exec(select(EmergencyTarget.cluster_id).where(EmergencyTarget.emergency_id == emergency_id)).all()
+    )
     if not emergency.all_clusters and not ids & visible:
         raise NotFound("not found")
     return emergency
@@ -272,8 +286,19 @@ def alert_unconfirmed(session: Session, *, now: datetime) -> int:
             if not row.overdue:
                 continue
             for officer in operators_of(session, cluster=row.cluster):
-                sent += notify_once(session, event="emergency.unconfirmed", object_key=f"{emergency.id}.{row.board.id}",
-                                    officer=officer, object_type="emergency", object_id=emergency.id, urgent=True,
-                                    payload={"board": row.board.code, "board_name": row.board.name,
-                                             "cluster": row.cluster.code, "started_at": emergency.started_at.isoformat()})
+                sent += notify_once(
+                    session,
+                    event="emergency.unconfirmed",
+                    object_key=f"{emergency.id}.{row.board.id}",
+                    officer=officer,
+                    object_type="emergency",
+                    object_id=emergency.id,
+                    urgent=True,
+                    payload={
+                        "board": row.board.code,
+                        "board_name": row.board.name,
+                        "cluster": row.cluster.code,
+                        "started_at": emergency.started_at.isoformat(),
+                    },
+                )
     return sent

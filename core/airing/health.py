@@ -91,7 +91,11 @@ def board_rows(session: Session, *, cluster_ids: set[int], now: datetime,
     ids = [b.id for b, _ in boards if b.id]
     latest_ids = session.exec(select(func.max(Heartbeat.id)).where(col(Heartbeat.board_id).in_(ids))
                               .group_by(col(Heartbeat.board_id))).all() if ids else []
-    beats = {h.board_id: h for h in session.exec(select(Heartbeat).where(col(Heartbeat.id).in_(latest_ids))).all()} if latest_ids else {}
+    beats = (
+        {h.board_id: h for h in session.exec(select(Heartbeat).where(col(Heartbeat.id).in_(latest_ids))).all()}
+        if latest_ids
+        else {}
+    )
     titles = {i.id: i.title for i in session.exec(select(ContentItem).where(col(ContentItem.id).in_(
         [h.playing_item_id for h in beats.values() if h.playing_item_id]))).all()} if beats else {}
     incidents = _open_incidents(session, ids)

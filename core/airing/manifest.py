@@ -7,6 +7,7 @@ import hashlib
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from core.airing import emergencies
@@ -29,13 +30,15 @@ def horizon(settings: Any, now: datetime) -> list[date]:
     return [today + timedelta(days=n) for n in range(HORIZON_DAYS)]
 
 
-def latest_plan_refs(session: Session, *, board_ids: list[int], days: list[date]) -> dict[int, list[tuple[int, PlanRef]]]:
+def latest_plan_refs(
+    session: Session, *, board_ids: list[int], days: list[date]
+) -> dict[int, list[tuple[int, PlanRef]]]:
     """For each board, (plan id, (day, version, checksum)) of the newest version of each day."""
     best: dict[tuple[int, date], tuple[int, int, str]] = {}
-    for plan_id, board_id, day, version, checksum in session.exec(
-        select(Plan.id, Plan.board_id, Plan.day, Plan.version, Plan.checksum)
+    for plan_id, board_id, day, version, checksum in session.execute(
+        sa_select(col(Plan.id), col(Plan.board_id), col(Plan.day), col(Plan.version), col(Plan.checksum))
         .where(col(Plan.board_id).in_(board_ids), col(Plan.day).in_(days))
-    ).all():
+    ).tuples().all():
         if (board_id, day) not in best or version > best[(board_id, day)][1]:
             best[(board_id, day)] = (plan_id, version, checksum)
     out: dict[int, list[tuple[int, PlanRef]]] = {}
@@ -72,7 +75,11 @@ def _describe_items(session: Session, item_ids: set[int]) -> dict[str, dict[str,
         return {}
     items = session.exec(select(ContentItem).where(col(ContentItem.id).in_(sorted(item_ids)))).all()
     asset_ids = [i.media_asset_id for i in items if i.media_asset_id]
-    assets = {a.id: a for a in session.exec(select(MediaAsset).where(col(MediaAsset.id).in_(asset_ids))).all()} if asset_ids else {}
+    assets = (
+        {a.id: a for a in session.exec(select(MediaAsset).where(col(MediaAsset.id).in_(asset_ids))).all()}
+        if asset_ids
+        else {}
+    )
     submission_ids = [i.submission_id for i in items if i.submission_id]
     tracks: dict[int, list[SubtitleTrack]] = {}
     if submission_ids:
@@ -145,7 +152,9 @@ def media_for(session: Session, *, board: Board, sha256: str, settings: Any, now
                         .where(MediaAsset.sha256 == sha256, col(ContentItem.id).in_(sorted(ids)))).first()
 
 
-def subtitle_for(session: Session, *, board: Board, track_id: int, settings: Any, now: datetime) -> SubtitleTrack | None:
+def subtitle_for(
+    session: Session, *, board: Board, track_id: int, settings: Any, now: datetime
+) -> SubtitleTrack | None:
     """The subtitle track if it belongs to an item of this board's manifest."""
     track = session.get(SubtitleTrack, track_id)
     if track is None:

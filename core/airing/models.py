@@ -1,4 +1,5 @@
-"""Tables of airing: Cluster, Board, BroadcastWindow, Plan, Emergency, EmergencyTarget, EmergencyAck, Play, Heartbeat, Incident, PairingRequest, AiringSignal."""
+"""Tables of airing: Cluster, Board, BroadcastWindow, Plan, Emergency, EmergencyTarget, EmergencyAck, Play,
+Heartbeat, Incident, PairingRequest, AiringSignal."""
 
 from __future__ import annotations
 

@@ -10,7 +10,8 @@ different place for each board and day (fair rotation). At border gates, foreign
 (category 4) and bilingual items come first and twice per round (Điều 7.4). After each normal item
 one advertisement (category 5) may follow, only if the window's advertising share stays within the
 cluster's cap at every moment, so the cap can never be exceeded (Điều 8.3). An item is placed only
-where it airs whole inside both its validity and the window; with emergency or priority items a cycle's normal part lasts at most 15 minutes; cycles repeat, so a short programme
+where it airs whole inside both its validity and the window; with emergency or priority items a cycle's
+normal part lasts at most 15 minutes; cycles repeat, so a short programme
 fills a long window; a window left empty, or a morning/afternoon under 3 h, is flagged (Điều 8.1).
 """
 
@@ -193,7 +194,7 @@ def plan_day(
     if not candidates:
         flags.add("no_content")
     plan = DayPlan(windows=out, flags=sorted(flags))
-    plan.item_ids = sorted({s[0] for w in out for s in w["slots"]})  # type: ignore[union-attr]
+    plan.item_ids = sorted({s[0] for w in out for s in w["slots"]})  # type: ignore[attr-defined]  # windows are JSON-shaped dicts
     canonical = json.dumps({"windows": out, "flags": plan.flags}, sort_keys=True, separators=(",", ":"))
     plan.checksum = hashlib.sha256(canonical.encode()).hexdigest()
     return plan

@@ -125,10 +125,12 @@ def _load_catalog(session: Session, *, start: datetime, end: datetime, settings:
     return catalog
 
 
-def _latest_checksums(session: Session, *, board_ids: list[int], days: list[date]) -> dict[tuple[int, date], tuple[int, str]]:
+def _latest_checksums(
+    session: Session, *, board_ids: list[int], days: list[date]
+) -> dict[tuple[int, date], tuple[int, str]]:
     latest: dict[tuple[int, date], tuple[int, str]] = {}
     rows = session.exec(
-        select(Plan.board_id, Plan.day, Plan.version, Plan.checksum)
+        select(col(Plan.board_id), col(Plan.day), col(Plan.version), col(Plan.checksum))
         .where(col(Plan.day).in_(days), col(Plan.board_id).in_(board_ids))
     ).all()
     for board_id, day, version, checksum in rows:

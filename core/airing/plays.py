@@ -42,14 +42,16 @@ def _int_or_none(value: Any) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError("bad_id")
-    return value
+    return int(value)
 
 
 def _given_items(session: Session, *, board: Board, days: set[date]) -> set[int]:
     """Every item any version of the board's plans for these days carried."""
     around = {d + timedelta(days=k) for d in days for k in (-1, 0, 1)}
     ids: set[int] = set()
-    for entries in session.exec(select(Plan.entries).where(Plan.board_id == board.id, col(Plan.day).in_(sorted(around)))).all():
+    for entries in session.exec(
+        select(Plan.entries).where(Plan.board_id == board.id, col(Plan.day).in_(sorted(around)))
+    ).all():
         ids.update(slot[0] for window in entries for slot in window["slots"])
     return ids
 
@@ -90,11 +92,26 @@ def record_plays(session: Session, *, board: Board, plays: list[Any], settings: 
             uid = raw.get("uid") if isinstance(raw, dict) and isinstance(raw.get("uid"), str) else None
             rejected.append({"uid": (uid or "")[:64], "reason": str(exc) if str(exc).isidentifier() else "bad_time"})
     uids = [p[0] for p in parsed]
-    known = set(session.exec(select(Play.play_uid).where(Play.board_id == board.id, col(Play.play_uid).in_(uids))).all()) if uids else set()
-    given = _given_items(session, board=board, days={p[3].astimezone(settings.tz).date() for p in parsed}) if parsed else set()
+    known = (
+        set(session.exec(select(Play.play_uid).where(Play.board_id == board.id, col(Play.play_uid).in_(uids))).all())
+        if uids
+        else set()
+    )
+    given = (
+        _given_items(session, board=board, days={p[3].astimezone(settings.tz).date() for p in parsed})
+        if parsed
+        else set()
+    )
     emergency_ids = {p[2] for p in parsed if p[2] is not None}
-    reached = {e.id: e for e in session.exec(select(Emergency).where(col(Emergency.id).in_(sorted(emergency_ids)))).all()
-               if emergencies.reaches(session, emergency=e, cluster_id=board.cluster_id)} if emergency_ids else {}
+    reached = (
+        {
+            e.id: e
+            for e in session.exec(select(Emergency).where(col(Emergency.id).in_(sorted(emergency_ids)))).all()
+            if emergencies.reaches(session, emergency=e, cluster_id=board.cluster_id)
+        }
+        if emergency_ids
+        else {}
+    )
     for uid, item_id, emergency_id, started, ended in parsed:
         if uid in known:
             duplicates.append(uid)
@@ -141,8 +158,11 @@ def _notify_first(session: Session, *, board: Board, firsts: dict[int, Play], se
     if not firsts:
         return
     cluster = session.get(Cluster, board.cluster_id)
-    for item, submission in session.exec(select(ContentItem, Submission).join(
-            Submission, col(ContentItem.submission_id) == col(Submission.id)).where(col(ContentItem.id).in_(sorted(firsts)))).all():
+    for item, submission in session.exec(
+        select(ContentItem, Submission)
+        .join(Submission, col(ContentItem.submission_id) == col(Submission.id))
+        .where(col(ContentItem.id).in_(sorted(firsts)))
+    ).all():
         person = session.get(Officer, submission.officer_id)
         if person is None or not person.is_active:
             continue
@@ -175,9 +195,14 @@ def record_heartbeat(session: Session, *, board: Board, data: dict[str, Any]) ->
     free = data.get("free_bytes")
     version = data.get("app_version")
     beat = Heartbeat(
-        board_id=board.id or 0, received_at=now, player_time=player_time,
-        clock_skew_s=round((player_time - now).total_seconds(), 3) if player_time else None, playing_item_id=playing,
-        cached_ratio=min(1.0, max(0.0, float(cached))) if isinstance(cached, int | float) and not isinstance(cached, bool) else None,
+        board_id=board.id or 0,
+        received_at=now,
+        player_time=player_time,
+        clock_skew_s=round((player_time - now).total_seconds(), 3) if player_time else None,
+        playing_item_id=playing,
+        cached_ratio=min(1.0, max(0.0, float(cached)))
+        if isinstance(cached, int | float) and not isinstance(cached, bool)
+        else None,
         free_bytes=int(free) if isinstance(free, int) and not isinstance(free, bool) and free >= 0 else None,
         app_version=version[:40] if isinstance(version, str) else None,
     )

@@ -4,7 +4,7 @@ process (on any machine) notices a new plan or an emergency within its polling i
 from __future__ import annotations
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.airing.models import AiringSignal
 from core.types import utcnow
@@ -13,9 +13,9 @@ from core.types import utcnow
 def bump(session: Session) -> None:
     """Grow the signal inside the caller's unit of work (seen by others once it commits)."""
     result = session.execute(
-        update(AiringSignal).where(AiringSignal.id == 1).values(seq=AiringSignal.seq + 1, changed_at=utcnow())  # type: ignore[arg-type]
+        update(AiringSignal).where(col(AiringSignal.id) == 1).values(seq=col(AiringSignal.seq) + 1, changed_at=utcnow())
     )
-    if result.rowcount == 0:  # type: ignore[attr-defined]
+    if result.rowcount == 0:  # type: ignore[attr-defined]  # a DML statement gives a CursorResult
         session.add(AiringSignal(id=1, seq=1))
         session.flush()
 

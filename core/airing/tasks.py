@@ -30,8 +30,13 @@ def rebuild_plans(*, reason: str = "") -> dict[str, Any]:
     """Rebuild every board's plans for today and the next two days (unchanged plans stay as they are)."""
     settings = runtime.current().settings
     day = settings.today()
-    return _run("airing.rebuild_plans", lambda s: {
-        "reason": reason, **{k: v for k, v in plans.build_all_plans(s, day=day, settings=settings).items() if k != "flagged"}})
+    return _run(
+        "airing.rebuild_plans",
+        lambda s: {
+            "reason": reason,
+            **{k: v for k, v in plans.build_all_plans(s, day=day, settings=settings).items() if k != "flagged"},
+        },
+    )
 
 
 @task("airing.health_sweep")
@@ -44,7 +49,9 @@ def health_sweep() -> dict[str, Any]:
 @task("airing.emergency_check")
 def emergency_check() -> dict[str, Any]:
     """Alert the operators of boards that did not confirm a running emergency within 60 s."""
-    return _run("airing.emergency_check", lambda s: {"notified": emergencies.alert_unconfirmed(s, now=datetime.now(UTC))})
+    return _run(
+        "airing.emergency_check", lambda s: {"notified": emergencies.alert_unconfirmed(s, now=datetime.now(UTC))}
+    )
 
 
 @task("airing.every_minute", retries=0, schedule=crontab(minute="*"))

@@ -1,4 +1,5 @@
-"""Tables of intake: Submission, MediaAsset, Transcript, SubtitleTrack, Conversation, ProcessedUpdate, UploadSession, IntakeLog, InboundUpdate."""
+"""Tables of intake: Submission, MediaAsset, Transcript, SubtitleTrack, Conversation, ProcessedUpdate,
+UploadSession, IntakeLog, InboundUpdate."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path, PurePath
 
-from sqlmodel import Session, func, or_, select
+from sqlmodel import Session, col, func, or_, select
 
 from core.errors import BangtinError
 from core.intake.models import IntakeLog
@@ -122,8 +122,8 @@ def unit_has_duty(session: Session, *, unit_id: int, duty: str, today: date | No
         select(UnitDuty.id).where(
             UnitDuty.unit_id == unit_id,
             UnitDuty.duty == duty,
-            or_(UnitDuty.valid_from.is_(None), UnitDuty.valid_from <= today),  # type: ignore[union-attr,operator]
-            or_(UnitDuty.valid_to.is_(None), UnitDuty.valid_to >= today),  # type: ignore[union-attr,operator]
+            or_(col(UnitDuty.valid_from).is_(None), col(UnitDuty.valid_from) <= today),
+            or_(col(UnitDuty.valid_to).is_(None), col(UnitDuty.valid_to) >= today),
         )
     ).first()
     return row is not None
@@ -146,7 +146,7 @@ def throttle_wait(session: Session, *, officer_id: int, incoming: int = 1, now: 
     rows = session.exec(
         select(IntakeLog.created_at)
         .where(IntakeLog.officer_id == officer_id, IntakeLog.kind == "media", IntakeLog.created_at > since)
-        .order_by(IntakeLog.created_at)  # type: ignore[arg-type]
+        .order_by(col(IntakeLog.created_at))
     ).all()
     if len(rows) + incoming <= RATE_MAX_FILES:
         return 0
@@ -154,7 +154,9 @@ def throttle_wait(session: Session, *, officer_id: int, incoming: int = 1, now: 
     return max(1, int((oldest + RATE_WINDOW - now).total_seconds()) + 1)
 
 
-def log_intake(session: Session, *, channel: str, address: str, officer_id: int | None, kind: str, count: int = 1) -> None:
+def log_intake(
+    session: Session, *, channel: str, address: str, officer_id: int | None, kind: str, count: int = 1
+) -> None:
     for _ in range(count):
         session.add(IntakeLog(channel=channel, address=address, officer_id=officer_id, kind=kind))
 
@@ -174,25 +176,32 @@ def log_stranger(session: Session, *, channel: str, address: str, every: timedel
     return True
 
 
-def purge_bookkeeping(session: Session, *, now: datetime, data_dir: Path,
-                      keep_updates: timedelta = timedelta(days=7), keep_log: timedelta = timedelta(days=30)) -> dict[str, int]:
+def purge_bookkeeping(
+    session: Session,
+    *,
+    now: datetime,
+    data_dir: Path,
+    keep_updates: timedelta = timedelta(days=7),
+    keep_log: timedelta = timedelta(days=30),
+) -> dict[str, int]:
     """Forget old update ids, handled inbox rows, intake log lines, and partial files of expired upload links."""
     from sqlalchemy import delete
 
     from core.intake.models import InboundUpdate, ProcessedUpdate, UploadSession
 
     # Telegram redelivers for at most a day: a week of update ids is plenty for exactly-once.
-    updates = session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < now - keep_updates))
-    lines = session.execute(delete(IntakeLog).where(IntakeLog.created_at < now - keep_log))
-    handled = session.execute(delete(InboundUpdate).where(InboundUpdate.handled_at.is_not(None),  # type: ignore[union-attr]
-                                                          InboundUpdate.handled_at < now - keep_updates))
+    updates = session.execute(delete(ProcessedUpdate).where(col(ProcessedUpdate.processed_at) < now - keep_updates))
+    lines = session.execute(delete(IntakeLog).where(col(IntakeLog.created_at) < now - keep_log))
+    handled = session.execute(delete(InboundUpdate).where(col(InboundUpdate.handled_at).is_not(None),
+                                                          col(InboundUpdate.handled_at) < now - keep_updates))
     parts = 0
-    expired = session.exec(select(UploadSession.id).where(UploadSession.expires_at < now,
-                                                          UploadSession.completed_at.is_(None))).all()  # type: ignore[union-attr]
+    expired = session.exec(select(UploadSession.id).where(col(UploadSession.expires_at) < now,
+                                                          col(UploadSession.completed_at).is_(None))).all()
     for upload_id in expired:
         part = data_dir / "uploads" / f"{upload_id}.part"
         if part.exists():
             part.unlink()
             parts += 1
-    return {"processed_updates": updates.rowcount, "inbox": handled.rowcount, "intake_log": lines.rowcount,  # type: ignore[attr-defined]
-            "upload_parts": parts}  # type: ignore[attr-defined]
+    # Session.execute() is typed as returning Result; a DELETE gives a CursorResult, which has rowcount.
+    return {"processed_updates": updates.rowcount, "inbox": handled.rowcount,  # type: ignore[attr-defined]
+            "intake_log": lines.rowcount, "upload_parts": parts}  # type: ignore[attr-defined]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -74,7 +75,9 @@ def open_draft(
     return draft
 
 
-def find_album(session: Session, *, officer_id: int, album_key: str, within: timedelta = timedelta(hours=1)) -> Submission | None:
+def find_album(
+    session: Session, *, officer_id: int, album_key: str, within: timedelta = timedelta(hours=1)
+) -> Submission | None:
     """The submission an album part belongs to (parts arrive apart, sometimes after "Gửi")."""
     return session.exec(
         select(Submission).where(
@@ -135,11 +138,11 @@ def assets_of(session: Session, *, submission_id: int) -> list[MediaAsset]:
 
 
 def find_previous(
-    session: Session, *, officer_id: int, sha256s: list[str] = (), source_refs: list[str] = (),  # type: ignore[assignment]
+    session: Session, *, officer_id: int, sha256s: Sequence[str] = (), source_refs: Sequence[str | None] = (),
     dedupe_key: str | None = None, exclude_id: int | None = None,
 ) -> Previous | None:
     """An earlier, sent submission of the officer with the same file (hash or channel id) or text."""
-    sent = Submission.state.not_in([str(SubmissionState.draft), str(SubmissionState.cancelled)])  # type: ignore[attr-defined]
+    sent = col(Submission.state).not_in([str(SubmissionState.draft), str(SubmissionState.cancelled)])
     conditions = []
     if sha256s:
         conditions.append(col(MediaAsset.sha256).in_(sha256s))
@@ -255,7 +258,9 @@ def submit(session: Session, *, submission: Submission, actor: Actor, queue: Que
 def _has_pending_upload(session: Session, submission_id: int | None) -> bool:
     from core.intake.models import UploadSession
 
-    return session.exec(select(UploadSession.id).where(UploadSession.submission_id == submission_id)).first() is not None
+    return (
+        session.exec(select(UploadSession.id).where(UploadSession.submission_id == submission_id)).first() is not None
+    )
 
 
 def alert_editors(session: Session, *, submission: Submission) -> list[int]:
@@ -287,11 +292,17 @@ def cancel(session: Session, *, submission: Submission, actor: Actor) -> Submiss
 
 def recent(session: Session, *, officer_id: int, limit: int = 5) -> list[Submission]:
     """The officer's last sent submissions, newest first."""
-    return list(session.exec(
-        select(Submission).where(Submission.officer_id == officer_id,
-                                 col(Submission.state).not_in([str(SubmissionState.draft), str(SubmissionState.cancelled)]))
-        .order_by(col(Submission.received_at).desc()).limit(limit)
-    ).all())
+    return list(
+        session.exec(
+            select(Submission)
+            .where(
+                Submission.officer_id == officer_id,
+                col(Submission.state).not_in([str(SubmissionState.draft), str(SubmissionState.cancelled)]),
+            )
+            .order_by(col(Submission.received_at).desc())
+            .limit(limit)
+        ).all()
+    )
 
 
 def clusters_for(session: Session, *, unit_id: int, limit: int = 12) -> list[Cluster]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.db import after_commit
 from core.errors import Invalid, NotFound
@@ -39,7 +39,9 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def open_upload(session: Session, *, submission: Submission, item: IncomingFile, ttl: timedelta = UPLOAD_TTL) -> IssuedUpload:
+def open_upload(
+    session: Session, *, submission: Submission, item: IncomingFile, ttl: timedelta = UPLOAD_TTL
+) -> IssuedUpload:
     """Issue the link for one large file of `submission` (the token is shown once)."""
     token = secrets.token_urlsafe(24)
     row = UploadSession(
@@ -77,7 +79,9 @@ def current_offset(data_dir: Path, upload_id: int) -> int:
     return path.stat().st_size if path.exists() else 0
 
 
-def append_chunk(*, data_dir: Path, upload: UploadSession, offset: int, total: int, chunk: bytes, max_bytes: int) -> int:
+def append_chunk(
+    *, data_dir: Path, upload: UploadSession, offset: int, total: int, chunk: bytes, max_bytes: int
+) -> int:
     """Write a chunk at `offset` (must equal what the server has); returns the new offset."""
     if total <= 0 or total > max_bytes:
         raise Invalid(f"the file must be between 1 byte and {max_bytes // (1024 * 1024)} MB", field="Upload-Length")
@@ -136,6 +140,8 @@ def complete_upload(
 
 def pending_uploads(session: Session, *, submission_id: int) -> int:
     rows = session.exec(
-        select(UploadSession.id).where(UploadSession.submission_id == submission_id, UploadSession.completed_at.is_(None))  # type: ignore[union-attr]
+        select(UploadSession.id).where(
+            UploadSession.submission_id == submission_id, col(UploadSession.completed_at).is_(None)
+        )
     ).all()
     return len(rows)

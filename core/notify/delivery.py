@@ -16,7 +16,7 @@ import itertools
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from core.db import Database
 from core.notify.models import DeliveryPace, Notification
@@ -35,8 +35,8 @@ from core.org.models import ChannelAccount, Officer
 from core.types import NotificationState as S
 
 log = logging.getLogger("notify.delivery")
-N = Notification.__table__
-P = DeliveryPace.__table__
+N = Notification.__table__  # type: ignore[attr-defined]  # SQLModel does not declare __table__
+P = DeliveryPace.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,14 +156,16 @@ def claim_batch(db: Database, *, now: float, limit: int, channels: set[str], qui
                      or_(earlier.c.not_before.is_(None), earlier.c.not_before <= now_dt)))).exists()
         # Chats still inside their per-chat gap (or a 429 wait) are left out here, so they never crowd
         # the batch and starve everyone else; there are at most rate × gap of them.
-        A = ChannelAccount.__table__
+        A = ChannelAccount.__table__  # type: ignore[attr-defined]
         paced = select(A.c.officer_id).join(P, P.c.key == A.c.channel + ":" + A.c.external_id).where(P.c.next_at > now)
         head_query = (select(N.c.id, N.c.officer_id, N.c.event, N.c.payload, N.c.language, N.c.attempts)
                       .where(N.c.state == S.queued.value, due, ~blocked_by_earlier, N.c.officer_id.not_in(paced)))
         # Chats with a backlog go first whenever they are free: their per-chat gap makes them the long pole.
         backlogged = (select(N.c.officer_id).where(N.c.state == S.queued.value).group_by(N.c.officer_id)
                       .having(func.count() > 1))
-        heads = list(session.execute(head_query.where(N.c.officer_id.in_(backlogged)).order_by(N.c.id).limit(limit)).all())
+        heads = list(
+            session.execute(head_query.where(N.c.officer_id.in_(backlogged)).order_by(N.c.id).limit(limit)).all()
+        )
         seen = {h.id for h in heads}
         first = set(seen)
         heads += [h for h in session.execute(head_query.order_by(N.c.id).limit(limit * 3)).all() if h.id not in seen]
@@ -199,7 +201,7 @@ def claim_batch(db: Database, *, now: float, limit: int, channels: set[str], qui
                 continue
             won = session.execute(update(N).where(N.c.id == head.id, N.c.state == S.queued.value).values(
                 state=S.sending.value, attempts=N.c.attempts + 1, channel_account_id=account.id,
-                not_before=_as_dt(now + limits.lease_seconds))).rowcount
+                not_before=_as_dt(now + limits.lease_seconds))).rowcount  # type: ignore[attr-defined]  # CursorResult
             if won:
                 claimed.append(Claimed(head.id, head.officer_id, account.id, account.channel, account.external_id,  # type: ignore[arg-type]
                                        head.event, head.payload or {}, head.language, head.attempts + 1,
@@ -208,10 +210,11 @@ def claim_batch(db: Database, *, now: float, limit: int, channels: set[str], qui
 
 
 def _active_accounts(session: Session, *, officer_ids: set[int], channels: set[str]) -> dict[int, ChannelAccount]:
-    rows = session.execute(select(ChannelAccount).join(Officer, Officer.id == ChannelAccount.officer_id).where(
-        ChannelAccount.officer_id.in_(officer_ids), ChannelAccount.is_active.is_(True),  # type: ignore[attr-defined]
-        ChannelAccount.channel.in_(channels), Officer.is_active.is_(True))  # type: ignore[attr-defined]
-        .order_by(ChannelAccount.bound_at.desc())).scalars().all()  # type: ignore[attr-defined]
+    rows: Sequence[ChannelAccount] = session.execute(
+        select(ChannelAccount).join(Officer, col(Officer.id) == ChannelAccount.officer_id).where(
+        col(ChannelAccount.officer_id).in_(officer_ids), col(ChannelAccount.is_active).is_(True),
+        col(ChannelAccount.channel).in_(channels), col(Officer.is_active).is_(True))
+        .order_by(col(ChannelAccount.bound_at).desc())).scalars().all()
     found: dict[int, ChannelAccount] = {}
     for account in rows:
         found.setdefault(account.officer_id, account)  # the most recently bound account
@@ -223,7 +226,7 @@ def reserve_slot(db: Database, *, key: str, gap: float, now: float) -> float:
     with db.unit_of_work() as session:
         _ensure_pace(session, [key])
         start = case((P.c.next_at > now, P.c.next_at), else_=now)
-        new_next = session.execute(update(P).where(P.c.key == key).values(next_at=start + gap)
+        new_next: float = session.execute(update(P).where(P.c.key == key).values(next_at=start + gap)
                                    .returning(P.c.next_at)).scalar_one()
         return float(new_next) - gap
 
@@ -242,7 +245,9 @@ def record(db: Database, *, claimed: Claimed, result: SendResult, started: float
     with db.unit_of_work() as session:
         _ensure_pace(session, [key, claimed.channel])
         if result.status == "ok":
-            session.execute(update(N).where(row).values(state=S.sent.value, sent_at=_as_dt(now), error=None, not_before=None))
+            session.execute(
+                update(N).where(row).values(state=S.sent.value, sent_at=_as_dt(now), error=None, not_before=None)
+            )
             # From the answer, not the request: the server saw this message before we saw its answer.
             session.execute(update(P).where(P.c.key == key).values(next_at=now + limits.chat_gap))
             session.execute(update(P).where(P.c.key == claimed.channel, P.c.failures > 0).values(failures=0))
@@ -263,8 +268,8 @@ def record(db: Database, *, claimed: Claimed, result: SendResult, started: float
             log.info("notify.unreachable", extra={"officer_id": claimed.officer_id, "account_id": claimed.account_id})
             return S.undeliverable.value
         if result.status == "network":
-            failures = session.execute(update(P).where(P.c.key == claimed.channel).values(failures=P.c.failures + 1)
-                                       .returning(P.c.failures)).scalar_one()
+            failures: int = session.execute(update(P).where(P.c.key == claimed.channel)
+                                            .values(failures=P.c.failures + 1).returning(P.c.failures)).scalar_one()
             pause = min(limits.backoff_cap, limits.backoff_base * 2 ** (failures - 1))
             session.execute(update(P).where(P.c.key == claimed.channel).values(next_at=now + pause))
             final = claimed.attempts >= limits.max_attempts
@@ -288,7 +293,7 @@ def sweep(db: Database, *, now: float) -> dict[str, int]:
     now_dt = _as_dt(now)
     with db.unit_of_work() as session:
         stale = session.execute(update(N).where(N.c.state == S.sending.value, N.c.not_before < now_dt)
-                                .values(state=S.queued.value, not_before=None)).rowcount
+                                .values(state=S.queued.value, not_before=None)).rowcount  # type: ignore[attr-defined]
         due = session.execute(select(N.c.id).where(N.c.state == S.queued.value, or_(
             N.c.not_before.is_(None), N.c.not_before <= now_dt)).limit(1)).first()
     return {"released": stale, "due": 1 if due else 0}

@@ -1,4 +1,5 @@
-"""Tables of notify: Notification, DeliveryPace, DeadlineRule, DeadlineRuleUnit, DeadlineRuleVersion, Obligation, Reminder."""
+"""Tables of notify: Notification, DeliveryPace, DeadlineRule, DeadlineRuleUnit, DeadlineRuleVersion,
+Obligation, Reminder."""
 
 from __future__ import annotations
 

@@ -89,7 +89,7 @@ def notify_many(
              "officer_id": o, "event": event, "object_type": object_type, "object_id": object_id,
              "language": languages[o] or "vi", "payload": payload, "urgent": urgent,
              "state": NotificationState.queued.value, "attempts": 0, "created_at": now} for o in wanted]
-    made = [r[0] for r in insert_many_ignoring_duplicates(session, Notification.__table__, rows)]
+    made = [r[0] for r in insert_many_ignoring_duplicates(session, Notification.__table__, rows)]  # type: ignore[attr-defined]
     if made:
         _kick_delivery(session)
     return sorted(made)

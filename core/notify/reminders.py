@@ -59,11 +59,13 @@ def ensure_obligations(session: Session, *, rule: DeadlineRule, today: date, uni
         rows = [{"rule_id": rule.id, "unit_id": unit.id, "period_start": p.start, "period_end": p.end,
                  "due_on": p.due_on, "status": ObligationStatus.open.value, "created_at": utcnow()}
                 for unit in targets if unit.id not in have]
-        made += len(insert_many_ignoring_duplicates(session, Obligation.__table__, rows))
+        made += len(insert_many_ignoring_duplicates(session, Obligation.__table__, rows))  # type: ignore[attr-defined]
     return made
 
 
-def _qualifying_count(session: Session, *, rule: DeadlineRule, unit_id: int, start: date, end: date, tz: ZoneInfo) -> int:
+def _qualifying_count(
+    session: Session, *, rule: DeadlineRule, unit_id: int, start: date, end: date, tz: ZoneInfo
+) -> int:
     since = datetime.combine(start, datetime.min.time(), tzinfo=tz)
     until = datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=tz)
     query = select(func.count()).select_from(Submission).where(
@@ -78,10 +80,11 @@ def _qualifying_count(session: Session, *, rule: DeadlineRule, unit_id: int, sta
 
 def _fulfil(session: Session, obligation: Obligation, *, submission_id: int | None, officer_id: int | None,
             note: str | None) -> bool:
-    won = session.execute(update(Obligation).where(Obligation.id == obligation.id, col(Obligation.status).in_(OPEN))
+    won = session.execute(update(Obligation).where(col(Obligation.id) == obligation.id,
+                                                   col(Obligation.status).in_(OPEN))
                           .values(status=ObligationStatus.fulfilled.value, fulfilled_at=utcnow(),
                                   fulfilled_by_submission_id=submission_id, fulfilled_by_id=officer_id,
-                                  note=note), execution_options=QUIET).rowcount
+                                  note=note), execution_options=QUIET).rowcount  # type: ignore[attr-defined]  # CursorResult
     session.refresh(obligation)
     return bool(won)
 
@@ -101,7 +104,7 @@ def fulfil_from_submission(session: Session, *, submission_id: int, tz: ZoneInfo
         if unit is None or not applicable_units(session, rule=rule, on=day, units=[unit]):
             continue
         p = deadlines.period_containing(rule, day)
-        insert_ignoring_duplicates(session, Obligation.__table__, {
+        insert_ignoring_duplicates(session, Obligation.__table__, {  # type: ignore[attr-defined]
             "rule_id": rule.id, "unit_id": unit.id, "period_start": p.start, "period_end": p.end, "due_on": p.due_on,
             "status": ObligationStatus.open.value, "created_at": utcnow()})
         obligation = session.exec(select(Obligation).where(Obligation.rule_id == rule.id, Obligation.unit_id == unit.id,
@@ -134,7 +137,8 @@ def registered_officers(session: Session, *, unit_ids: set[int]) -> dict[int, li
         col(Officer.id).in_(select(ChannelAccount.officer_id))).order_by(col(Officer.id))).all()
     found: dict[int, list[int]] = defaultdict(list)
     for unit_id, officer_id in rows:
-        found[unit_id].append(officer_id)
+        if officer_id is not None:  # always: a stored row has its id
+            found[unit_id].append(officer_id)
     return found
 
 
@@ -144,7 +148,7 @@ def _editor_officers(session: Session, *, on: date) -> list[int]:
         return []
     return list(session.exec(select(Officer.id).where(
         col(Officer.unit_id).in_(unit_ids), Officer.is_active,
-        col(Officer.role).in_([Role.editor.value, Role.administrator.value]))).all())  # type: ignore[arg-type]
+        col(Officer.role).in_([Role.editor.value, Role.administrator.value]))).all())  # type: ignore[arg-type]  # ids of stored rows
 
 
 def _payload(rule: DeadlineRule, unit: Unit, obligation: Obligation, day: date) -> dict[str, Any]:
@@ -162,9 +166,14 @@ def evaluate(session: Session, *, now: datetime, tz: ZoneInfo, run_id: int | Non
     editors = _editor_officers(session, on=today)
     for rule in session.exec(select(DeadlineRule).where(DeadlineRule.is_active).order_by(col(DeadlineRule.id))).all():
         counts["obligations_created"] += ensure_obligations(session, rule=rule, today=today, units=units)
-        open_rows = session.exec(select(Obligation).where(Obligation.rule_id == rule.id, col(Obligation.status).in_(OPEN),
-                                                          Obligation.period_start <= today + timedelta(days=LEAD_DAYS))).all()
-        sent = defaultdict(set)
+        open_rows = session.exec(
+            select(Obligation).where(
+                Obligation.rule_id == rule.id,
+                col(Obligation.status).in_(OPEN),
+                Obligation.period_start <= today + timedelta(days=LEAD_DAYS),
+            )
+        ).all()
+        sent: defaultdict[int | None, set[int]] = defaultdict(set)
         if open_rows:
             for ob_id, offset in session.exec(select(Reminder.obligation_id, Reminder.offset_days).where(
                     col(Reminder.obligation_id).in_([o.id for o in open_rows]))).all():
@@ -174,9 +183,19 @@ def evaluate(session: Session, *, now: datetime, tz: ZoneInfo, run_id: int | Non
             unit = by_id.get(obligation.unit_id) or session.get(Unit, obligation.unit_id)
             if unit is None:
                 continue
-            if rule.fulfilment == Fulfilment.submission.value and obligation.period_start <= today and _qualifying_count(
-                    session, rule=rule, unit_id=unit.id, start=obligation.period_start,  # type: ignore[arg-type]
-                    end=obligation.period_end, tz=tz) >= rule.min_count:
+            if (
+                rule.fulfilment == Fulfilment.submission.value
+                and obligation.period_start <= today
+                and _qualifying_count(
+                    session,
+                    rule=rule,
+                    unit_id=obligation.unit_id,
+                    start=obligation.period_start,
+                    end=obligation.period_end,
+                    tz=tz,
+                )
+                >= rule.min_count
+            ):
                 counts["fulfilled"] += _fulfil(session, obligation, submission_id=None, officer_id=None,
                                                note="fulfilled by submissions of the period")
                 continue
@@ -187,15 +206,16 @@ def evaluate(session: Session, *, now: datetime, tz: ZoneInfo, run_id: int | Non
                 counts["marked_" + status] += 1
             due = [o for o in rule.reminder_offsets if o not in sent[obligation.id]
                    and deadlines.reminder_moment(obligation.due_on, o, tz) <= now]
-            won = sorted((offset, rid) for rid, offset in insert_many_ignoring_duplicates(session, Reminder.__table__, [
+            reminders = Reminder.__table__  # type: ignore[attr-defined]  # SQLModel does not declare __table__
+            won = sorted((offset, rid) for rid, offset in insert_many_ignoring_duplicates(session, reminders, [
                 {"obligation_id": obligation.id, "offset_days": offset, "run_id": run_id,
                  "scheduled_for": deadlines.reminder_moment(obligation.due_on, offset, tz)} for offset in sorted(due)],
                 returning=("id", "offset_days")))
             if won:
                 offset, reminder_id = won[-1]  # the latest of those due at once; the others are recorded, not sent
-                session.execute(update(Reminder).where(Reminder.id == reminder_id).values(sent_at=now),
+                session.execute(update(Reminder).where(col(Reminder.id) == reminder_id).values(sent_at=now),
                                 execution_options=QUIET)
-                made = notify_many(session, officer_ids=recipients.get(unit.id, []), event="reminder.due",  # type: ignore[arg-type]
+                made = notify_many(session, officer_ids=recipients.get(obligation.unit_id, []), event="reminder.due",
                                    object_type="reminder", object_id=reminder_id,
                                    payload=_payload(rule, unit, obligation, today))
                 counts["reminders_sent"] += 1
@@ -203,12 +223,18 @@ def evaluate(session: Session, *, now: datetime, tz: ZoneInfo, run_id: int | Non
                 counts["notifications"] += len(made)
             if (status == ObligationStatus.overdue.value and obligation.escalated_at is None
                     and deadlines.escalation_moment(obligation.due_on, rule.reminder_offsets, tz) <= now):
-                claimed = session.execute(update(Obligation).where(Obligation.id == obligation.id,
+                claimed = session.execute(update(Obligation).where(col(Obligation.id) == obligation.id,
                                                                    col(Obligation.escalated_at).is_(None))
-                                          .values(escalated_at=now), execution_options=QUIET).rowcount
+                                          .values(escalated_at=now), execution_options=QUIET).rowcount  # type: ignore[attr-defined]  # CursorResult
                 if claimed:
-                    made = notify_many(session, officer_ids=editors, event="obligation.overdue", object_type="obligation",
-                                       object_id=obligation.id, payload=_payload(rule, unit, obligation, today))
+                    made = notify_many(
+                        session,
+                        officer_ids=editors,
+                        event="obligation.overdue",
+                        object_type="obligation",
+                        object_id=obligation.id,
+                        payload=_payload(rule, unit, obligation, today),
+                    )
                     counts["escalations"] += 1
                     counts["notifications"] += len(made)
     session.flush()
@@ -231,8 +257,8 @@ class RuleChanges(TypedDict, total=False):
     is_active: bool
 
 
-EDITABLE = ("name", "due_day", "due_month", "due_exclusive", "period_cutoff_day", "applies_to_kinds", "fulfil_categories",
-            "fulfil_kinds", "min_count", "reminder_offsets", "is_active")
+EDITABLE = ("name", "due_day", "due_month", "due_exclusive", "period_cutoff_day", "applies_to_kinds",
+            "fulfil_categories", "fulfil_kinds", "min_count", "reminder_offsets", "is_active")
 
 
 def update_rule(session: Session, *, rule_id: int, changes: RuleChanges, officer_id: int | None, today: date,
@@ -257,14 +283,19 @@ def update_rule(session: Session, *, rule_id: int, changes: RuleChanges, officer
     session.add(rule)
     session.flush()
     keep = {u.id for u in applicable_units(session, rule=rule, on=today)} if rule.is_active else set()
-    for obligation in session.exec(select(Obligation).where(Obligation.rule_id == rule_id, col(Obligation.status).in_(OPEN),
-                                                            Obligation.period_end >= today)).all():
+    for obligation in session.exec(
+        select(Obligation).where(
+            Obligation.rule_id == rule_id, col(Obligation.status).in_(OPEN), Obligation.period_end >= today
+        )
+    ).all():
         if obligation.unit_id not in keep:  # the rule no longer applies to this unit (or was switched off)
             obligation.status, obligation.note = ObligationStatus.waived.value, "rule changed"
         else:
             fresh = deadlines.period_containing(rule, obligation.period_start)
             obligation.due_on = fresh.due_on if fresh.start == obligation.period_start else obligation.due_on
-            obligation.status = ObligationStatus.overdue.value if today > obligation.due_on else ObligationStatus.open.value
+            obligation.status = (
+                ObligationStatus.overdue.value if today > obligation.due_on else ObligationStatus.open.value
+            )
         session.add(obligation)
     session.flush()
     return rule
@@ -277,7 +308,7 @@ def overview(session: Session, *, today: date) -> list[tuple[DeadlineRule, list[
         current = deadlines.period_containing(rule, today)
         rows = session.exec(select(Obligation, Unit).join(Unit, col(Unit.id) == Obligation.unit_id).where(
             Obligation.rule_id == rule.id, Obligation.period_start <= current.start,
-            (Obligation.period_start == current.start) | col(Obligation.status).in_(OPEN))
+            (col(Obligation.period_start) == current.start) | col(Obligation.status).in_(OPEN))
             .order_by(col(Obligation.period_start).desc(), col(Unit.name))).all()
         found.append((rule, [(o, u) for o, u in rows]))
     return found
@@ -290,7 +321,7 @@ def recent_reminders(session: Session, *, limit: int = 200) -> list[tuple[Remind
                         .join(DeadlineRule, col(DeadlineRule.id) == Obligation.rule_id)
                         .join(Unit, col(Unit.id) == Obligation.unit_id)
                         .order_by(col(Reminder.scheduled_for).desc(), col(Reminder.id).desc()).limit(limit)).all()
-    return [tuple(r) for r in rows]  # type: ignore[misc]
+    return [(reminder, obligation, rule, unit) for reminder, obligation, rule, unit in rows]
 
 
 def list_rules(session: Session) -> list[DeadlineRule]:

@@ -37,16 +37,16 @@ def weekly_summaries(session: Session, *, week_start: date, tz: tzinfo) -> int:
         .join(ContentItem, col(ContentItem.id) == col(Play.content_item_id))
         .join(Submission, col(Submission.id) == col(ContentItem.submission_id))
         .where(col(Play.started_at) >= start, col(Play.started_at) < end)
-        .group_by(Submission.officer_id, Submission.code, ContentItem.id)
+        .group_by(col(Submission.officer_id), col(Submission.code), col(ContentItem.id))
     ).all()
-    per_officer: dict[int, list[dict[str, object]]] = {}
+    per_officer: dict[int, list[dict[str, str | int]]] = {}
     for officer_id, code, item_id, n in rows:
         per_officer.setdefault(officer_id, []).append({"code": code or f"#{item_id}", "plays": int(n)})
     made = 0
     week_end = (week_start + timedelta(days=6)).isoformat()
     for officer_id in sorted(per_officer):
         # Most-aired first: the renderer shows only the first twenty.
-        items = sorted(per_officer[officer_id], key=lambda i: (-int(i["plays"]), str(i["code"])))  # type: ignore[call-overload]
+        items = sorted(per_officer[officer_id], key=lambda i: (-int(i["plays"]), str(i["code"])))
         new = notify(session, officer_id=officer_id, event=EVENT, object_type="week", object_id=None,
                      object_key=week_start.isoformat(),
                      payload={"week_start": week_start.isoformat(), "week_end": week_end, "items": items})

@@ -1,1 +1,2 @@
-"""The organisation: units (effective-dated, with successors), their duties, officers, chat identities, invites, seeding."""
+"""The organisation: units (effective-dated, with successors), their duties, officers, chat identities,
+invites, seeding."""

@@ -6,9 +6,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam
-from sqlmodel import Session, or_, select
+from sqlalchemy import Select, bindparam
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, or_, select
 
 from core.errors import Invalid, NotFound
 from core.org.models import ChannelAccount, Invite, Officer, Unit
@@ -75,7 +77,8 @@ def issue_invite(session: Session, *, officer: Officer, actor: Actor, ttl: timed
     """A fresh invite for `officer`; older open invites of theirs are revoked."""
     now = utcnow()
     for old in session.exec(
-        select(Invite).where(Invite.officer_id == officer.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None))  # type: ignore[union-attr]
+        select(Invite).where(Invite.officer_id == officer.id, col(Invite.used_at).is_(None),
+                             col(Invite.revoked_at).is_(None))
     ):
         old.revoked_at = now
         session.add(old)
@@ -199,12 +202,14 @@ def identify(session: Session, *, channel: Channel, external_id: str) -> Sender:
     return Sender(status="active", officer_id=row.id, unit_id=row.unit_id, language=row.language, label=row.full_name)
 
 
-# Asked for every inbound update: built once, plain columns (no ORM objects to assemble).
-_IDENTIFY = (
-    select(ChannelAccount.is_active.label("bound"), Officer.id, Officer.unit_id, Officer.language,  # type: ignore[attr-defined]
-           Officer.full_name, Officer.is_active)
-    .join(Officer, Officer.id == ChannelAccount.officer_id)  # type: ignore[arg-type]
-    .where(ChannelAccount.channel == bindparam("channel"), ChannelAccount.external_id == bindparam("external_id"))
+# Asked for every inbound update: built once, plain columns (no ORM objects to assemble); SQLAlchemy's
+# select, as sqlmodel's is typed for at most four columns.
+_IDENTIFY: Select[*tuple[Any, ...]] = (
+    sa_select(col(ChannelAccount.is_active).label("bound"), col(Officer.id), col(Officer.unit_id),
+              col(Officer.language), col(Officer.full_name), col(Officer.is_active))
+    .join(Officer, col(Officer.id) == ChannelAccount.officer_id)
+    .where(col(ChannelAccount.channel) == bindparam("channel"),
+           col(ChannelAccount.external_id) == bindparam("external_id"))
 )
 
 
@@ -234,7 +239,8 @@ def deactivate_officer(session: Session, *, officer_id: int, actor: Actor) -> Of
         account.is_active = False
         session.add(account)
     for invite in session.exec(
-        select(Invite).where(Invite.officer_id == officer_id, Invite.used_at.is_(None), Invite.revoked_at.is_(None))  # type: ignore[union-attr]
+        select(Invite).where(Invite.officer_id == officer_id, col(Invite.used_at).is_(None),
+                             col(Invite.revoked_at).is_(None))
     ):
         invite.revoked_at = now
         session.add(invite)

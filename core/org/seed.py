@@ -44,8 +44,9 @@ class _Loader:
         query = select(model)
         for column, value in key.items():
             query = query.where(getattr(model, column) == value)
-        row = self.session.exec(query).first()
-        name = model.__tablename__  # type: ignore[attr-defined]
+        row: Any = self.session.exec(query).first()  # any table model, with an id
+        name = model.__tablename__
+        assert isinstance(name, str)  # a table model's name (sqlmodel also allows a callable)
         if row is None:
             row = model(**key, **values)
             self.session.add(row)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.accounts.passwords import check_password_rules, hash_password
 from core.errors import Invalid, NotFound
@@ -17,7 +17,7 @@ from core.types import Duty, Role
 
 def find_unit(session: Session, *, ref: str) -> Unit:
     """The unit whose code or exact name is `ref`."""
-    unit = session.exec(select(Unit).where(or_(Unit.code == ref, Unit.name == ref))).first()
+    unit = session.exec(select(Unit).where(or_(col(Unit.code) == ref, col(Unit.name) == ref))).first()
     if unit is None:
         raise NotFound(f"no unit with code or name {ref!r} (see `bangtin units list`)")
     return unit
@@ -44,7 +44,9 @@ def duties_of(session: Session, *, unit_id: int, on: date) -> list[str]:
 
 def units_with_duty(session: Session, *, duty: Duty, on: date) -> list[Unit]:
     """Whichever units hold `duty` on `on` (e.g. the provincial editor unit after a merger)."""
-    rows = session.exec(select(UnitDuty, Unit).join(Unit, Unit.id == UnitDuty.unit_id).where(UnitDuty.duty == duty)).all()
+    rows = session.exec(
+        select(UnitDuty, Unit).join(Unit, col(Unit.id) == UnitDuty.unit_id).where(UnitDuty.duty == duty)
+    ).all()
     return [
         unit
         for d, unit in rows

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -17,7 +18,8 @@ from core.types import Role, UnitKind, utcnow
 UNIT_FIELDS = ("code", "name", "short_name", "kind", "parent_id", "valid_from", "valid_to", "successor_id", "address")
 
 
-def save_unit(session: Session, *, scope: access.Scope, unit: Unit | None, values: dict, actor: audit.Actor) -> Unit:
+def save_unit(session: Session, *, scope: access.Scope, unit: Unit | None, values: dict[str, Any],
+              actor: audit.Actor) -> Unit:
     """Create or edit a unit (administrators); a merged unit ends with `valid_to` and names its successor."""
     access.require_role(scope.officer, Role.administrator)
     values = {k: v for k, v in values.items() if k in UNIT_FIELDS}

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, text
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from core.records.models import AuditEvent
 from core.types import Channel, utcnow
@@ -122,7 +122,7 @@ def record(
     if session.get_bind().dialect.name == "postgresql":
         # Serialise appenders: two transactions must never both extend the same link.
         session.execute(text("SELECT pg_advisory_xact_lock(7261001)"))
-    last = session.exec(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).first()  # type: ignore[union-attr]
+    last = session.exec(select(AuditEvent).order_by(col(AuditEvent.seq).desc()).limit(1)).first()
     event = AuditEvent(
         seq=(last.seq + 1) if last else 1,
         occurred_at=utcnow(),
@@ -136,6 +136,7 @@ def record(
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,
         prev_hash=last.hash if last else GENESIS,
+        hash="",  # set below, from the other fields
     )
     event.hash = _digest(event, _key_of(session))
     session.add(event)
@@ -160,7 +161,7 @@ def verify(session: Session, *, batch: int = 5000, key: bytes | None = None,
     after_seq = 0
     while True:
         rows = session.exec(
-            select(AuditEvent).where(AuditEvent.seq > after_seq).order_by(AuditEvent.seq).limit(batch)  # type: ignore[arg-type]
+            select(AuditEvent).where(col(AuditEvent.seq) > after_seq).order_by(col(AuditEvent.seq)).limit(batch)
         ).all()
         if not rows:
             break

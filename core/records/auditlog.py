@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from core.accounts import access
@@ -32,20 +32,20 @@ class Filters:
     page: int = 1
 
 
-def _where(filters: Filters, tz: ZoneInfo) -> list:
-    where: list = []
+def _where(filters: Filters, tz: ZoneInfo) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
     if filters.action:
         where.append(col(AuditEvent.action).startswith(filters.action))
     if filters.actor:
         where.append(col(AuditEvent.actor_label).contains(filters.actor))
     if filters.object_type:
-        where.append(AuditEvent.object_type == filters.object_type)
+        where.append(col(AuditEvent.object_type) == filters.object_type)
     if filters.object_id:
-        where.append(AuditEvent.object_id == filters.object_id)
+        where.append(col(AuditEvent.object_id) == filters.object_id)
     if filters.start:
-        where.append(AuditEvent.occurred_at >= datetime.combine(filters.start, time(0), tz))
+        where.append(col(AuditEvent.occurred_at) >= datetime.combine(filters.start, time(0), tz))
     if filters.end:
-        where.append(AuditEvent.occurred_at < datetime.combine(filters.end + timedelta(days=1), time(0), tz))
+        where.append(col(AuditEvent.occurred_at) < datetime.combine(filters.end + timedelta(days=1), time(0), tz))
     return where
 
 

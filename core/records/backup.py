@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, MetaData, Table, select, text
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from core.errors import BangtinError
 from core.records import audit
@@ -210,10 +210,15 @@ class BackupStatus:
 
 
 def status(session: Session, *, now: datetime) -> BackupStatus:
-    runs = session.scalars(select(TaskRun).where(TaskRun.name == "records.backup", TaskRun.finished_at.is_not(None))  # type: ignore[union-attr]
-                           .order_by(TaskRun.finished_at.desc()).limit(30)).all()  # type: ignore[union-attr]
+    runs = session.scalars(select(TaskRun).where(col(TaskRun.name) == "records.backup",
+                                                 col(TaskRun.finished_at).is_not(None))
+                           .order_by(col(TaskRun.finished_at).desc()).limit(30)).all()
     good = next((run for run in runs if run.ok), None)
-    failed = next((run for run in runs if run.ok is False and (good is None or run.finished_at > good.finished_at)), None)
+    failed = next(
+        (run for run in runs if run.ok is False and (good is None or (
+            run.finished_at is not None and good.finished_at is not None and run.finished_at > good.finished_at))),
+        None
+    )
     last_ok = good.finished_at if good else None
     return BackupStatus(last_ok=last_ok, failed_since=failed.error if failed else None,
                         overdue=last_ok is None or now - last_ok > timedelta(days=2),

@@ -71,7 +71,9 @@ def restore_backup(rt: Runtime, *, snapshot: Path, force: bool = False) -> Resto
             with media.open(digest) as stream:
                 put = rt.store.put_stream(stream)
             if put.sha256 != digest:
-                raise BackupError(f"media file {digest} changed in the backup since it was checked; nothing was restored")
+                raise BackupError(
+                    f"media file {digest} changed in the backup since it was checked; nothing was restored"
+                )
     if migrate.current(engine) is not None:
         migrate.downgrade(engine, "base")  # empty, or --force: the schema is rebuilt at the snapshot's revision
     migrate.upgrade(engine, revision)
@@ -80,7 +82,9 @@ def restore_backup(rt: Runtime, *, snapshot: Path, force: bool = False) -> Resto
         missing = set(manifest["tables"]) - set(tables)
         if missing:
             raise BackupError(f"the snapshot has tables this schema lacks: {', '.join(sorted(missing))}")
-        for table in reversed(list(tables.values())):  # the bookkeeping rows the migrations made are in the snapshot too
+        for table in reversed(
+            list(tables.values())
+        ):  # the bookkeeping rows the migrations made are in the snapshot too
             conn.execute(table.delete())
         rows = {name: _load_table(conn, tables[name], table_file(snapshot, name))
                 for name in manifest["tables"]}  # the dump wrote them parents first
@@ -152,7 +156,7 @@ def _reset_sequences(conn: Connection, tables: list[Table]) -> None:
     """Explicit ids were inserted: move each serial sequence past them, or the next insert collides."""
     for table in tables:
         for column in table.primary_key.columns:
-            sequence = conn.execute(text("SELECT pg_get_serial_sequence(:t, :c)"),
+            sequence: str | None = conn.execute(text("SELECT pg_get_serial_sequence(:t, :c)"),
                                     {"t": table.name, "c": column.name}).scalar_one()
             if sequence:
                 conn.execute(text(f'SELECT setval(:s, COALESCE((SELECT MAX("{column.name}") FROM "{table.name}"), 1), '

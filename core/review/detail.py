@@ -54,7 +54,11 @@ def gather(session: Session, *, scope: access.Scope, submission: Submission) -> 
     original = _pick(assets, AssetRole.original)
     transcript = None
     if main is not None:
-        ids = [a.id for a in assets if a.role in {AssetRole.original.value, AssetRole.normalised.value, AssetRole.audio.value}]
+        ids = [
+            a.id
+            for a in assets
+            if a.role in {AssetRole.original.value, AssetRole.normalised.value, AssetRole.audio.value}
+        ]
         transcript = session.exec(select(Transcript).where(col(Transcript.asset_id).in_(ids))
                                   .order_by(col(Transcript.id).desc())).first()
     tracks = list(session.exec(select(SubtitleTrack).where(SubtitleTrack.submission_id == submission.id)
@@ -71,13 +75,22 @@ def gather(session: Session, *, scope: access.Scope, submission: Submission) -> 
     reviewable = access.may_review(session, scope=scope, submission=submission)
     lock = locks.holder(session, submission_id=submission.id)  # type: ignore[arg-type]
     return Detail(
-        submission=submission, officer=session.get(Officer, submission.officer_id), unit=session.get(Unit, submission.unit_id),
+        submission=submission,
+        officer=session.get(Officer, submission.officer_id),
+        unit=session.get(Unit, submission.unit_id),
         target_cluster=session.get(Cluster, submission.target_cluster_id) if submission.target_cluster_id else None,
-        assets=assets, main=main, original=original,
+        assets=assets,
+        main=main,
+        original=original,
         poster=_pick(assets, AssetRole.poster) or _pick(assets, AssetRole.thumbnail),
-        transcript=transcript, segments=segments, tracks=tracks,
+        transcript=transcript,
+        segments=segments,
+        tracks=tracks,
         history=review.history(session, submission_id=submission.id),  # type: ignore[arg-type]
-        item=item, item_cluster_ids=item_clusters, may_review=reviewable, lock=lock,
+        item=item,
+        item_cluster_ids=item_clusters,
+        may_review=reviewable,
+        lock=lock,
         lock_holder=session.get(Officer, lock.officer_id) if lock else None,
         may_break_lock=access.may_break_lock(scope),
         approvable=access.approvable_clusters(session, scope=scope) if reviewable else [],

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
-from sqlalchemy import String, cast, func
+from sqlalchemy import ColumnElement, String, cast, func
 from sqlmodel import Session, col, select
 
 from core.accounts import access
@@ -31,9 +31,9 @@ class Query:
     page: int = 1
 
 
-def _where(scope: access.Scope, query: Query, tz) -> list:
+def _where(scope: access.Scope, query: Query, tz: tzinfo) -> list[ColumnElement[bool]]:
     item = ContentItem
-    where: list = [access.visible_item_clause(scope)]
+    where: list[ColumnElement[bool]] = [access.visible_item_clause(scope)]
     words = fold(query.text)
     if words:
         for word in words.split()[:6]:
@@ -41,22 +41,23 @@ def _where(scope: access.Scope, query: Query, tz) -> list:
             where.append(col(item.id).in_(select(ContentSearch.content_item_id)
                                           .where(col(ContentSearch.folded).like(pattern))))
     if query.category:
-        where.append(item.category == query.category)
+        where.append(col(item.category) == query.category)
     if query.language:
         where.append(cast(item.languages, String).like(f'%"{query.language}"%'))
     if query.unit_id:
-        where.append(item.unit_id == query.unit_id)
+        where.append(col(item.unit_id) == query.unit_id)
     if query.cluster_id:
         where.append(col(item.id).in_(select(ContentTarget.content_item_id)
                                       .where(ContentTarget.cluster_id == query.cluster_id)))
     if query.start:
-        where.append(item.valid_to >= datetime.combine(query.start, datetime.min.time(), tz))
+        where.append(col(item.valid_to) >= datetime.combine(query.start, datetime.min.time(), tz))
     if query.end:
-        where.append(item.valid_from <= datetime.combine(query.end, datetime.max.time(), tz))
+        where.append(col(item.valid_from) <= datetime.combine(query.end, datetime.max.time(), tz))
     return where
 
 
-def search(session: Session, *, scope: access.Scope, query: Query, tz) -> tuple[list[tuple[ContentItem, str]], int]:
+def search(session: Session, *, scope: access.Scope, query: Query,
+           tz: tzinfo) -> tuple[list[tuple[ContentItem, str]], int]:
     """One page of items matching the query (newest approval first) and the total."""
     where = _where(scope, query, tz)
     total = int(session.exec(select(func.count()).select_from(ContentItem).where(*where)).one())
@@ -67,8 +68,11 @@ def search(session: Session, *, scope: access.Scope, query: Query, tz) -> tuple[
 
 
 def clusters_of(session: Session, *, item_id: int) -> list[int]:
-    return [t.cluster_id for t in session.exec(select(ContentTarget).where(ContentTarget.content_item_id == item_id)).all()
-            if t.cluster_id is not None]
+    return [
+        t.cluster_id
+        for t in session.exec(select(ContentTarget).where(ContentTarget.content_item_id == item_id)).all()
+        if t.cluster_id is not None
+    ]
 
 
 def reuse(session: Session, *, scope: access.Scope, item: ContentItem, cluster_ids: list[int], valid_from: datetime,

@@ -92,11 +92,12 @@ def list_queue(session: Session, *, scope: access.Scope, filters: Filters) -> tu
             for s in found]
     ids = [r.submission.id for r in rows]
     if ids:
+        thumbs: dict[int | None, int | None]
         thumbs = dict(session.exec(select(MediaAsset.submission_id, func.min(MediaAsset.id))
                                    .where(col(MediaAsset.submission_id).in_(ids),
                                           col(MediaAsset.role).in_([AssetRole.thumbnail.value, AssetRole.poster.value]))
                                    .group_by(col(MediaAsset.submission_id))).all())
-        holders = dict(session.exec(select(EditLock.submission_id, Officer.full_name)
+        holders: dict[int | None, str] = dict(session.exec(select(EditLock.submission_id, Officer.full_name)
                                     .join(Officer, col(Officer.id) == EditLock.officer_id)
                                     .where(col(EditLock.submission_id).in_(ids), EditLock.expires_at > utcnow())).all())
         for row in rows:
@@ -105,9 +106,11 @@ def list_queue(session: Session, *, scope: access.Scope, filters: Filters) -> tu
     return rows, total
 
 
-def page(session: Session, *, scope: access.Scope, filters: Filters, offset: int, limit: int) -> tuple[int, list[Submission]]:
+def page(session: Session, *, scope: access.Scope, filters: Filters, offset: int,
+         limit: int) -> tuple[int, list[Submission]]:
     """(total, one page of submissions) in `scope` matching `filters`, newest first (the JSON API's list)."""
     where = conditions(scope, filters)
     total = session.exec(select(func.count()).select_from(Submission).where(*where)).one()
-    rows = session.exec(select(Submission).where(*where).order_by(col(Submission.id).desc()).offset(offset).limit(limit)).all()
+    rows = session.exec(select(Submission).where(*where).order_by(col(Submission.id).desc())
+                        .offset(offset).limit(limit)).all()
     return total, list(rows)

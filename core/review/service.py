@@ -91,7 +91,8 @@ def _main_asset(session: Session, submission_id: int) -> MediaAsset | None:
 def index_item(session: Session, *, item: ContentItem) -> None:
     """Store the item's words folded (no diacritics) for the library search."""
     words = " ".join(filter(None, [item.title, item.description, item.body]))
-    row = session.get(ContentSearch, item.id) or ContentSearch(content_item_id=item.id)  # type: ignore[arg-type]
+    assert item.id is not None  # a stored item
+    row = session.get(ContentSearch, item.id) or ContentSearch(content_item_id=item.id, folded="")
     row.folded = fold(words)
     session.add(row)
 

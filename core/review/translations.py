@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session, col, select
 
 from core.accounts import access
@@ -24,7 +26,8 @@ def translators(session: Session) -> list[Officer]:
                              .order_by(col(Officer.full_name))).all())
 
 
-def _notify(session: Session, *, officer_id: int, event: str, request: TranslationRequest, payload: dict) -> None:
+def _notify(session: Session, *, officer_id: int, event: str, request: TranslationRequest,
+            payload: dict[str, Any]) -> None:
     if session.get(Officer, officer_id) is None:
         return
     notify.notify(session, officer_id=officer_id, event=event, object_type="translation_request",
@@ -42,8 +45,14 @@ def request(session: Session, *, scope: access.Scope, submission: Submission, la
                              requested_by_id=scope.officer.id, note=(note or "").strip() or None)  # type: ignore[arg-type]
     session.add(row)
     session.flush()
-    review.record_review(session, submission=submission, reviewer=scope.officer,
-                          decision=Decision.translation_requested, reason=row.note, changes={"language": [None, language]})
+    review.record_review(
+        session,
+        submission=submission,
+        reviewer=scope.officer,
+        decision=Decision.translation_requested,
+        reason=row.note,
+        changes={"language": [None, language]},
+    )
     audit.record(session, actor=actor, action="translation.requested", object_type="translation_request",
                  object_id=row.id, after=audit.snapshot(row))
     _notify(session, officer_id=translator_id, event="translation.requested", request=row,
@@ -65,7 +74,9 @@ def of_submission(session: Session, *, submission_id: int) -> list[TranslationRe
                              .order_by(col(TranslationRequest.id))).all())
 
 
-def complete(session: Session, *, officer: Officer, request_id: int, text: str, actor: audit.Actor) -> TranslationRequest:
+def complete(
+    session: Session, *, officer: Officer, request_id: int, text: str, actor: audit.Actor
+) -> TranslationRequest:
     """The translator returns a WebVTT track; an approved item goes back for approval with it."""
     row = session.get(TranslationRequest, request_id)
     if row is None or row.assigned_to_id != officer.id:

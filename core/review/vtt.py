@@ -25,7 +25,7 @@ def _seconds(hours: str | None, minutes: str, secs: str, millis: str) -> float:
 
 def to_vtt(segments: Iterable[Mapping[str, Any]], *, language: str | None = None) -> str:
     """One cue per non-empty segment; a cue's text cannot hold a blank line or '-->'."""
-    cues = []
+    cues: list[str] = []
     for segment in segments:
         text = "\n".join(line.strip() for line in str(segment.get("text") or "").replace("-->", "→").splitlines()
                          if line.strip())

@@ -12,7 +12,7 @@ from core.records.models import AuditEvent
 from tests.admin.conftest import ids, make_submission, sign_in
 
 USERS = ["quantri", "bientap", "vanhanh", "vanhanh.tanphong", "dichthuat", "thanhtra", "congtacvien"]
-A, E, O, T, TR, I, C = USERS  # noqa: N806 - short names keep the table readable
+A, E, O, T, TR, I, C = USERS  # noqa: E741 - short names keep the table readable
 STAFF_READERS = {A, E, O, T, I}
 
 # route template → users who get 200 (everyone else gets 404)

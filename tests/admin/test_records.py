@@ -15,9 +15,17 @@ from tests.admin.conftest import csrf_of, ids, make_submission, sign_in
 
 def _approve(web, org, sid: int, cluster: str, title: str) -> None:
     page = web.get(f"/review/{sid}")
-    web.post(f"/review/{sid}/approve", data={"csrf_token": csrf_of(page.text), "clusters": [ids(org, Cluster, code=cluster)],
-                                             "valid_from": "2026-12-01", "valid_to": "2026-12-07", "priority": "normal",
-                                             "title": title})
+    web.post(
+        f"/review/{sid}/approve",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "clusters": [ids(org, Cluster, code=cluster)],
+            "valid_from": "2026-12-01",
+            "valid_to": "2026-12-07",
+            "priority": "normal",
+            "title": title,
+        },
+    )
 
 
 def test_library_finds_vietnamese_words_typed_without_diacritics(web, org) -> None:
@@ -81,7 +89,9 @@ def test_cluster_ad_cap_and_boards_are_edited_by_the_operator(web, org) -> None:
     bad = web.post(f"/clusters/{cid}", data={"csrf_token": csrf_of(page.text), "code": "MLT", "name": "X",
                                               "kind": "border_gate", "operator_unit_id": "1", "ad_cap_percent": "150"})
     assert bad.status_code == 422 and "từ 0 đến 100" in bad.text
-    web.post(f"/clusters/{cid}/boards", data={"csrf_token": csrf_of(page.text), "code": "mlt-09", "name": "Màn hình mới"})
+    web.post(
+        f"/clusters/{cid}/boards", data={"csrf_token": csrf_of(page.text), "code": "mlt-09", "name": "Màn hình mới"}
+    )
     assert "MLT-09" in web.get(f"/clusters/{cid}").text
 
 
@@ -91,8 +101,17 @@ def test_units_are_effective_dated_and_invites_show_a_qr_code(web, org) -> None:
     made = web.post("/units", data={"csrf_token": csrf_of(page.text), "code": "x-moi", "name": "Xã Mới",
                                     "kind": "commune", "valid_from": "2025-07-01"}, follow_redirects=False)
     assert made.status_code == 303
-    bad = web.post("/units", data={"csrf_token": csrf_of(page.text), "code": "X-SAI", "name": "Xã Sai", "kind": "commune",
-                                   "valid_from": "2025-07-01", "valid_to": "2025-01-01"})
+    bad = web.post(
+        "/units",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "code": "X-SAI",
+            "name": "Xã Sai",
+            "kind": "commune",
+            "valid_from": "2025-07-01",
+            "valid_to": "2025-01-01",
+        },
+    )
     assert bad.status_code == 422 and "kết thúc trước khi bắt đầu" in bad.text
     sign_in(web, "vanhanh.tanphong")
     uid = ids(org, Unit, code="P-TANPHONG")

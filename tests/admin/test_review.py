@@ -65,7 +65,10 @@ def test_editor_approves_with_corrections_and_the_officer_is_notified(web, org) 
     assert reviews[0].changes == {"title": ["Tieu de sai", "Tiêu đề đúng"], "category": ["2b", "2c"],
                                   "language": ["en", "vi"]}
     note = _all(org, Notification, event="review.approved")[0]
-    assert note.object_id == sid and note.dedupe_key == f"review.approved:submission:{sid}/review/{reviews[1].id}:{submission.officer_id}"
+    assert (
+        note.object_id == sid
+        and note.dedupe_key == f"review.approved:submission:{sid}/review/{reviews[1].id}:{submission.officer_id}"
+    )
     actions = [e.action for e in _all(org, AuditEvent)]
     assert "review.corrected" in actions and "review.approved" in actions
     assert _all(org, EditLock, submission_id=sid) == []  # the decision released the lock

@@ -62,7 +62,10 @@ def test_review_in_the_browser(org) -> None:
         editor.fill("#subtitle-form tbody tr:nth-child(1) input[name=seg_text]", "Bà con chú ý phòng chống lũ")
         editor.click("#subtitle-form button[type=submit]")
         editor.wait_for_url(f"**/review/{video}?done=subtitles")
-        assert editor.input_value("#subtitle-form tbody tr:nth-child(1) input[name=seg_text]") == "Bà con chú ý phòng chống lũ"
+        assert (
+            editor.input_value("#subtitle-form tbody tr:nth-child(1) input[name=seg_text]")
+            == "Bà con chú ý phòng chống lũ"
+        )
         editor.check("#approve-form input[name=clusters] >> nth=0")
         editor.click("#approve-button")
         editor.wait_for_url(f"**/review/{video}?done=approved")

@@ -52,11 +52,20 @@ def make_item(rt, *, title: str = "Tin", kind: str = "video", category: str = "1
             session.add(asset)
             session.flush()
             asset_id = asset.id
-        item = ContentItem(submission_id=submission_id, unit_id=author.unit_id if author else 1, title=title,
-                           body=body if kind == "text" else None, kind=kind, category=category,
-                           languages=languages or ["vi"], priority=priority, media_asset_id=asset_id,
-                           duration_s=seconds if kind in {"video", "audio"} else None,
-                           valid_from=valid_from or now - timedelta(days=1), valid_to=valid_to or now + timedelta(days=10))
+        item = ContentItem(
+            submission_id=submission_id,
+            unit_id=author.unit_id if author else 1,
+            title=title,
+            body=body if kind == "text" else None,
+            kind=kind,
+            category=category,
+            languages=languages or ["vi"],
+            priority=priority,
+            media_asset_id=asset_id,
+            duration_s=seconds if kind in {"video", "audio"} else None,
+            valid_from=valid_from or now - timedelta(days=1),
+            valid_to=valid_to or now + timedelta(days=10),
+        )
         session.add(item)
         session.flush()
         for target in targets or [{"target_kind": "all"}]:

@@ -43,7 +43,10 @@ def test_an_operator_pairs_a_waiting_player_from_the_boards_page(client, seeded)
     assert done.status_code == 303
     claimed = client.post("/api/player/v1/pairings/claim", json={"claim": code["claim"]}).json()
     assert claimed["board"]["code"] == "MLT-03"
-    revoke = client.post(f"/airing/boards/{board_id(seeded, 'MLT-03')}/revoke", data={"csrf_token": _form_token(client, "/airing/boards")})
+    revoke = client.post(
+        f"/airing/boards/{board_id(seeded, 'MLT-03')}/revoke",
+        data={"csrf_token": _form_token(client, "/airing/boards")},
+    )
     assert revoke.status_code in (200, 303)
     assert client.get("/api/player/v1/manifest", headers=auth(claimed["token"])).status_code == 401
 
@@ -52,9 +55,15 @@ def test_an_emergency_reaches_boards_which_confirm_and_late_ones_are_alerted(cli
     mlt1, mlt2 = token_for(seeded, "MLT-01"), token_for(seeded, "MLT-02")
     tanphong = token_for(seeded, "TANPHONG-01")
     log_in(client, "bientap", "bientap-demo-2026")
-    started = client.post("/airing/emergencies", data={
-        "clusters": [cluster_id(seeded, "MLT")], "text": "Lũ quét: tránh xa suối Nậm Na", "csrf_token": _form_token(client, "/airing/emergencies")},
-        follow_redirects=False)
+    started = client.post(
+        "/airing/emergencies",
+        data={
+            "clusters": [cluster_id(seeded, "MLT")],
+            "text": "Lũ quét: tránh xa suối Nậm Na",
+            "csrf_token": _form_token(client, "/airing/emergencies"),
+        },
+        follow_redirects=False,
+    )
     assert started.status_code == 303
     emergency_id = int(started.headers["location"].rsplit("/", 1)[1])
     manifest = client.get("/api/player/v1/manifest", headers=auth(mlt1)).json()
@@ -79,23 +88,33 @@ def test_an_emergency_reaches_boards_which_confirm_and_late_ones_are_alerted(cli
         "uid": "emergency-play-1", "item": None, "emergency": emergency_id,
         "started_at": now.isoformat(), "ended_at": (now + timedelta(seconds=1)).isoformat()}]}).json()
     assert played["accepted"] == ["emergency-play-1"]
-    stop = client.post(f"/airing/emergencies/{emergency_id}/stop", data={"csrf_token": csrf_of(page.text)}, follow_redirects=False)
+    stop = client.post(
+        f"/airing/emergencies/{emergency_id}/stop", data={"csrf_token": csrf_of(page.text)}, follow_redirects=False
+    )
     assert stop.status_code == 303
     assert client.get("/api/player/v1/manifest", headers=auth(mlt1)).json()["emergency"] is None
     with seeded.db.reading() as session:
-        actions = [e.action for e in session.exec(select(AuditEvent).where(AuditEvent.object_type == "emergency")).all()]
+        actions = [
+            e.action for e in session.exec(select(AuditEvent).where(AuditEvent.object_type == "emergency")).all()
+        ]
     assert actions == ["emergency.started", "emergency.acknowledged", "emergency.stopped"]
     with seeded.db.reading() as session:  # the border-gate operators heard it start and end, at once
         told = session.exec(select(Notification, Officer).join(Officer, Officer.id == Notification.officer_id)
                             .where(Notification.event.in_(["emergency.started", "emergency.ended"]))).all()
-    assert sorted((n.event, o.username) for n, o in told) == [("emergency.ended", "vanhanh"), ("emergency.started", "vanhanh")]
+    assert sorted((n.event, o.username) for n, o in told) == [
+        ("emergency.ended", "vanhanh"),
+        ("emergency.started", "vanhanh"),
+    ]
     assert all(n.urgent and n.payload["clusters"] == ["Cụm TTĐTCC cửa khẩu quốc tế Ma Lù Thàng"] for n, _ in told)
 
 
 def test_an_operator_may_not_start_an_emergency_everywhere_or_on_others_clusters(client, seeded):
     log_in(client, "vanhanh.tanphong", "tanphong-demo-2026")
     form = _form_token(client, "/airing/emergencies")
-    assert client.post("/airing/emergencies", data={"all_clusters": "true", "text": "x", "csrf_token": form}).status_code == 404
+    assert (
+        client.post("/airing/emergencies", data={"all_clusters": "true", "text": "x", "csrf_token": form}).status_code
+        == 404
+    )
     assert client.post("/airing/emergencies", data={"clusters": [cluster_id(seeded, "MLT")], "text": "x",
                                                     "csrf_token": form}).status_code == 404
     assert client.post("/airing/emergencies", data={"clusters": [cluster_id(seeded, "TANPHONG")], "text": "",

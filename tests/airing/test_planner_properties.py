@@ -87,7 +87,9 @@ def test_emergency_items_always_win(candidates, seed, border):
     window = Window("morning", DAY0 + 7 * HOUR_MS, DAY0 + 10 * HOUR_MS)
     urgent = Candidate(id=99, category="2d", priority="emergency", duration_ms=45_000,
                        valid_from_ms=window.start_ms - HOUR_MS, valid_to_ms=window.end_ms + HOUR_MS)
-    plan = plan_day(windows=[window], candidates=[*candidates, urgent], border_gate=border, ad_cap_percent=10, seed=seed)
+    plan = plan_day(
+        windows=[window], candidates=[*candidates, urgent], border_gate=border, ad_cap_percent=10, seed=seed
+    )
     slots = _slots(plan, plan.windows[0])
     emergency_ids = {c.id for c in candidates if c.priority == "emergency"} | {99}
     assert slots[0][0] in emergency_ids  # the window opens with an emergency item
@@ -98,4 +100,6 @@ def test_emergency_items_always_win(candidates, seed, border):
     # Up to the last moment it could still start, it airs at least as often as any normal item.
     early = [s for s in slots if s[1] <= window.end_ms - 45_000]
     assert sum(1 for s in early if s[0] == 99) >= max(
-        (sum(1 for s in early if s[0] == c.id) for c in candidates if c.priority == "normal" and c.category != "5"), default=0)
+        (sum(1 for s in early if s[0] == c.id) for c in candidates if c.priority == "normal" and c.category != "5"),
+        default=0,
+    )

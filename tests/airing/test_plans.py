@@ -26,7 +26,9 @@ def test_a_board_gets_the_items_targeted_at_it_inside_its_windows(seeded):
     rt = seeded
     day = rt.settings.today()
     everywhere = make_item(rt, title="Pháp luật", seconds=60)
-    mlt_only = make_item(rt, title="Cửa khẩu", targets=[{"target_kind": "cluster", "cluster_id": cluster_id(rt, "MLT")}])
+    mlt_only = make_item(
+        rt, title="Cửa khẩu", targets=[{"target_kind": "cluster", "cluster_id": cluster_id(rt, "MLT")}]
+    )
     public_only = make_item(rt, title="Xã", targets=[{"target_kind": "cluster_kind", "cluster_kind": "public"}])
     one_board = make_item(rt, title="Bảng 2", targets=[{"target_kind": "board", "board_id": board_id(rt, "MLT-02")}])
     report = build(rt)

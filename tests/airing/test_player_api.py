@@ -57,7 +57,9 @@ def test_manifest_has_plans_media_and_subtitles_with_an_etag(client, seeded):
     first = client.get("/api/player/v1/manifest", headers=auth(token))
     assert first.status_code == 200
     body = first.json()
-    assert [d["day"] for d in body["days"]] == [(seeded.settings.today() + timedelta(days=n)).isoformat() for n in range(3)]
+    assert [d["day"] for d in body["days"]] == [
+        (seeded.settings.today() + timedelta(days=n)).isoformat() for n in range(3)
+    ]
     media = body["items"][str(item)]["media"]
     assert media["sha256"] and media["size"] > 0 and media["url"].endswith(media["sha256"])
     assert body["emergency"] is None and body["timezone"] == "Asia/Ho_Chi_Minh"
@@ -73,7 +75,11 @@ def test_manifest_has_plans_media_and_subtitles_with_an_etag(client, seeded):
 
 
 def test_one_board_cannot_read_another_boards_media(client, seeded):
-    item = make_item(seeded, title="Chỉ Tân Phong", targets=[{"target_kind": "cluster", "cluster_id": cluster_id(seeded, "TANPHONG")}])
+    item = make_item(
+        seeded,
+        title="Chỉ Tân Phong",
+        targets=[{"target_kind": "cluster", "cluster_id": cluster_id(seeded, "TANPHONG")}],
+    )
     build(seeded)
     mine, other = token_for(seeded, "TANPHONG-01"), token_for(seeded, "MLT-01")
     url = client.get("/api/player/v1/manifest", headers=auth(mine)).json()["items"][str(item)]["media"]["url"]
@@ -97,10 +103,17 @@ def test_plays_are_stored_once_and_bad_ones_reported_with_the_rest_kept(client, 
                         targets=[{"target_kind": "cluster", "cluster_id": cluster_id(seeded, "TANPHONG")}])
     build(seeded)
     token = token_for(seeded, "MLT-01")
-    batch = [_play("play-0001-aaaa", item), _play("play-0002-aaaa", item, minutes_ago=4),
-             _play("play-0003-aaaa", foreign), _play("play-0004-aaaa", item, minutes_ago=-60),
-             _play("play-0005-aaaa", item, minutes_ago=60 * 24 * 365 * 2), {"uid": "x"}, "garbage",
-             _play("play-0006-aaaa", item, seconds=-5), {**_play("play-0007-aaaa", item), "started_at": "2026-01-01T10:00:00"}]
+    batch = [
+        _play("play-0001-aaaa", item),
+        _play("play-0002-aaaa", item, minutes_ago=4),
+        _play("play-0003-aaaa", foreign),
+        _play("play-0004-aaaa", item, minutes_ago=-60),
+        _play("play-0005-aaaa", item, minutes_ago=60 * 24 * 365 * 2),
+        {"uid": "x"},
+        "garbage",
+        _play("play-0006-aaaa", item, seconds=-5),
+        {**_play("play-0007-aaaa", item), "started_at": "2026-01-01T10:00:00"},
+    ]
     result = client.post("/api/player/v1/plays", json={"plays": batch}, headers=auth(token)).json()
     assert result["accepted"] == ["play-0001-aaaa", "play-0002-aaaa"]
     reasons = {r["uid"]: r["reason"] for r in result["rejected"]}
@@ -118,7 +131,10 @@ def test_plays_are_stored_once_and_bad_ones_reported_with_the_rest_kept(client, 
 def test_huge_or_malformed_batches_are_refused_with_a_clear_status(client, seeded):
     token = token_for(seeded, "MLT-01")
     url = "/api/player/v1/plays"
-    assert client.post(url, content=b"{not json", headers={**auth(token), "content-type": "application/json"}).status_code == 400
+    assert (
+        client.post(url, content=b"{not json", headers={**auth(token), "content-type": "application/json"}).status_code
+        == 400
+    )
     assert client.post(url, json={"plays": "no"}, headers=auth(token)).status_code == 422
     assert client.post(url, json={"plays": [{}] * 501}, headers=auth(token)).status_code == 413
     assert client.post(url, content=b"x" * 1_100_000, headers=auth(token)).status_code == 413

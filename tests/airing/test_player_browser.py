@@ -52,7 +52,9 @@ def test_a_board_pairs_plays_keeps_playing_offline_and_obeys_an_emergency(seeded
     monkeypatch.setattr(rt.settings, "airing_text_seconds", 3.0)
     monkeypatch.setattr(rt.settings, "airing_image_seconds", 3.0)
     with rt.db.unit_of_work() as session:  # a window that is open whenever the test runs
-        for window in session.exec(select(BroadcastWindow).where(BroadcastWindow.cluster_id == cluster_id(rt, "DOANKET"))).all():
+        for window in session.exec(
+            select(BroadcastWindow).where(BroadcastWindow.cluster_id == cluster_id(rt, "DOANKET"))
+        ).all():
             window.start_local, window.end_local = clock(0, 0), clock(23, 59, 59)
             session.add(window)
     target = [{"target_kind": "cluster", "cluster_id": cluster_id(rt, "DOANKET")}]
@@ -67,7 +69,9 @@ def test_a_board_pairs_plays_keeps_playing_offline_and_obeys_an_emergency(seeded
         page.goto(url + "/player")
         code = _wait(lambda: (page.text_content("#pair-code") or "").strip().strip("·"), 15, "a pairing code")
         with rt.db.unit_of_work() as session:
-            boards.pair_board(session, code=code, board=boards.find_board(session, board_ref="DOANKET-01"), actor=audit.SYSTEM)
+            boards.pair_board(
+                session, code=code, board=boards.find_board(session, board_ref="DOANKET-01"), actor=audit.SYSTEM
+            )
         # What is on the stage is read in the same instant the page says it plays: with 3 s slots the next
         # item may replace this one between two separate queries.
         # Polled with evaluate (outside the page's CSP): wait_for_function evaluates a string in the page,
@@ -100,8 +104,16 @@ def test_a_board_pairs_plays_keeps_playing_offline_and_obeys_an_emergency(seeded
         with rt.db.unit_of_work() as session:
             editor = session.exec(select(Officer).where(Officer.username == "bientap")).one()
             emergency = emergencies.start_emergency(
-                session, officer=editor, actor=audit.SYSTEM, on=rt.settings.today(), cluster_ids=[cluster_id(rt, "DOANKET")],
-                all_clusters=False, content_item_id=None, text="Cháy rừng ở bản Nậm Loỏng: không vào rừng", ends_at=None)
+                session,
+                officer=editor,
+                actor=audit.SYSTEM,
+                on=rt.settings.today(),
+                cluster_ids=[cluster_id(rt, "DOANKET")],
+                all_clusters=False,
+                content_item_id=None,
+                text="Cháy rừng ở bản Nậm Loỏng: không vào rừng",
+                ends_at=None,
+            )
             emergency_id = emergency.id
         started = time.monotonic()
         page.wait_for_selector("#emergency:not([hidden])", timeout=5_000)

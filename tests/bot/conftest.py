@@ -191,7 +191,9 @@ class Harness:
 
     async def onboard(self, chat: int, unit: str = "XA-SINHO", name: str | None = None) -> int:
         with self.rt.db.unit_of_work() as s:
-            issued = invites.invite_officer(s, unit_ref=unit, full_name=name or f"Cán bộ {chat}", phone=None, actor=SYSTEM)
+            issued = invites.invite_officer(
+                s, unit_ref=unit, full_name=name or f"Cán bộ {chat}", phone=None, actor=SYSTEM
+            )
         replies = await self.say(chat, f"/start {issued.token}")
         assert any("Chào mừng" in r for r in replies), replies
         return issued.officer_id

@@ -92,7 +92,8 @@ def test_webhook_keeper_process_restores_the_webhook_and_stops_on_sigterm(tmp_pa
         env = {**os.environ, "BANGTIN_DATA_DIR": str(tmp_path / "data"), "BANGTIN_QUEUE_URL": "memory://",
                "BANGTIN_DEMO": "1", "BANGTIN_TELEGRAM_TOKEN": "123:ABC", "BANGTIN_TELEGRAM_API_BASE": fake.url,
                "BANGTIN_TELEGRAM_WEBHOOK_SECRET": SECRET, "BANGTIN_BASE_URL": "https://bangtin.example"}
-        code = "import core.runtime, bot.cli; bot.cli.WATCH_SECONDS = 0.2; bot.cli.run_bot(core.runtime.build())"
+        code = ("import core.runtime, bot.cli, bangtin.tasks; bangtin.tasks.load(); bot.cli.WATCH_SECONDS = 0.2; "
+                "bot.cli.run_bot(core.runtime.build())")
         proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, stderr=subprocess.PIPE)
         try:
             deadline = time.monotonic() + 20
@@ -117,7 +118,8 @@ def test_polling_process_answers_and_stops_cleanly_on_sigterm(tmp_path: Path, te
         env = {**os.environ, "BANGTIN_DATA_DIR": str(tmp_path / "data"), "BANGTIN_QUEUE_URL": "memory://",
                "BANGTIN_DEMO": "1", "BANGTIN_TELEGRAM_TOKEN": "123:ABC", "BANGTIN_TELEGRAM_API_BASE": fake.url}
         env.pop("BANGTIN_TELEGRAM_WEBHOOK_SECRET", None)
-        code = "import core.runtime, bot.cli; bot.cli.run_bot(core.runtime.build())"
+        code = ("import core.runtime, bot.cli, bangtin.tasks; bangtin.tasks.load(); "
+                "bot.cli.run_bot(core.runtime.build())")
         proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, stderr=subprocess.PIPE)
         try:
             control(fake, "/_control/updates", {"update_id": 7, "message": {

@@ -31,7 +31,9 @@ async def test_redelivered_update_is_handled_once(h: Harness) -> None:
     assert len(h.new_texts(801)) == 1
     with h.rt.db.reading() as s:
         assert len(s.exec(select(MediaAsset)).all()) == 1
-        assert len(s.exec(select(ProcessedUpdate).where(ProcessedUpdate.key == f"123:{update['update_id']}")).all()) == 1
+        assert (
+            len(s.exec(select(ProcessedUpdate).where(ProcessedUpdate.key == f"123:{update['update_id']}")).all()) == 1
+        )
 
 
 async def test_out_of_order_and_duplicate_updates_in_one_batch(h: Harness) -> None:

@@ -68,7 +68,12 @@ async def test_written_notice_with_cluster_and_typed_period(h: Harness, seeded: 
     assert "cụm Cụm trung tâm xã Sìn Hồ" in summary and "01/01/2099 – 10/01/2099" in summary
     await h.tap(603, "Gửi")
     sub = submissions(h)[0]
-    assert (sub.kind, sub.body, sub.target_kind, sub.target_cluster_id) == ("text", notice, "cluster", seeded.own_cluster_id)
+    assert (sub.kind, sub.body, sub.target_kind, sub.target_cluster_id) == (
+        "text",
+        notice,
+        "cluster",
+        seeded.own_cluster_id,
+    )
     assert h.rt.queue.pending() == 0  # nothing for the media stage in a written notice
 
 

@@ -94,7 +94,9 @@ def test_officer_submits_photos_from_the_web_page(client: TestClient, rt: Runtim
 
 def test_web_page_refuses_an_executable(client: TestClient) -> None:
     page = client.get("/gui").text
-    page = client.post("/gui", data=form(page), files=[("files", ("virus.exe", b"MZ" * 10, "application/x-msdownload"))]).text
+    page = client.post(
+        "/gui", data=form(page), files=[("files", ("virus.exe", b"MZ" * 10, "application/x-msdownload"))]
+    ).text
     assert "Không nhận được tệp virus.exe" in page
 
 
@@ -111,8 +113,12 @@ async def test_a_large_file_from_the_web_page_goes_in_resumable_chunks(client: T
         mai = s.exec(select(Officer).where(Officer.username == "mai")).one()
         s.add(ChannelAccount(officer_id=mai.id, channel="telegram", external_id="7001"))  # type: ignore[arg-type]
     data = os.urandom(5 * MB + 123)
-    answer = announce(client, client.get("/gui").text, [{"name": "phong-su.mp4", "size": len(data), "type": "video/mp4"}],
-                      text="Phóng sự cửa khẩu")
+    answer = announce(
+        client,
+        client.get("/gui").text,
+        [{"name": "phong-su.mp4", "size": len(data), "type": "video/mp4"}],
+        text="Phóng sự cửa khẩu",
+    )
     [path] = answer["uploads"]
     assert answer["replies"][0].startswith("Tệp phong-su.mp4 được gửi từng phần")
     assert "thuộc lĩnh vực nào" in answer["replies"][1]
@@ -124,12 +130,16 @@ async def test_a_large_file_from_the_web_page_goes_in_resumable_chunks(client: T
     head = {"Upload-Length": str(len(data)), "Content-Type": "application/offset+octet-stream"}
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as web:
         for offset in (0, MB):
-            r = await web.patch(path + "/data", content=data[offset:offset + MB], headers={**head, "Upload-Offset": str(offset)})
+            r = await web.patch(
+                path + "/data", content=data[offset : offset + MB], headers={**head, "Upload-Offset": str(offset)}
+            )
             assert r.status_code == 204
         offset = int((await web.head(path + "/data")).headers["Upload-Offset"])  # the phone lost its place: it asks
         assert offset == 2 * MB
         while offset < len(data):
-            r = await web.patch(path + "/data", content=data[offset:offset + MB], headers={**head, "Upload-Offset": str(offset)})
+            r = await web.patch(
+                path + "/data", content=data[offset : offset + MB], headers={**head, "Upload-Offset": str(offset)}
+            )
             offset = int(r.headers["Upload-Offset"])
     await tg.bot.session.close()
     assert r.json() == {"done": True, "code": None, "draft": True}
@@ -143,7 +153,9 @@ async def test_a_large_file_from_the_web_page_goes_in_resumable_chunks(client: T
     assert fake.texts(7001) == []
 
 
-def test_the_web_page_refuses_an_announced_file_over_the_limit_and_stores_nothing(client: TestClient, rt: Runtime) -> None:
+def test_the_web_page_refuses_an_announced_file_over_the_limit_and_stores_nothing(
+    client: TestClient, rt: Runtime
+) -> None:
     too_big = (rt.settings.max_upload_mb + 1) * MB
     answer = announce(client, client.get("/gui").text, [{"name": "ca-ngay.mp4", "size": too_big, "type": "video/mp4"}])
     assert answer["uploads"] == [] and f"{rt.settings.max_upload_mb} MB" in answer["replies"][0]

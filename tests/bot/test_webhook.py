@@ -22,7 +22,9 @@ async def test_wrong_or_missing_secret_is_refused(h: Harness) -> None:
         assert (await web.post("/webhooks/telegram", json=update)).status_code == 403
         bad = await web.post("/webhooks/telegram", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "guess"})
         assert bad.status_code == 403
-        junk = await web.post("/webhooks/telegram", content=b"{not json", headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+        junk = await web.post(
+            "/webhooks/telegram", content=b"{not json", headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        )
         assert junk.status_code == 400
     assert h.fake.sent(1101) == []
 

@@ -50,7 +50,12 @@ def test_a_snapshot_restores_every_row_and_file_on_a_new_machine(seeded, make_ru
         s.add(merged)
     made = _backup(seeded, tmp_path / "backups")
     assert made.apart is False  # same disk as the data here: the command line warns about it
-    assert made.rows["unit"] > 10 and made.rows["audit_event"] > 0 and made.rows["plan"] > 0 and made.rows["broadcast_window"] > 0
+    assert (
+        made.rows["unit"] > 10
+        and made.rows["audit_event"] > 0
+        and made.rows["plan"] > 0
+        and made.rows["broadcast_window"] > 0
+    )
     assert made.media_files == 1 and made.media_new == 1 and not made.damaged
 
     url = request.getfixturevalue("postgres_url") if target == "postgresql" else None
@@ -143,7 +148,11 @@ def test_the_worker_backs_up_every_night_and_leaves_a_record(seeded):  # noqa: F
     from core.records.tasks import nightly_backup
 
     schedule = _REGISTRY["records.backup"].schedule
-    assert schedule is not None and schedule(datetime(2026, 11, 30, 19, 30)) and not schedule(datetime(2026, 11, 30, 7, 30))
+    assert (
+        schedule is not None
+        and schedule(datetime(2026, 11, 30, 19, 30))
+        and not schedule(datetime(2026, 11, 30, 7, 30))
+    )
     result = nightly_backup()
     assert Path(str(result["path"])).parent == seeded.settings.data_path / "backups"
     with seeded.db.reading() as s:
@@ -163,7 +172,9 @@ def test_the_inspector_sees_on_the_home_page_whether_backups_run(seeded, monkeyp
         log_in(client, "thanhtra", "thanhtra-demo-2026")
         assert "Hai ngày qua không có bản sao lưu nào." in client.get("/home").text
 
-        monkeypatch.setattr(backup, "_dump_tables", lambda *a: (_ for _ in ()).throw(OSError(28, "No space left on device")))
+        monkeypatch.setattr(
+            backup, "_dump_tables", lambda *a: (_ for _ in ()).throw(OSError(28, "No space left on device"))
+        )
         with pytest.raises(OSError):
             nightly_backup()
         page = client.get("/home").text

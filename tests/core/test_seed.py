@@ -28,7 +28,9 @@ def _count(session, model) -> int:
 def test_seeding_twice_changes_nothing_the_second_time(rt_any) -> None:
     first = _seed(rt_any)
     with rt_any.db.reading() as session:
-        before = {m.__name__: _count(session, m) for m in (Unit, Cluster, Board, BroadcastWindow, DeadlineRule, Officer)}
+        before = {
+            m.__name__: _count(session, m) for m in (Unit, Cluster, Board, BroadcastWindow, DeadlineRule, Officer)
+        }
     second = _seed(rt_any)
     with rt_any.db.reading() as session:
         after = {m.__name__: _count(session, m) for m in (Unit, Cluster, Board, BroadcastWindow, DeadlineRule, Officer)}
@@ -41,13 +43,17 @@ def test_border_gate_clusters_and_public_boards_with_three_plus_three_hours(rt) 
     _seed(rt)
     with rt.db.reading() as session:
         border = session.exec(select(Cluster).where(Cluster.kind == "border_gate")).all()
-        assert {"Cụm TTĐTCC cửa khẩu quốc tế Ma Lù Thàng", "Cụm TTĐTCC cửa khẩu U Ma Tu Khoòng"} <= {c.name for c in border}
+        assert {"Cụm TTĐTCC cửa khẩu quốc tế Ma Lù Thàng", "Cụm TTĐTCC cửa khẩu U Ma Tu Khoòng"} <= {
+            c.name for c in border
+        }
         operators = {session.get(Unit, c.operator_unit_id).name for c in border}
         assert operators == {"Ban Quản lý Khu kinh tế tỉnh Lai Châu"}
         for cluster in session.exec(select(Cluster)).all():
             boards = session.exec(select(Board).where(Board.cluster_id == cluster.id)).all()
             assert boards, cluster.code
-            windows = {w.part: w for w in session.exec(select(BroadcastWindow).where(BroadcastWindow.cluster_id == cluster.id))}
+            windows = {
+                w.part: w for w in session.exec(select(BroadcastWindow).where(BroadcastWindow.cluster_id == cluster.id))
+            }
             for part in ("morning", "afternoon"):
                 w = windows[part]
                 length = datetime.combine(date.min, w.end_local) - datetime.combine(date.min, w.start_local)
@@ -74,7 +80,11 @@ def test_deadline_rules_of_articles_10_and_14(rt) -> None:
         rules = {r.article: r for r in session.exec(select(DeadlineRule)).all()}
     assert rules["Điều 10.1.c"].recurrence == "monthly" and rules["Điều 10.1.c"].due_day == 20
     assert rules["Điều 10.1.b"].recurrence == "quarterly" and "border_guard" in rules["Điều 10.1.b"].applies_to_kinds
-    assert (rules["Điều 14.1"].due_month, rules["Điều 14.1"].due_day, rules["Điều 14.1"].due_exclusive) == (12, 15, True)
+    assert (rules["Điều 14.1"].due_month, rules["Điều 14.1"].due_day, rules["Điều 14.1"].due_exclusive) == (
+        12,
+        15,
+        True,
+    )
     assert rules["Điều 14.1"].period_cutoff_day == 15
     assert rules["Điều 14.2"].applies_to_duty == "provincial_editor"
     assert rules["Điều 14.2"].reminder_offsets == [-7, -3, -1, 0, 1, 3]

@@ -34,7 +34,9 @@ def test_demo_mode_keeps_one_generated_key_under_data_dir(tmp_path: Path) -> Non
     assert first.secret_key == second.secret_key  # sessions survive a restart
 
 
-def test_environment_prefix_and_data_dir_move_every_default_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_prefix_and_data_dir_move_every_default_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("BANGTIN_DATA_DIR", str(tmp_path / "instance-b"))
     monkeypatch.setenv("BANGTIN_PORT", "8123")
     settings = load_settings()

@@ -33,7 +33,11 @@ def _used_ids() -> set[str]:
         if not (ROOT / package).is_dir():
             continue
         for _file, _line, message, _comments, _context in extract_from_dir(
-            ROOT / package, METHOD_MAP, keywords=KEYWORDS, comment_tags=(), options_map={"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+            ROOT / package,
+            METHOD_MAP,
+            keywords=KEYWORDS,
+            comment_tags=(),
+            options_map={"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}},
         ):
             used.add(message if isinstance(message, str) else message[0])
     return used

@@ -111,7 +111,9 @@ def write_image(path: Path, *, codec: str, size: tuple[int, int], alpha: bool = 
         array, in_fmt = np.concatenate([rgb, a], axis=2), "rgba"
     else:
         array, in_fmt = rgb, "rgb24"
-    pix = {"png": "rgba" if alpha else "rgb24", "libwebp": "yuva420p" if alpha else "yuv420p", "mjpeg": "yuvj420p"}[codec]
+    pix = {"png": "rgba" if alpha else "rgb24", "libwebp": "yuva420p" if alpha else "yuv420p", "mjpeg": "yuvj420p"}[
+        codec
+    ]
     with av.open(str(path), "w", format=fmt) as out:
         stream = out.add_stream(codec, rate=1)
         stream.width, stream.height, stream.pix_fmt = size[0], size[1], pix

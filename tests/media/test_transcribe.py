@@ -29,7 +29,10 @@ def test_tiny_model_transcribes_with_timestamps(tiny_whisper):
     result = transcribe.transcribe(speechlike(5), model_dir=tiny_whisper, beam_size=1, max_new_tokens=6)
     assert result.status == "done" and result.model == tiny_whisper.name
     assert isinstance(result.language, str) and 0.0 <= (result.language_probability or -1) <= 1.0
-    assert abs(sum(transcribe.detect_language(transcribe.load_model(str(tiny_whisper)), speechlike(3))[2].values()) - 1) < 0.05
+    assert (
+        abs(sum(transcribe.detect_language(transcribe.load_model(str(tiny_whisper)), speechlike(3))[2].values()) - 1)
+        < 0.05
+    )
     assert isinstance(result.text, str)
     for segment in result.segments:
         assert set(segment) == {"start", "end", "text"}

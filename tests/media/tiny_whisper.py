@@ -54,7 +54,9 @@ def _languages(source: str) -> list[str]:
 
 
 def _bytes_to_unicode() -> dict[int, str]:
-    printable = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    printable = (
+        list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    )
     chars = printable[:]
     extra = 0
     for byte in range(256):
@@ -62,7 +64,7 @@ def _bytes_to_unicode() -> dict[int, str]:
             printable.append(byte)
             chars.append(256 + extra)
             extra += 1
-    return dict(zip(printable, map(chr, chars)))
+    return dict(zip(printable, map(chr, chars), strict=True))
 
 
 def _bpe_split(ranks: dict[bytes, int], token: bytes, max_rank: int) -> list[bytes]:
@@ -81,7 +83,10 @@ def _bpe_split(ranks: dict[bytes, int], token: bytes, max_rank: int) -> list[byt
 
 def tokenizer_json(tiktoken: Path, languages: list[str]) -> tuple[dict, list[str]]:
     """The Hugging Face byte-level BPE tokenizer of Whisper (multilingual), and the id → token list."""
-    ranks = {base64.b64decode(tok): int(rank) for tok, rank in (line.split() for line in tiktoken.read_text().splitlines() if line)}
+    ranks = {
+        base64.b64decode(tok): int(rank)
+        for tok, rank in (line.split() for line in tiktoken.read_text().splitlines() if line)
+    }
     encode = _bytes_to_unicode()
     to_text = lambda raw: "".join(encode[b] for b in raw)  # noqa: E731
     vocab = {to_text(raw): rank for raw, rank in ranks.items()}
@@ -99,11 +104,25 @@ def tokenizer_json(tiktoken: Path, languages: list[str]) -> tuple[dict, list[str
               "normalized": False, "special": True} for i, s in enumerate(specials)]
     level = {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True}
     data = {
-        "version": "1.0", "truncation": None, "padding": None, "added_tokens": added, "normalizer": None,
-        "pre_tokenizer": level, "post_processor": {**level, "trim_offsets": False}, "decoder": level,
-        "model": {"type": "BPE", "dropout": None, "unk_token": None, "continuing_subword_prefix": "",
-                  "end_of_word_suffix": "", "fuse_unk": False, "byte_fallback": False, "vocab": {**vocab, **{s: a["id"] for s, a in zip(specials, added)}},
-                  "merges": merges},
+        "version": "1.0",
+        "truncation": None,
+        "padding": None,
+        "added_tokens": added,
+        "normalizer": None,
+        "pre_tokenizer": level,
+        "post_processor": {**level, "trim_offsets": False},
+        "decoder": level,
+        "model": {
+            "type": "BPE",
+            "dropout": None,
+            "unk_token": None,
+            "continuing_subword_prefix": "",
+            "end_of_word_suffix": "",
+            "fuse_unk": False,
+            "byte_fallback": False,
+            "vocab": {**vocab, **{s: a["id"] for s, a in zip(specials, added, strict=True)}},
+            "merges": merges,
+        },
     }
     return data, tokens
 

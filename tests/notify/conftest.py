@@ -15,6 +15,7 @@ from core.notify import delivery
 from core.org.models import ChannelAccount, Officer, Unit
 from core.runtime import Runtime
 from core.types import Role
+from tests.admin.conftest import org, seeded_template, web  # noqa: F401  (admin web fixtures)
 from tests.notify.limited_telegram import LimitedTelegram
 
 TOKEN = "123:ABC"
@@ -33,7 +34,9 @@ async def tg() -> AsyncIterator[LimitedTelegram]:
 def nrt(make_runtime: Callable[..., Runtime], tg: LimitedTelegram) -> Runtime:
     """A runtime on SQLite whose Telegram is the limited fake."""
     # No quiet hours here (the suite may run at night); test_quiet_hours sets its own.
-    return make_runtime(telegram_token=TOKEN, telegram_api_base=tg.url, quiet_hours_start="00:00", quiet_hours_end="00:00")
+    return make_runtime(
+        telegram_token=TOKEN, telegram_api_base=tg.url, quiet_hours_start="00:00", quiet_hours_end="00:00"
+    )
 
 
 def add_people(rt: Runtime, n: int, *, first_chat: int, kind: str = "commune", role: str = Role.contributor.value,

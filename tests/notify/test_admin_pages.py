@@ -11,7 +11,7 @@ from core.notify.outbox import notify
 from core.notify.tasks import run_reminders
 from core.org.models import Officer
 from core.records.models import AuditEvent
-from tests.admin.conftest import csrf_of, ids, org, seeded_template, sign_in, web  # noqa: F401
+from tests.admin.conftest import csrf_of, ids, sign_in
 
 
 def _prepare(rt) -> None:
@@ -59,7 +59,9 @@ def test_a_provincial_editor_fulfils_an_obligation_with_a_note(org, web) -> None
         ob = s.exec(select(Obligation).where(col(Obligation.status).in_(["open", "overdue"]))).first()
     assert ob is not None
     token = csrf_of(page.text)
-    refused = web.post(f"/notify/obligations/{ob.id}/fulfil", data={"note": " ", "csrf_token": token}, follow_redirects=False)
+    refused = web.post(
+        f"/notify/obligations/{ob.id}/fulfil", data={"note": " ", "csrf_token": token}, follow_redirects=False
+    )
     assert refused.status_code == 303 and "error=note" in refused.headers["location"]
     done = web.post(f"/notify/obligations/{ob.id}/fulfil", data={"note": "Nhận bản giấy", "csrf_token": token},
                     follow_redirects=False)

@@ -45,8 +45,10 @@ def build_org(rt) -> dict[str, list[int]]:
             s.flush()
             if duty:
                 s.add(UnitDuty(unit_id=unit.id, duty=duty))  # type: ignore[arg-type]
-            officers = [Officer(unit_id=unit.id, full_name=f"{code} {i}", role="editor" if code == "SO" else "contributor")  # type: ignore[arg-type]
-                        for i in range(n + (1 if code == "BAO" else 0))]
+            officers = [
+                Officer(unit_id=unit.id, full_name=f"{code} {i}", role="editor" if code == "SO" else "contributor")  # type: ignore[arg-type]
+                for i in range(n + (1 if code == "BAO" else 0))
+            ]
             s.add_all(officers)
             s.flush()
             for o in officers[:n]:
@@ -136,7 +138,10 @@ def test_eight_oclock_local_not_utc_and_runs_are_idempotent_with_a_record(rt) ->
 def test_tet_moves_every_reminder_to_the_first_working_day_after(rt) -> None:
     people = build_org(rt)
     # February 2026: due Fri 20 in Tết (16–20 Feb); −7 Fri 13 goes, the rest wait for Mon 23 and go once.
-    assert days_sent(rt, people["BAO"][0], date(2026, 2, 10), date(2026, 2, 27)) == [date(2026, 2, 13), date(2026, 2, 23)]
+    assert days_sent(rt, people["BAO"][0], date(2026, 2, 10), date(2026, 2, 27)) == [
+        date(2026, 2, 13),
+        date(2026, 2, 23),
+    ]
 
 
 def test_a_quarter_ending_on_a_sunday_20th_and_the_year_change(rt) -> None:
@@ -192,7 +197,9 @@ def test_sending_through_intake_fulfils_the_obligation_at_once(rt) -> None:
                            body="Lễ hội Then Kin Pang của người Thái ở Lai Châu")
         s.add(draft)
         s.flush()
-        intake.submit(s, submission=draft, actor=audit.Actor(label="bao", channel=Channel.telegram), queue=rt.queue, tz=TZ)
+        intake.submit(
+            s, submission=draft, actor=audit.Actor(label="bao", channel=Channel.telegram), queue=rt.queue, tz=TZ
+        )
     with rt.db.reading() as s:
         duty = s.exec(select(Obligation).where(Obligation.unit_id == people["BAO_unit"][0],
                                                Obligation.period_start <= now.date(),

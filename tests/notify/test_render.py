@@ -43,7 +43,12 @@ def test_each_event_reads_in_both_languages(event: str) -> None:
     assert vi.text != en.text and len(vi.text) < 600
     assert any(ch in vi.text for ch in "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
     for key in ("code", "board_name"):
-        if key in SAMPLES[event] and event != "submission.emergency" or key == "code" and event == "submission.emergency":
+        if (
+            key in SAMPLES[event]
+            and event != "submission.emergency"
+            or key == "code"
+            and event == "submission.emergency"
+        ):
             assert str(SAMPLES[event].get(key, "")) in vi.text
 
 

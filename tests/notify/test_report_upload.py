@@ -15,7 +15,7 @@ from core.notify.tasks import run_reminders
 from core.org.models import Officer
 from core.records import report_files as reports
 from core.records.models import AuditEvent
-from tests.admin.conftest import csrf_of, org, seeded_template, sign_in, web  # noqa: F401
+from tests.admin.conftest import csrf_of, sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
@@ -49,7 +49,12 @@ def test_the_unit_uploads_its_report_and_the_obligation_is_fulfilled(org, web) -
         asset = s.exec(select(MediaAsset).where(MediaAsset.source_ref == f"obligation:{ob_id}")).one()
         audited = s.exec(select(AuditEvent).where(AuditEvent.action == "obligation.fulfilled")).all()
     assert ob is not None and ob.status == "fulfilled" and "Báo cáo năm 2026.pdf" in (ob.note or "")
-    assert (asset.role, asset.kind, asset.submission_id, asset.mime) == ("original", "document", None, "application/pdf")
+    assert (asset.role, asset.kind, asset.submission_id, asset.mime) == (
+        "original",
+        "document",
+        None,
+        "application/pdf",
+    )
     assert org.store.exists(asset.sha256)
     assert len(audited) == 1 and audited[0].object_id in (ob_id, str(ob_id))
     # Downloadable by the unit and by a provincial editor; the page links it.

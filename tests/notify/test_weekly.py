@@ -46,8 +46,15 @@ def world(rt: Runtime) -> dict[str, int]:
             sub = Submission(code=code, officer_id=officer.id, unit_id=unit.id, channel="web", state="approved")  # type: ignore[arg-type]
             s.add(sub)
             s.flush()
-            item = ContentItem(submission_id=sub.id, unit_id=unit.id, title=code, kind="video", category="1",  # type: ignore[arg-type]
-                               valid_from=at_local(WEEK, 0) - timedelta(days=30), valid_to=at_local(WEEK, 0) + timedelta(days=30))
+            item = ContentItem(
+                submission_id=sub.id,
+                unit_id=unit.id,
+                title=code,
+                kind="video",
+                category="1",  # type: ignore[arg-type]
+                valid_from=at_local(WEEK, 0) - timedelta(days=30),
+                valid_to=at_local(WEEK, 0) + timedelta(days=30),
+            )
             s.add(item)
             s.flush()
             ids[code] = item.id  # type: ignore[assignment]

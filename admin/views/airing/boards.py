@@ -17,17 +17,18 @@ from core.airing import boards, health
 from core.airing.models import Board
 from core.errors import NotFound
 from core.org.models import Officer
+from core.runtime import Runtime
 from core.types import Role
 
 router = APIRouter(tags=["airing"], include_in_schema=False)
 VIEWERS = (Role.administrator, Role.editor, Role.operator, Role.inspector)
 
 
-def _today(runtime) -> date:  # type: ignore[no-untyped-def]
+def _today(runtime: Runtime) -> date:
     return runtime.settings.today()
 
 
-def _page(request: Request, session: Session, officer: Officer, runtime, *, message: str | None = None,  # type: ignore[no-untyped-def]
+def _page(request: Request, session: Session, officer: Officer, runtime: Runtime, *, message: str | None = None,
           error: str | None = None, status: int = 200) -> Response:
     today = _today(runtime)
     visible = access.visible_cluster_ids(session, officer=officer, on=today)
@@ -35,8 +36,12 @@ def _page(request: Request, session: Session, officer: Officer, runtime, *, mess
                              offline_after=timedelta(minutes=runtime.settings.board_offline_minutes))
     operable = [r for r in rows if r.state != "retired"
                 and access.may_operate_cluster(session, officer=officer, cluster=r.cluster, on=today)]
-    return render(request, "airing/boards.html", {"rows": rows, "operable": operable, "message": message, "error": error},
-                  status_code=status)
+    return render(
+        request,
+        "airing/boards.html",
+        {"rows": rows, "operable": operable, "message": message, "error": error},
+        status_code=status,
+    )
 
 
 @router.get("/airing/boards", response_class=HTMLResponse)
@@ -46,7 +51,7 @@ def board_health(request: Request, session: ReadSession, officer: CurrentOfficer
     return _page(request, session, officer, runtime, message=paired)
 
 
-def _operable_board(session: Session, officer: Officer, runtime, board_id: int) -> Board:  # type: ignore[no-untyped-def]
+def _operable_board(session: Session, officer: Officer, runtime: Runtime, board_id: int) -> Board:
     board = session.get(Board, board_id)
     if board is None:
         raise NotFound("not found")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
 
 from admin.deps import CurrentOfficer, ReadSession, RuntimeDep
 from admin.templating import render
 from core.accounts import access
 from core.airing import compliance
+from core.org.models import Officer
+from core.runtime import Runtime
 from core.types import Role
 from i18n.labels import N_
 
@@ -17,7 +22,9 @@ VIEWERS = (Role.administrator, Role.editor, Role.operator, Role.inspector)
 NAV_LABEL = N_("Airing log")  # the entry in admin/nav.py; translated in this domain
 
 
-def _figures(session, officer, runtime, day: str | None, to: str | None):  # type: ignore[no-untyped-def]
+def _figures(
+    session: Session, officer: Officer, runtime: Runtime, day: str | None, to: str | None
+) -> tuple[date, date, list[compliance.Figures] | None]:
     today = runtime.settings.today()
     try:
         first, last = compliance.parse_range(day, to, today=today)
@@ -34,9 +41,18 @@ def page(request: Request, session: ReadSession, officer: CurrentOfficer, runtim
          day: str | None = None, to: str | None = None) -> Response:
     access.require_role(officer, *VIEWERS)
     first, last, rows = _figures(session, officer, runtime, day, to)
-    return render(request, "airing/compliance.html", {"rows": rows or [], "first": first, "last": last,
-                                                       "minimum": compliance.MINIMUM_MINUTES, "bad_range": rows is None},
-                  status_code=200 if rows is not None else 422)
+    return render(
+        request,
+        "airing/compliance.html",
+        {
+            "rows": rows or [],
+            "first": first,
+            "last": last,
+            "minimum": compliance.MINIMUM_MINUTES,
+            "bad_range": rows is None,
+        },
+        status_code=200 if rows is not None else 422,
+    )
 
 
 @router.get("/airing/compliance.csv")

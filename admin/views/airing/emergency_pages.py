@@ -1,4 +1,5 @@
-"""Emergency broadcasts in the admin: start (clusters or all, item or text, end or until stopped), confirmations, stop."""
+"""Emergency broadcasts in the admin: start (clusters or all, item or text, end or until stopped),
+confirmations, stop."""
 
 from __future__ import annotations
 
@@ -18,28 +19,35 @@ from core.airing.models import Cluster, Emergency, EmergencyTarget
 from core.errors import Invalid
 from core.org.models import Officer
 from core.review.models import ContentItem
+from core.runtime import Runtime
 from core.types import Role
 from i18n.labels import N_
 
 router = APIRouter(tags=["airing"], include_in_schema=False)
 VIEWERS = (Role.administrator, Role.editor, Role.operator, Role.inspector)
 STARTERS = (Role.administrator, Role.editor, Role.operator)
-ERRORS = {"text": N_("Choose an item or write a text (at most 2,000 characters)."),
-          "ends_at": N_("The end time must be in the future."), "clusters": N_("Choose at least one cluster, or all clusters."),
-          "content_item_id": N_("That item is not active.")}
+ERRORS = {
+    "text": N_("Choose an item or write a text (at most 2,000 characters)."),
+    "ends_at": N_("The end time must be in the future."),
+    "clusters": N_("Choose at least one cluster, or all clusters."),
+    "content_item_id": N_("That item is not active."),
+}
 
 
-def _today(runtime) -> date:  # type: ignore[no-untyped-def]
+def _today(runtime: Runtime) -> date:
     return runtime.settings.today()
 
 
-def _list(request: Request, session: Session, officer: Officer, runtime, *, error: str | None = None,  # type: ignore[no-untyped-def]
+def _list(request: Request, session: Session, officer: Officer, runtime: Runtime, *, error: str | None = None,
           status: int = 200) -> Response:
     today = _today(runtime)
     visible = access.visible_cluster_ids(session, officer=officer, on=today)
     may_all = emergencies.may_broadcast_everywhere(session, officer=officer, on=today)
-    operable = [c for c in session.exec(select(Cluster).where(col(Cluster.id).in_(visible)).order_by(col(Cluster.code))).all()
-                if may_all or access.may_operate_cluster(session, officer=officer, cluster=c, on=today)]
+    operable = [
+        c
+        for c in session.exec(select(Cluster).where(col(Cluster.id).in_(visible)).order_by(col(Cluster.code))).all()
+        if may_all or access.may_operate_cluster(session, officer=officer, cluster=c, on=today)
+    ]
     targeted = select(EmergencyTarget.emergency_id).where(col(EmergencyTarget.cluster_id).in_(visible))
     rows = session.exec(select(Emergency).where(col(Emergency.all_clusters) | col(Emergency.id).in_(targeted))
                         .order_by(col(Emergency.started_at).desc()).limit(50)).all()
@@ -77,7 +85,7 @@ def start(request: Request, session: WriteSession, officer: CurrentOfficer, runt
     return RedirectResponse(f"/airing/emergencies/{emergency.id}", status_code=303)
 
 
-def _detail_context(session: Session, officer: Officer, runtime, emergency_id: int) -> dict:  # type: ignore[no-untyped-def]
+def _detail_context(session: Session, officer: Officer, runtime: Runtime, emergency_id: int) -> dict:
     emergency = emergencies.get_for(session, emergency_id=emergency_id, officer=officer, on=_today(runtime))
     now = datetime.now(UTC)
     acks = emergencies.board_acks(session, emergency=emergency, now=now)
@@ -102,5 +110,7 @@ def acks(request: Request, emergency_id: DbId, session: ReadSession, officer: Cu
 def stop(request: Request, emergency_id: DbId, session: WriteSession, officer: CurrentOfficer, runtime: RuntimeDep) -> Response:
     access.require_role(officer, *STARTERS)
     today = _today(runtime)
-    emergencies.stop_emergency(session, emergency_id=emergency_id, officer=officer, actor=actor_for(request, officer), on=today)
+    emergencies.stop_emergency(
+        session, emergency_id=emergency_id, officer=officer, actor=actor_for(request, officer), on=today
+    )
     return RedirectResponse(f"/airing/emergencies/{emergency_id}", status_code=303)

@@ -63,8 +63,12 @@ class Watcher:
         states = {}
         for board in boards:
             mine = [e for e, clusters in running if clusters is None or board.cluster_id in clusters]
-            etag = manifest.etag_for(board=board, today=days[0], plans=[r for _, r in refs.get(board.id or 0, [])],
-                                     emergency_refs=[(e.id or 0, e.ends_at.isoformat() if e.ends_at else "") for e in mine])
+            etag = manifest.etag_for(
+                board=board,
+                today=days[0],
+                plans=[r for _, r in refs.get(board.id or 0, [])],
+                emergency_refs=[(e.id or 0, e.ends_at.isoformat() if e.ends_at else "") for e in mine],
+            )
             first = mine[0] if mine else None
             states[board.id or 0] = {"etag": etag, "token_hash": board.token_hash if board.is_active else None,
                                      "emergency": None if first is None else {

@@ -59,10 +59,22 @@ def _obligations_page(request: Request, session: Session, scope: access.Scope, r
     uploadable = {o.id for rule, rows in groups for o, _ in rows
                   if o.status in reminders.OPEN and reports.may_upload(scope.officer, o, rule)}
     files = reports.reports_for(session, obligation_ids=[o.id for _, rows in groups for o, _ in rows])  # type: ignore[misc]
-    return render(request, "notify/obligations.html", {
-        "groups": groups, "today": today, "may_edit": _may_edit(scope), "status_labels": STATUS_LABELS,
-        "uploadable": uploadable, "files": files, "unit_only": not sees_all, "error": error, "max_mb": reports.MAX_BYTES // (1024 * 1024)},
-        status_code=status)
+    return render(
+        request,
+        "notify/obligations.html",
+        {
+            "groups": groups,
+            "today": today,
+            "may_edit": _may_edit(scope),
+            "status_labels": STATUS_LABELS,
+            "uploadable": uploadable,
+            "files": files,
+            "unit_only": not sees_all,
+            "error": error,
+            "max_mb": reports.MAX_BYTES // (1024 * 1024),
+        },
+        status_code=status,
+    )
 
 
 @router.get("/notify/obligations", response_class=HTMLResponse)
@@ -172,7 +184,8 @@ def rule_save(request: Request, session: WriteSession, scope: CurrentScope, runt
             cutoff is not None and not 1 <= cutoff <= 28) or not name.strip():
         return _rule_page(request, rule, error="offsets", status=422)
     before = audit.snapshot(rule)
-    changes: reminders.RuleChanges = {"name": name.strip(), "due_day": due_day, "due_month": month, "period_cutoff_day": cutoff,
+    changes: reminders.RuleChanges = {"name": name.strip(), "due_day": due_day, "due_month": month,
+               "period_cutoff_day": cutoff,
                "due_exclusive": due_exclusive, "is_active": is_active, "reminder_offsets": offsets,
                "min_count": min_count, "applies_to_kinds": sorted(applies_to_kinds or []),
                "fulfil_categories": sorted(fulfil_categories or []), "fulfil_kinds": sorted(fulfil_kinds or [])}

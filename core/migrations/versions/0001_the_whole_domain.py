@@ -1,7 +1,7 @@
 """The whole domain of DESIGN.md, and the audit log made append-only by triggers.
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-28 20:18:36.046499
 """
 
