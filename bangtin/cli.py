@@ -357,8 +357,10 @@ def audit_verify(as_json: JsonFlag = False) -> None:
     with rt.db.reading() as session:
         report = audit.verify(session, checkpoints=audit.read_checkpoints(rt.settings))
     line = (f"audit log intact: {report.events} events" if report.ok
-            else f"audit log BROKEN at event {report.broken_at}: {report.reason} ({report.events} events verified before it)")
-    _print({"ok": report.ok, "events": report.events, "broken_at": report.broken_at, "reason": report.reason}, as_json, [line])
+            else f"audit log BROKEN at event {report.broken_at}: {report.reason} "
+                 f"({report.events} events verified before it)")
+    _print({"ok": report.ok, "events": report.events, "broken_at": report.broken_at, "reason": report.reason},
+           as_json, [line])
     raise typer.Exit(0 if report.ok else 1)
 
 

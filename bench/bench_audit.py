@@ -47,7 +47,8 @@ def run(rt, writers: int, seconds: float) -> dict:
             began = time.perf_counter()
             with rt.db.unit_of_work() as session:
                 audit.record(session, actor=ACTOR, action="bench.write", object_type="unit", object_id=index,
-                             before={"name": "Sở Thông tin và Truyền thông"}, after={"name": "Sở Văn hóa, Thể thao và Du lịch"})
+                             before={"name": "Sở Thông tin và Truyền thông"},
+                             after={"name": "Sở Văn hóa, Thể thao và Du lịch"})
             latencies[index].append((time.perf_counter() - began) * 1000)
 
     threads = [threading.Thread(target=writer, args=(i,)) for i in range(writers)]

@@ -68,7 +68,8 @@ class Database:
 
     @classmethod
     def from_settings(cls, settings: Settings, *, queue: JobQueue | None = None) -> Database:
-        return cls(make_engine(settings), queue, settings.audit_hmac_key() if settings.secret_key or settings.audit_key else None)
+        key = settings.audit_hmac_key() if settings.secret_key or settings.audit_key else None
+        return cls(make_engine(settings), queue, key)
 
     @property
     def dialect(self) -> str:

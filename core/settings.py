@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import hashlib
 import hmac
+import os
 import secrets
 from datetime import UTC, date, datetime, time
 from functools import cached_property

@@ -297,8 +297,8 @@ def resume(*, stale_minutes: float | None = None) -> list[int]:
     unsent = utcnow() - (timedelta(minutes=stale_minutes) if stale_minutes is not None else NEVER_SENT_AFTER)
     with rt.db.reading() as session:
         ids = session.exec(select(Submission.id).where(or_(
-            and_(Submission.state == SubmissionState.processing, col(Submission.updated_at) <= cutoff),
-            and_(Submission.state == SubmissionState.received, col(Submission.updated_at) <= unsent),
+            and_(col(Submission.state) == SubmissionState.processing, col(Submission.updated_at) <= cutoff),
+            and_(col(Submission.state) == SubmissionState.received, col(Submission.updated_at) <= unsent),
         )).order_by(col(Submission.id))).all()
     for submission_id in ids:
         rt.queue.enqueue("media.process", submission_id=submission_id)

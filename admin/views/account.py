@@ -30,7 +30,7 @@ def _page(request: Request, session: Session, officer: Officer, **extra: object)
         "codes_left": totp.recovery_codes_left(session, officer_id=officer.id) if officer.totp_secret else 0,
         "mfa_required": totp.required_for(officer),
         "new_token": None, "recovery_codes": None, "error": None, "chat": None,
-        "sessions": sessions.live(session, officer_id=officer.id or 0,  # type: ignore[arg-type]
+        "sessions": sessions.live(session, officer_id=officer.id or 0,
                                   idle=timedelta(minutes=request.app.state.runtime.settings.session_idle_minutes)),
         **extra,
     }

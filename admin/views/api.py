@@ -36,7 +36,8 @@ def api_scope(request: Request, session: ReadSession, runtime: RuntimeDep,
         raise HTTPException(status_code=401, detail="a valid API token is required",
                             headers={"WWW-Authenticate": "Bearer"})
     if totp.required_for(officer) and not officer.totp_secret:  # a token is no way past the second factor
-        raise HTTPException(status_code=401, detail="enrol a second factor first", headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(status_code=401, detail="enrol a second factor first",
+                            headers={"WWW-Authenticate": "Bearer"})
     request.state.officer = officer
     _touch(runtime, credentials.credentials)
     return access.scope_of(session, officer=officer, on=runtime.settings.today())

@@ -139,7 +139,9 @@ def totp_check(
 
 @router.post("/logout", dependencies=[Csrf])
 def logout(request: Request, session: WriteSession, officer: CurrentOfficer) -> Response:
-    audit.record(session, actor=actor_for(request, officer), action="auth.logout", object_type="officer", object_id=officer.id)
+    audit.record(
+        session, actor=actor_for(request, officer), action="auth.logout", object_type="officer", object_id=officer.id
+    )
     sessions.end(session, token=request.session.get("sid", ""), reason="logout")
     request.session.clear()
     return RedirectResponse("/", status_code=303)

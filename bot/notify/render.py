@@ -211,7 +211,8 @@ def _escalation(c: Ctx) -> str:
 
 
 def _account_idle(c: Ctx) -> str:
-    return gettext(c.lang, "Your bangtin web account was turned off after %(n)s days without a login (a security rule). "
+    return gettext(c.lang, "Your bangtin web account was turned off after %(n)s days without a login "
+                           "(a security rule). "
                            "Ask an administrator of your unit to turn it on again.", n=c.get("days"))
 
 

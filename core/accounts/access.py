@@ -238,7 +238,8 @@ RANK = {Role.administrator.value: 4, Role.editor.value: 3, Role.inspector.value:
 
 def may_manage_officer(scope: Scope, *, officer: Officer) -> bool:
     """May manage this officer: their unit is one the caller manages, and their rank is not above the caller's."""
-    return may_manage_officers_of(scope, unit_id=officer.unit_id) and RANK.get(officer.role, 0) <= RANK.get(scope.role, 0)
+    return (may_manage_officers_of(scope, unit_id=officer.unit_id)
+            and RANK.get(officer.role, 0) <= RANK.get(scope.role, 0))
 
 
 def may_break_lock(scope: Scope) -> bool:

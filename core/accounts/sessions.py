@@ -71,7 +71,8 @@ def end_all(session: Session, *, officer_id: int, reason: str, keep_token: str |
 def live(session: Session, *, officer_id: int, idle: timedelta) -> list[WebSession]:
     """The officer's sessions still open (for "log out everywhere" on the account page)."""
     since = utcnow() - idle
-    return list(session.exec(select(WebSession).where(WebSession.officer_id == officer_id, col(WebSession.ended_at).is_(None),
+    return list(session.exec(select(WebSession).where(WebSession.officer_id == officer_id,
+                                                      col(WebSession.ended_at).is_(None),
                                                       col(WebSession.last_seen_at) > since)
                              .order_by(col(WebSession.last_seen_at).desc())).all())
 

@@ -60,7 +60,8 @@ def start_emergency(
         # An emergency skips the plan, not the approval rules (Điều 10.2): the item must be one the
         # officer may air on every chosen cluster.
         targets = [c for c in (session.get(Cluster, cid) for cid in sorted(set(cluster_ids))) if c is not None]
-        if not all_clusters and not all(may_air_item(session, officer=officer, item=item, cluster=c, on=on) for c in targets):
+        if not all_clusters and not all(may_air_item(session, officer=officer, item=item, cluster=c, on=on)
+                                        for c in targets):
             raise Invalid("no such active item", field="content_item_id")
         if all_clusters and not _visible_item(session, officer=officer, item_id=item.id or 0, on=on):
             raise Invalid("no such active item", field="content_item_id")
@@ -102,7 +103,8 @@ def _tell_operators(session: Session, *, emergency: Emergency, event: str, at: d
 
 def _visible_item(session: Session, *, officer: Officer, item_id: int, on: date) -> bool:
     scope = access.scope_of(session, officer=officer, on=on)
-    return session.exec(select(ContentItem.id).where(ContentItem.id == item_id, access.visible_item_clause(scope))).first() is not None
+    found = select(ContentItem.id).where(ContentItem.id == item_id, access.visible_item_clause(scope))
+    return session.exec(found).first() is not None
 
 
 def _targets_of(session: Session, item: ContentItem) -> list[ContentTarget]:
@@ -132,12 +134,14 @@ def may_air_item(session: Session, *, officer: Officer, item: ContentItem, clust
                     everywhere=may_broadcast_everywhere(session, officer=officer, on=on))
 
 
-def _may_air(session: Session, *, officer: Officer, item: ContentItem, cluster: Cluster, on: date, everywhere: bool) -> bool:
+def _may_air(session: Session, *, officer: Officer, item: ContentItem, cluster: Cluster, on: date,
+             everywhere: bool) -> bool:
     return everywhere or _approved_for(session, item, cluster) or access.may_approve_for_cluster(
         session, officer=officer, cluster=cluster, on=on)
 
 
-def airable_items(session: Session, *, officer: Officer, clusters: list[Cluster], on: date, limit: int = 200) -> list[ContentItem]:
+def airable_items(session: Session, *, officer: Officer, clusters: list[Cluster], on: date,
+                  limit: int = 200) -> list[ContentItem]:
     """Active items the officer may put on at least one of `clusters` (the emergency form's picker)."""
     scope = access.scope_of(session, officer=officer, on=on)
     everywhere = may_broadcast_everywhere(session, officer=officer, on=on)

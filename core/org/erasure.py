@@ -33,7 +33,8 @@ def erase_personal_data(session: Session, *, officer_id: int, actor: audit.Actor
         chat.display_name = None
         chat.is_active = False
         session.add(chat)
-    for invite in session.exec(select(Invite).where(Invite.officer_id == officer_id, Invite.revoked_at.is_(None))).all():  # type: ignore[union-attr]
+    open_invites = select(Invite).where(Invite.officer_id == officer_id, Invite.revoked_at.is_(None))  # type: ignore[union-attr]
+    for invite in session.exec(open_invites).all():
         invite.revoked_at = now
         session.add(invite)
     sessions.end_all(session, officer_id=officer_id, reason="erased")

@@ -105,7 +105,7 @@ def _key_of(session: Session) -> bytes:
     if not key:
         raise RuntimeError("the audit chain needs its key: the session must come from core.db.Database "
                            "built with the settings (BANGTIN_SECRET_KEY or BANGTIN_AUDIT_KEY)")
-    return key
+    return bytes(key)
 
 
 def record(
@@ -199,7 +199,7 @@ def checkpoint_path(settings: Any) -> Path:
 def write_checkpoint(session: Session, *, settings: Any) -> dict[str, Any] | None:
     """Append the chain's head (sequence, hash, time, signature) to the backup directory and the log."""
     key = settings.audit_hmac_key()
-    last = session.exec(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).first()  # type: ignore[union-attr]
+    last = session.exec(select(AuditEvent).order_by(col(AuditEvent.seq).desc()).limit(1)).first()
     if last is None:
         return None
     at = utcnow().isoformat()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from sqlmodel import select
 
 from core.intake.models import MediaAsset, Submission
@@ -76,7 +79,8 @@ NOT_STAFF = ("/", "/login/totp", "/account/totp", "/logout", "/healthz", "/opena
 
 
 def _not_staff(path: str) -> bool:
-    return any(path == p or (len(p) > 1 and p.endswith("/") and path.startswith(p)) for p in NOT_STAFF) or path.startswith(
+    prefixed = any(path == p or (len(p) > 1 and p.endswith("/") and path.startswith(p)) for p in NOT_STAFF)
+    return prefixed or path.startswith(
         ("/player/", "/api/docs", "/static/"))
 
 
@@ -253,9 +257,6 @@ def test_log_out_everywhere_ends_every_session(web, org) -> None:
 
 # --- item 10: security headers, and no inline script anywhere -------------------------------------
 
-import re
-from pathlib import Path
-
 ROOT = Path(__file__).resolve().parents[2]
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.IGNORECASE)
 HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
@@ -402,8 +403,9 @@ def test_recovery_codes_are_stored_salted_with_argon2(org) -> None:
     from core.records import audit
 
     with org.db.unit_of_work() as session:
-        officer = session.exec(select(__import__("core.org.models", fromlist=["Officer"]).Officer)
-                               .where(__import__("core.org.models", fromlist=["Officer"]).Officer.username == "bientap")).one()
+        from core.org.models import Officer
+
+        officer = session.exec(select(Officer).where(Officer.username == "bientap")).one()
         codes = totp._issue_recovery_codes(session, officer=officer)
         rows = session.exec(select(RecoveryCode).where(RecoveryCode.officer_id == officer.id)).all()
         assert len(codes) == len(rows) == totp.RECOVERY_CODES

@@ -139,7 +139,8 @@ def test_an_edit_recomputed_with_the_codes_own_digest_is_seen(rt) -> None:
                    "after": after, "prev_hash": prev}
         digest = hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False,
                                            separators=(",", ":")).encode()).hexdigest()
-        statements.append(f"UPDATE audit_event SET after = '{json.dumps(after)}', prev_hash = 'x{seq}', hash = 'y{seq}' WHERE seq = {seq}")
+        statements.append(f"UPDATE audit_event SET after = '{json.dumps(after)}', prev_hash = 'x{seq}', "
+                          f"hash = 'y{seq}' WHERE seq = {seq}")
         statements.append(f"UPDATE audit_event SET prev_hash = '{prev}', hash = '{digest}' WHERE seq = {seq}")
         prev = digest
     _attacker(rt, *statements)

@@ -198,7 +198,8 @@ def test_a_crashed_child_is_restarted_and_kill_9_of_up_leaves_no_orphan(tmp_path
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and "is running" not in up.stdout.readline():
             pass
-        worker = _wait_for(lambda: next((p for p in _children_of(up.pid) if _command_of(p).endswith("worker ")), None), 10)
+        worker = _wait_for(lambda: next((p for p in _children_of(up.pid)
+                                         if _command_of(p).endswith("worker ")), None), 10)
         assert worker
         os.kill(worker, 9)
         again = _wait_for(lambda: next((p for p in _children_of(up.pid)

@@ -72,7 +72,9 @@ def pair(request: Request, session: WriteSession, officer: CurrentOfficer, runti
 
 
 @router.post("/airing/boards/{board_id}/revoke", dependencies=[Csrf])
-def revoke(request: Request, board_id: DbId, session: WriteSession, officer: CurrentOfficer, runtime: RuntimeDep) -> Response:
+def revoke(
+    request: Request, board_id: DbId, session: WriteSession, officer: CurrentOfficer, runtime: RuntimeDep
+) -> Response:
     access.require_role(officer, Role.administrator, Role.editor, Role.operator)
     board = _operable_board(session, officer, runtime, board_id)
     boards.revoke_board_token(session, board=board, actor=actor_for(request, officer))

@@ -95,19 +95,25 @@ def _detail_context(session: Session, officer: Officer, runtime: Runtime, emerge
 
 
 @router.get("/airing/emergencies/{emergency_id}", response_class=HTMLResponse)
-def detail(request: Request, emergency_id: DbId, session: ReadSession, officer: CurrentOfficer, runtime: RuntimeDep) -> Response:
+def detail(
+    request: Request, emergency_id: DbId, session: ReadSession, officer: CurrentOfficer, runtime: RuntimeDep
+) -> Response:
     access.require_role(officer, *VIEWERS)
     return render(request, "airing/emergency.html", _detail_context(session, officer, runtime, emergency_id))
 
 
 @router.get("/airing/emergencies/{emergency_id}/acks", response_class=HTMLResponse)
-def acks(request: Request, emergency_id: DbId, session: ReadSession, officer: CurrentOfficer, runtime: RuntimeDep) -> Response:
+def acks(
+    request: Request, emergency_id: DbId, session: ReadSession, officer: CurrentOfficer, runtime: RuntimeDep
+) -> Response:
     access.require_role(officer, *VIEWERS)
     return render(request, "airing/emergency_acks.html", _detail_context(session, officer, runtime, emergency_id))
 
 
 @router.post("/airing/emergencies/{emergency_id}/stop", dependencies=[Csrf])
-def stop(request: Request, emergency_id: DbId, session: WriteSession, officer: CurrentOfficer, runtime: RuntimeDep) -> Response:
+def stop(
+    request: Request, emergency_id: DbId, session: WriteSession, officer: CurrentOfficer, runtime: RuntimeDep
+) -> Response:
     access.require_role(officer, *STARTERS)
     today = _today(runtime)
     emergencies.stop_emergency(
