@@ -3,6 +3,7 @@ FROM python:3.11-slim AS build
 WORKDIR /src
 RUN python -m venv /opt/bangtin
 COPY pyproject.toml README.md ./
+COPY bangtin ./bangtin
 COPY core ./core
 COPY admin ./admin
 COPY bot ./bot
@@ -24,6 +25,7 @@ RUN mkdir -p /srv/bangtin/var && chown bangtin:bangtin /srv/bangtin/var
 USER bangtin
 VOLUME ["/srv/bangtin/var"]
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz').status != 200)"
+# The port the app listens on (BANGTIN_PORT), not a fixed 8000.
+HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import os,urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('BANGTIN_PORT', '8000')).status != 200)"
 # BANGTIN_SECRET_KEY must be set (docker run -e BANGTIN_SECRET_KEY=…); `bangtin up` migrates on start.
 CMD ["bangtin", "up"]

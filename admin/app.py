@@ -17,6 +17,7 @@ from starlette.middleware.sessions import SessionMiddleware
 import core
 from admin.deps import LoginRequired, Redirect, actor_for
 from admin.language import LanguageMiddleware
+from admin.security_headers import SecurityHeaders
 from admin.templating import make_templates, render
 from core import runtime as runtime_module
 from core.errors import NotFound
@@ -77,6 +78,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         app.state.runtime = runtime
     app.state.templates = make_templates()
     app.add_middleware(LanguageMiddleware, default=settings.default_language)
+    app.add_middleware(SecurityHeaders, https=settings.public_url.startswith("https://"),
+                       player_frame_ancestors=settings.player_frame_ancestors)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,

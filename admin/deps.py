@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Form, HTTPException, Request
@@ -74,31 +74,6 @@ def require_csrf(request: Request, csrf_token_field: Annotated[str, Form(alias="
         raise HTTPException(status_code=403, detail="csrf")
 
 
-def current_officer(request: Request, session: ReadSession, runtime: RuntimeDep) -> Officer:
-    """The logged-in, active officer; an idle or missing session leads back to the login page."""
-    officer_id = request.session.get("officer_id")
-    seen = request.session.get("seen")
-    now = datetime.now(UTC)
-    next_url = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    if officer_id is None or seen is None:
-        raise LoginRequired(next_url)
-    idle = timedelta(minutes=runtime.settings.session_idle_minutes)
-    if now - datetime.fromtimestamp(seen, UTC) > idle:
-        request.session.clear()
-        raise LoginRequired(next_url)
-    officer = session.get(Officer, officer_id)
-    if officer is None or not officer.is_active:
-        request.session.clear()
-        raise LoginRequired(next_url)
-    request.session["seen"] = int(now.timestamp())
-    request.state.officer = officer
-    return officer
-
-
-CurrentOfficer = Annotated[Officer, Depends(current_officer)]
-Csrf = Depends(require_csrf)
-
-
 class Redirect(Exception):
     """Raised by a dependency to send the browser elsewhere (e.g. to enrol a second factor first)."""
 
@@ -106,20 +81,44 @@ class Redirect(Exception):
         self.url = url
 
 
-# Pages an administrator without a second factor may still reach: enrolment and logging out.
-_MFA_SETUP_PATHS = ("/account/totp", "/logout", "/static/")
+# The only pages an officer whose role requires a second factor may reach without one: enrolling
+# it and logging out. Exact paths, so a new route under /account is not exempt by accident.
+MFA_SETUP_PATHS = frozenset({"/account/totp", "/logout"})
 
 
-def staff_officer(request: Request, officer: CurrentOfficer) -> Officer:
-    """The logged-in officer, sent to enrol TOTP first when their role requires it."""
-    from core.accounts import totp
+def current_officer(request: Request, session: ReadSession, runtime: RuntimeDep) -> Officer:
+    """The logged-in, active officer who has passed every factor their role requires.
 
-    if totp.required_for(officer) and not officer.totp_secret and not request.url.path.startswith(_MFA_SETUP_PATHS):
+    The one dependency every staff route goes through (directly, or through `CurrentScope`): an
+    idle or missing session leads back to the login page, a missing second factor to enrolment.
+    """
+    from core.accounts import sessions, totp
+
+    token = request.session.get("sid")
+    next_url = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if not token:
+        raise LoginRequired(next_url)
+    # The session lives on the server: logging out, a password change or "log out everywhere" ends
+    # it there, and an idle one ends after session_idle_minutes (REQUIREMENTS: 15 minutes).
+    with runtime.db.unit_of_work() as write:
+        row = sessions.resume(write, token=token, idle=timedelta(minutes=runtime.settings.session_idle_minutes))
+        officer_id = row.officer_id if row is not None else None
+    if officer_id is None:
+        request.session.clear()
+        raise LoginRequired(next_url)
+    officer = session.get(Officer, officer_id)
+    if officer is None or not officer.is_active:
+        request.session.clear()
+        raise LoginRequired(next_url)
+    request.state.officer = officer
+    if totp.required_for(officer) and not officer.totp_secret and request.url.path not in MFA_SETUP_PATHS:
         raise Redirect("/account/totp")
     return officer
 
 
-StaffOfficer = Annotated[Officer, Depends(staff_officer)]
+CurrentOfficer = Annotated[Officer, Depends(current_officer)]
+StaffOfficer = CurrentOfficer  # the same check: there is no way past the second factor
+Csrf = Depends(require_csrf)
 
 
 def current_scope(request: Request, session: ReadSession, officer: StaffOfficer, runtime: RuntimeDep) -> access.Scope:

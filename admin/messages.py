@@ -63,4 +63,9 @@ ORG_MESSAGES = [
     N_("a phone number holds digits only"),
     N_("this officer is deactivated"),
     N_("you cannot deactivate yourself"),
+    # issue 16: accounts
+    N_("a staff account binds its chat from its own account page"),
+    N_("the current password is wrong"),
+    N_("the two new passwords differ"),
+    N_("password is too simple"),
 ]

@@ -74,12 +74,16 @@ def demo_login_line(login: dict[str, str]) -> str:
 @app.command()
 def up() -> None:
     """Web app + worker (+ the bot when a token is set) on one machine; Ctrl-C stops them all."""
-    from bangtin.supervisor import InstanceLock, run_together
+    from bangtin.supervisor import DataDirLock, InstanceLock, run_together
     from core.org.seed import demo_logins
 
     rt = _runtime()
     settings = rt.settings
-    with InstanceLock(settings.data_path):
+    # Processes of an earlier instance (killed outright) must be gone: they end with their parent,
+    # which takes a moment; then this instance holds the DATA_DIR lock shared like its children.
+    with InstanceLock(settings.data_path), DataDirLock(settings.data_path, exclusive=True, wait_s=10):
+        pass
+    with InstanceLock(settings.data_path), DataDirLock(settings.data_path, exclusive=False):
         migrate.upgrade(rt.db.engine)
         commands = ["web", "worker"] + (["bot"] if settings.telegram_token else [])
 
@@ -106,7 +110,10 @@ def web(workers: Annotated[int, typer.Option(help="Web processes.")] = 1) -> Non
     """The web app (admin pages, player API, webhooks) with uvicorn."""
     import uvicorn
 
+    from bangtin.supervisor import hold_shared
+
     settings = _runtime().settings  # fail here, with one clear line, on bad settings
+    hold_shared(settings.data_path)  # a restore waits for this process too
     uvicorn.run(
         "bangtin.webapp:create_app",
         factory=True,
@@ -123,7 +130,10 @@ def worker() -> None:
     """The task consumer (media jobs, deliveries, reminders, periodic sweeps)."""
     import os
 
+    from bangtin.supervisor import hold_shared
+
     rt = _runtime()
+    hold_shared(rt.settings.data_path)  # inherited by its worker processes: a restore waits for them all
     # Forked worker processes must not reuse the parent's database connections.
     os.register_at_fork(after_in_child=lambda: rt.db.engine.dispose(close=False))
     consumer = rt.queue.huey.create_consumer(
@@ -135,9 +145,12 @@ def worker() -> None:
 @app.command()
 def bot() -> None:
     """The Telegram bot in long-polling mode (webhook mode runs inside `bangtin web`)."""
+    from bangtin.supervisor import hold_shared
     from bot.cli import run_bot
 
-    run_bot(_runtime())
+    rt = _runtime()
+    hold_shared(rt.settings.data_path)
+    run_bot(rt)
 
 
 # -- schema and organisation ---------------------------------------------------------------------
@@ -195,14 +208,21 @@ def units_list(
 @user_app.command("create")
 def user_create(
     username: Annotated[str, typer.Option()],
-    password: Annotated[str, typer.Option()],
     role: Annotated[str, typer.Option()],
     unit: Annotated[str, typer.Option(help="Unit code or exact name.")],
+    password: Annotated[str | None, typer.Option(
+        help="For scripts only: a password here is visible in the process list. Without it the password "
+             "is asked for (hidden), or read as one line from standard input when that is not a terminal.")] = None,
     name: Annotated[str | None, typer.Option(help="Full name.")] = None,
 ) -> None:
     """Create a personal web account."""
     from core.org import service as org
 
+    if password is None:
+        if sys.stdin.isatty():
+            password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        else:
+            password = sys.stdin.readline().rstrip("\r\n")
     rt = _runtime()
     with rt.db.unit_of_work() as session:
         officer = org.create_user(
@@ -216,6 +236,21 @@ def user_create(
             full_name=name,
         )
     typer.echo(f"created {officer.username} ({officer.role}) id={officer.id}")
+
+
+@user_app.command("erase")
+def user_erase(officer_id: Annotated[int, typer.Argument(help="The officer's id (units page, `--json` lists).")],
+               yes: Annotated[bool, typer.Option("--yes", help="Do it: this cannot be undone.")] = False) -> None:
+    """Erase an officer's personal data on request (name, phone, chats, login); their records stay, audited."""
+    from core.org.erasure import erase_personal_data
+
+    if not yes:
+        typer.echo("bangtin: erasing cannot be undone; add --yes to do it", err=True)
+        raise typer.Exit(2)
+    rt = _runtime()
+    with rt.db.unit_of_work() as session:
+        erase_personal_data(session, officer_id=officer_id, actor=CLI_ACTOR)
+    typer.echo(f"personal data of officer {officer_id} erased")
 
 
 @app.command()
@@ -382,11 +417,12 @@ def restore(
     as_json: JsonFlag = False,
 ) -> None:
     """Load a snapshot into this database and media store (checked whole before anything changes)."""
-    from bangtin.supervisor import InstanceLock
+    from bangtin.supervisor import DataDirLock, InstanceLock
     from core.records.restore import restore_backup
 
     rt = _runtime()
-    with InstanceLock(rt.settings.data_path):  # not under a running bangtin
+    # Not under a running bangtin: neither its supervisor nor any web, worker or bot process of it.
+    with InstanceLock(rt.settings.data_path), DataDirLock(rt.settings.data_path, exclusive=True):
         done = restore_backup(rt, snapshot=snapshot.resolve(), force=force)
     lines = [
         f"restored {done.path.name}: {sum(done.rows.values())} rows in {len(done.rows)} tables, "
@@ -399,10 +435,11 @@ def restore(
 
 @audit_app.command("verify")
 def audit_verify(as_json: JsonFlag = False) -> None:
-    """Recompute the audit log's hash chain; exit status 1 if it was tampered with."""
+    """Recompute the audit log's keyed hash chain and hold it against the signed checkpoints in the
+    backup directory; exit status 1 if it was edited, truncated or rewritten."""
     rt = _runtime()
     with rt.db.reading() as session:
-        report = audit.verify(session, key=rt.settings.secret_key)
+        report = audit.verify(session, checkpoints=audit.read_checkpoints(rt.settings))
     line = (
         f"audit log intact: {report.events} events"
         if report.ok

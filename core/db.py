@@ -60,14 +60,16 @@ class Database:
     for a process-wide global.
     """
 
-    def __init__(self, engine: Engine, queue: JobQueue | None = None) -> None:
+    def __init__(self, engine: Engine, queue: JobQueue | None = None, audit_key: bytes | None = None) -> None:
         self.engine = engine
         self.queue = queue
+        self.audit_key = audit_key  # every session carries it: the audit chain is keyed (core/records/audit.py)
         self._writer = engine.execution_options(sqlite_immediate=True)
 
     @classmethod
     def from_settings(cls, settings: Settings, *, queue: JobQueue | None = None) -> Database:
-        return cls(make_engine(settings), queue)
+        key = settings.audit_hmac_key() if settings.secret_key or settings.audit_key else None
+        return cls(make_engine(settings), queue, key)
 
     @property
     def dialect(self) -> str:
@@ -79,6 +81,7 @@ class Database:
         session = Session(self._writer, expire_on_commit=False)
         session.info["after_commit"] = []
         session.info["queue"] = self.queue
+        session.info["audit_key"] = self.audit_key
         try:
             yield session
             session.commit()
@@ -95,6 +98,7 @@ class Database:
     def reading(self) -> Iterator[Session]:
         """A read-only session (no write lock on SQLite)."""
         session = Session(self.engine, expire_on_commit=False)
+        session.info["audit_key"] = self.audit_key
         try:
             yield session
         finally:

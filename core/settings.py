@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from datetime import UTC, date, datetime, time
@@ -94,6 +96,11 @@ class Settings(BaseSettings):
     password_min_length_with_mfa: int = 8
     password_min_length_without_mfa: int = 14
     account_idle_days: int = 45
+    # The audit chain's HMAC key; unset, it is derived from SECRET_KEY. Either way it is not in the
+    # database, so whoever edits the database cannot recompute the chain.
+    audit_key: str | None = None
+    # Who may frame the board player page (a CSP frame-ancestors source list); nobody by default.
+    player_frame_ancestors: str = "'none'"
     audit_retention_days: int = 366
     airing_retention_days: int = 183
 
@@ -196,6 +203,12 @@ class Settings(BaseSettings):
             key_file.write_text(secrets.token_urlsafe(48))
             key_file.chmod(0o600)
         self.secret_key = key_file.read_text().strip()
+
+    def audit_hmac_key(self) -> bytes:
+        """The key of the audit chain and its checkpoints (never stored in the database)."""
+        if self.audit_key:
+            return self.audit_key.encode()
+        return hmac.new(self.secret_key.encode(), b"bangtin audit chain v1", hashlib.sha256).digest()
 
     def prepare_dirs(self) -> None:
         """Create DATA_DIR and MEDIA_DIR and prove they are writable, naming the variable if not."""

@@ -11,12 +11,16 @@ from __future__ import annotations
 import errno
 import logging
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from huey import crontab
+from sqlalchemy import and_, or_
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
@@ -31,7 +35,12 @@ from media.errors import MediaRejected, TransientMediaError
 from media.langtag import LanguageTag, tag_audio, tag_text
 
 log = logging.getLogger("media.tasks")
-STALE_AFTER = timedelta(minutes=10)
+# A running job holds its submission by a lease it renews every LEASE_RENEW (a thread beside the
+# pipeline, so a long step renews it too); a lease older than STALE_AFTER belongs to a dead job and
+# the minutely media.resume sweep hands the submission to another worker: about a minute after a kill.
+LEASE_RENEW = timedelta(seconds=10)
+STALE_AFTER = timedelta(seconds=45)
+NEVER_SENT_AFTER = timedelta(minutes=10)
 RETRY_WAIT = "retry_wait"
 _TRANSIENT_ERRNOS = {errno.ENOSPC, errno.EAGAIN, errno.EIO, errno.ENOMEM, errno.EMFILE}
 STEP_MESSAGES = {
@@ -245,6 +254,31 @@ def _fail(submission_id: int, error: MediaRejected | None) -> None:
                       object_id=sub.id, payload={"code": sub.code, "reason": sub.failure_reason})
 
 
+@contextmanager
+def _lease(submission_id: int) -> Iterator[None]:
+    """Renew the submission's lease (updated_at) every LEASE_RENEW while the block runs."""
+    done = threading.Event()
+
+    def renew() -> None:
+        while not done.wait(LEASE_RENEW.total_seconds()):
+            try:
+                with runtime.current().db.unit_of_work() as session:
+                    sub = session.get(Submission, submission_id)
+                    if sub is None or sub.state != SubmissionState.processing:
+                        return
+                    sub.updated_at = utcnow()
+            except OperationalError:  # a busy database: the next beat tries again
+                log.warning("media.lease_renew_failed", extra={"submission_id": submission_id})
+
+    beat = threading.Thread(target=renew, name=f"lease-{submission_id}", daemon=True)
+    beat.start()
+    try:
+        yield
+    finally:
+        done.set()
+        beat.join(timeout=5)
+
+
 def _mark_retry(submission_id: int) -> None:
     with runtime.current().db.unit_of_work() as session:
         sub = session.get(Submission, submission_id)
@@ -271,18 +305,19 @@ def process(*, submission_id: int) -> str:
     work_root = rt.settings.data_path / "tmp"
     work_root.mkdir(parents=True, exist_ok=True)
     try:
-        for number, original_id in enumerate(originals):
-            with rt.db.reading() as session:
-                asset = session.get(MediaAsset, original_id)
-                assert asset is not None
-                source = rt.store.local_path(asset.sha256)
-            share = (100 * number / len(originals), 100 * (number + 1) / len(originals))
-            with tempfile.TemporaryDirectory(dir=work_root, prefix=f"media-{submission_id}-") as tmp:
-                result = pipeline.run(source, Path(tmp), settings=rt.settings, text=text,
-                                      progress=_Reporter(submission_id, share), likely_vietnamese=likely_vietnamese,
-                                      board_size=screen)
-                _save(submission_id, original_id, result)
-        _finish(submission_id)
+        with _lease(submission_id):
+            for number, original_id in enumerate(originals):
+                with rt.db.reading() as session:
+                    asset = session.get(MediaAsset, original_id)
+                    assert asset is not None
+                    source = rt.store.local_path(asset.sha256)
+                share = (100 * number / len(originals), 100 * (number + 1) / len(originals))
+                with tempfile.TemporaryDirectory(dir=work_root, prefix=f"media-{submission_id}-") as tmp:
+                    result = pipeline.run(source, Path(tmp), settings=rt.settings, text=text,
+                                          progress=_Reporter(submission_id, share),
+                                          likely_vietnamese=likely_vietnamese, board_size=screen)
+                    _save(submission_id, original_id, result)
+            _finish(submission_id)
     except MediaRejected as exc:
         _fail(submission_id, exc)
         return "failed"
@@ -296,16 +331,18 @@ def process(*, submission_id: int) -> str:
     return "done"
 
 
-@task("media.resume", retries=0, schedule=crontab(minute="*/5"))
+@task("media.resume", retries=0, schedule=crontab(minute="*"))
 def resume(*, stale_minutes: float | None = None) -> list[int]:
     """Re-enqueue submissions whose job died (processing, silent too long) or was never sent."""
     rt = runtime.current()
     cutoff = utcnow() - (timedelta(minutes=stale_minutes) if stale_minutes is not None else STALE_AFTER)
+    # A received submission may just wait in a long queue: it is sent again only after NEVER_SENT_AFTER.
+    unsent = utcnow() - (timedelta(minutes=stale_minutes) if stale_minutes is not None else NEVER_SENT_AFTER)
     with rt.db.reading() as session:
-        ids = session.exec(select(Submission.id).where(
-            col(Submission.state).in_([SubmissionState.processing, SubmissionState.received]),
-            col(Submission.updated_at) <= cutoff,
-        ).order_by(col(Submission.id))).all()
+        ids = session.exec(select(Submission.id).where(or_(
+            and_(col(Submission.state) == SubmissionState.processing, col(Submission.updated_at) <= cutoff),
+            and_(col(Submission.state) == SubmissionState.received, col(Submission.updated_at) <= unsent),
+        )).order_by(col(Submission.id))).all()
     for submission_id in ids:
         rt.queue.enqueue("media.process", submission_id=submission_id)
     if ids:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 import segno
@@ -11,9 +12,12 @@ from markupsafe import Markup
 from sqlmodel import Session
 
 from admin.deps import Csrf, ReadSession, RuntimeDep, StaffOfficer, WriteSession, actor_for, error_text
+from admin.params import DbId
 from admin.templating import render
-from core.accounts import passwords, tokens, totp
+from core.accounts import login as auth
+from core.accounts import passwords, sessions, tokens, totp
 from core.errors import Invalid
+from core.org import units as unitadmin
 from core.org.models import Officer
 
 router = APIRouter(tags=["account"], include_in_schema=False)
@@ -29,6 +33,9 @@ def _page(request: Request, session: Session, officer: Officer, **extra: object)
         "totp_on": bool(officer.totp_secret),
         "new_token": None, "recovery_codes": None, "error": None, "password_changed": False, "password_error": None,
         "may_grant_alert_source": tokens.may_grant_alert_source(officer),
+        "chat": None,
+        "sessions": sessions.live(session, officer_id=officer.id or 0,
+                                  idle=timedelta(minutes=request.app.state.runtime.settings.session_idle_minutes)),
         **extra,
     }
     failed = extra.get("error") or extra.get("password_error")
@@ -82,10 +89,29 @@ def totp_disable(request: Request, session: WriteSession, officer: StaffOfficer)
     return RedirectResponse("/account", status_code=303)
 
 
+@router.post("/account/sessions/end", dependencies=[Csrf])
+def end_everywhere(request: Request, session: WriteSession, officer: StaffOfficer) -> Response:
+    """Log out everywhere, this browser too."""
+    auth.log_out_everywhere(session, officer=officer, actor=actor_for(request, officer))
+    request.session.clear()
+    return RedirectResponse("/", status_code=303)
+
+
+@router.post("/account/chat", response_class=HTMLResponse, dependencies=[Csrf])
+def chat_invite(request: Request, session: WriteSession, officer: StaffOfficer, runtime: RuntimeDep) -> Response:
+    """An invite for the officer's own chat: a staff account is bound only by its owner, logged in."""
+    issued = unitadmin.invite_myself(session, officer=officer, actor=actor_for(request, officer))
+    bot = runtime.settings.telegram_bot_username
+    link = f"https://t.me/{bot}?start={issued.token}" if bot else None
+    qr = Markup(segno.make(link or issued.short_code, error="m").svg_inline(scale=4, title="invite"))
+    return _page(request, session, officer, chat={"link": link, "code": issued.short_code,
+                                                  "expires_at": issued.expires_at, "qr": qr})
+
+
 @router.post("/account/tokens", response_class=HTMLResponse, dependencies=[Csrf])
 def token_create(request: Request, session: WriteSession, officer: StaffOfficer,
-                 name: Annotated[str, Form()] = "", days: Annotated[int, Form()] = 90,
-                 alert_source: Annotated[bool, Form()] = False) -> Response:
+                  name: Annotated[str, Form()] = "", days: Annotated[int, Form(ge=1, le=3660)] = 90,
+                  alert_source: Annotated[bool, Form()] = False) -> Response:
     try:
         _row, clear = tokens.create(session, officer=officer, name=name, days=days, actor=actor_for(request, officer),
                                     alert_source=alert_source)
@@ -95,7 +121,7 @@ def token_create(request: Request, session: WriteSession, officer: StaffOfficer,
 
 
 @router.post("/account/tokens/{token_id}/revoke", dependencies=[Csrf])
-def token_revoke(request: Request, session: WriteSession, officer: StaffOfficer, token_id: int) -> Response:
+def token_revoke(request: Request, session: WriteSession, officer: StaffOfficer, token_id: DbId) -> Response:
     tokens.revoke(session, officer=officer, token_id=token_id, actor=actor_for(request, officer))
     return RedirectResponse("/account", status_code=303)
 
@@ -104,12 +130,13 @@ def token_revoke(request: Request, session: WriteSession, officer: StaffOfficer,
 def password_change(request: Request, session: WriteSession, officer: StaffOfficer, runtime: RuntimeDep,
                     current: Annotated[str, Form()] = "", new: Annotated[str, Form()] = "",
                     repeat: Annotated[str, Form()] = "") -> Response:
-    """Change one's own password, with the current one."""
+    """Change one's own password, with the current one; every other browser logged in as this officer is logged out."""
     me = session.get(Officer, officer.id)
     assert me is not None
     try:
         passwords.change_password(session, officer=me, current=current, new=new, repeat=repeat,
-                                  settings=runtime.settings, actor=actor_for(request, me))
+                                  settings=runtime.settings, actor=actor_for(request, me),
+                                  keep_session=request.session.get("sid"))
     except Invalid as error:
         session.rollback()
         return _page(request, session, me, password_error=error_text(request.state.language, error))

@@ -16,7 +16,8 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from admin.deps import ReadSession, RuntimeDep
-from core.accounts import access, tokens
+from admin.params import DbId, Offset
+from core.accounts import access, tokens, totp
 from core.airing import clusters as clusteradmin
 from core.airing.models import Plan, Play
 from core.errors import NotFound
@@ -36,6 +37,9 @@ def api_scope(request: Request, session: ReadSession, runtime: RuntimeDep,
     officer = tokens.officer_for(session, token=credentials.credentials) if credentials else None
     if officer is None or credentials is None:
         raise HTTPException(status_code=401, detail="a valid API token is required",
+                            headers={"WWW-Authenticate": "Bearer"})
+    if totp.required_for(officer) and not officer.totp_secret:  # a token is no way past the second factor
+        raise HTTPException(status_code=401, detail="enrol a second factor first",
                             headers={"WWW-Authenticate": "Bearer"})
     request.state.officer = officer
     _touch(runtime, credentials.credentials)
@@ -130,7 +134,7 @@ class Page(BaseModel, Generic[T]):
 
 @router.get("/submissions", response_model=Page[SubmissionOut])
 def submissions(session: ReadSession, scope: ApiScope, state: str = "", category: str = "",
-                limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0)] = 0) -> dict:
+                limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Offset = 0) -> dict:
     """Submissions in the token owner's scope, newest first; `state=waiting` for the review queue."""
     total, rows = reviewqueue.page(session, scope=scope, filters=reviewqueue.Filters(state=state, category=category),
                                    offset=offset, limit=limit)
@@ -138,7 +142,7 @@ def submissions(session: ReadSession, scope: ApiScope, state: str = "", category
 
 
 @router.get("/submissions/{submission_id}", response_model=SubmissionOut)
-def submission(session: ReadSession, scope: ApiScope, submission_id: int) -> dict:
+def submission(session: ReadSession, scope: ApiScope, submission_id: DbId) -> dict:
     return access.get_submission_for(session, scope=scope, submission_id=submission_id).model_dump()
 
 
@@ -156,7 +160,7 @@ def content_items(session: ReadSession, scope: ApiScope, runtime: RuntimeDep, q:
 
 
 @router.get("/content-items/{item_id}", response_model=ContentItemOut)
-def content_item(session: ReadSession, scope: ApiScope, item_id: int) -> dict:
+def content_item(session: ReadSession, scope: ApiScope, item_id: DbId) -> dict:
     return _item_out(session, access.get_item_for(session, scope=scope, item_id=item_id))
 
 
@@ -167,7 +171,7 @@ def clusters(session: ReadSession, scope: ApiScope, runtime: RuntimeDep) -> list
 
 
 @router.get("/clusters/{cluster_id}", response_model=ClusterOut)
-def cluster(session: ReadSession, scope: ApiScope, runtime: RuntimeDep, cluster_id: int) -> dict:
+def cluster(session: ReadSession, scope: ApiScope, runtime: RuntimeDep, cluster_id: DbId) -> dict:
     return access.get_cluster_for(session, officer=scope.officer, cluster_id=cluster_id,
                                   on=runtime.settings.today()).model_dump()
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from admin.deps import CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for
+from admin.params import Page
 from admin.templating import render
 from core.records import auditlog
 
@@ -29,7 +30,7 @@ def _filters(action: str, actor: str, object_type: str, object_id: str, start: s
 @router.get("/audit", response_class=HTMLResponse)
 def viewer(request: Request, session: ReadSession, scope: CurrentScope, runtime: RuntimeDep, action: str = "",
            actor: str = "", object_type: str = "", object_id: str = "", start: str = "", end: str = "",
-           page: int = 1) -> Response:
+           page: Page = 1) -> Response:
     filters = _filters(action, actor, object_type, object_id, start, end, page)
     rows, total = auditlog.events(session, scope=scope, filters=filters, tz=runtime.settings.tz)
     return render(

@@ -21,7 +21,7 @@ from admin.deps import (
     csrf_token,
 )
 from admin.templating import render
-from core.accounts import totp
+from core.accounts import sessions, totp
 from core.accounts.login import LoginFailed, authenticate
 from core.org.models import Officer
 from core.records import audit
@@ -38,7 +38,7 @@ def _safe_next(next_url: str | None) -> str:
 
 @router.get("/", response_class=HTMLResponse)
 def login_page(request: Request, next: str | None = None) -> Response:
-    if request.session.get("officer_id"):
+    if request.session.get("sid"):
         return RedirectResponse(_safe_next(next), status_code=303)
     csrf_token(request)
     return render(request, "login.html", {"next": _safe_next(next), "error": None})
@@ -57,25 +57,26 @@ def login(
         officer = authenticate(
             session, settings=runtime.settings, username=username, password=password, actor=actor_for(request, None)
         )
-    except LoginFailed as failure:
+    except LoginFailed:
+        # Locked and unknown answer alike: the same words and status, so nobody learns which accounts exist.
         return render(
-            request, "login.html", {"next": _safe_next(next), "error": failure.reason, "username": username},
-            status_code=401 if failure.reason == "invalid" else 423,
+            request, "login.html", {"next": _safe_next(next), "error": "invalid", "username": username},
+            status_code=401,
         )
     if officer.totp_secret:  # the password alone is not enough: ask for the second factor
         request.session.clear()
         request.session.update(pending_officer_id=officer.id, pending_at=int(datetime.now(UTC).timestamp()),
                                csrf=secrets.token_urlsafe(32))
         return RedirectResponse(f"/login/totp?next={quote(_safe_next(next))}", status_code=303)
-    return _signed_in(request, officer, next)
+    return _signed_in(request, session, officer, next)
 
 
-def _signed_in(request: Request, officer: Officer, next_url: str) -> Response:
+def _signed_in(request: Request, session: Session, officer: Officer, next_url: str) -> Response:
     """A fresh session for the officer (no fixation), then on to where they were going."""
     request.session.clear()
-    request.session.update(
-        officer_id=officer.id, seen=int(datetime.now(UTC).timestamp()), csrf=secrets.token_urlsafe(32)
-    )
+    token = sessions.start(session, officer=officer, address=request.client.host if request.client else None,
+                           user_agent=request.headers.get("user-agent"))
+    request.session.update(sid=token, csrf=secrets.token_urlsafe(32))
     return RedirectResponse(_safe_next(next_url), status_code=303)
 
 
@@ -125,7 +126,7 @@ def totp_check(
         return render(request, "login_totp.html", {"next": _safe_next(next), "error": "invalid"}, status_code=401)
     officer.failed_logins = 0
     session.add(officer)
-    return _signed_in(request, officer, next)
+    return _signed_in(request, session, officer, next)
 
 
 @router.post("/logout", dependencies=[Csrf])
@@ -133,5 +134,6 @@ def logout(request: Request, session: WriteSession, officer: CurrentOfficer) -> 
     audit.record(
         session, actor=actor_for(request, officer), action="auth.logout", object_type="officer", object_id=officer.id
     )
+    sessions.end(session, token=request.session.get("sid", ""), reason="logout")
     request.session.clear()
     return RedirectResponse("/", status_code=303)

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from admin.deps import Csrf, CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for, error_text
+from admin.params import DbId, MaybeDbId
 from admin.templating import render
 from core.accounts import access
 from core.airing import clusters as clusteradmin
@@ -56,7 +57,7 @@ def new_cluster(request: Request, session: ReadSession, scope: CurrentScope, run
 
 @router.get("/clusters/{cluster_id}", response_class=HTMLResponse)
 def cluster_page(request: Request, session: ReadSession, scope: CurrentScope, runtime: RuntimeDep,
-                 cluster_id: int) -> Response:
+                 cluster_id: DbId) -> Response:
     access.require_role(scope.officer, *VIEWERS)
     cluster = access.get_cluster_for(session, officer=scope.officer, cluster_id=cluster_id, on=_today(runtime))
     return _page(request, session, scope, runtime, cluster)
@@ -77,7 +78,7 @@ def _cluster_values(code: str, name: str, kind: str, operator_unit_id: str, comm
 @router.post("/clusters", response_class=HTMLResponse, dependencies=[Csrf])
 @router.post("/clusters/{cluster_id}", response_class=HTMLResponse, dependencies=[Csrf])
 def save_cluster(request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep,
-                 cluster_id: int | None = None, code: Annotated[str, Form()] = "", name: Annotated[str, Form()] = "",
+                 cluster_id: MaybeDbId = None, code: Annotated[str, Form()] = "", name: Annotated[str, Form()] = "",
                  kind: Annotated[str, Form()] = "", operator_unit_id: Annotated[str, Form()] = "",
                  commune_unit_id: Annotated[str, Form()] = "", location: Annotated[str, Form()] = "",
                  ad_cap_percent: Annotated[str, Form()] = "10", is_active: Annotated[str, Form()] = "") -> Response:
@@ -96,7 +97,7 @@ def save_cluster(request: Request, session: WriteSession, scope: CurrentScope, r
 
 
 @router.post("/clusters/{cluster_id}/windows", response_class=HTMLResponse, dependencies=[Csrf])
-def save_windows(request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep, cluster_id: int,
+def save_windows(request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep, cluster_id: DbId,
                  part: Annotated[list[str] | None, Form()] = None, start: Annotated[list[str] | None, Form()] = None,
                  end: Annotated[list[str] | None, Form()] = None) -> Response:
     today = _today(runtime)
@@ -116,8 +117,8 @@ def save_windows(request: Request, session: WriteSession, scope: CurrentScope, r
 
 @router.post("/clusters/{cluster_id}/boards", response_class=HTMLResponse, dependencies=[Csrf])
 @router.post("/clusters/{cluster_id}/boards/{board_id}", response_class=HTMLResponse, dependencies=[Csrf])
-def save_board(request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep, cluster_id: int,
-               board_id: int | None = None, code: Annotated[str, Form()] = "", name: Annotated[str, Form()] = "",
+def save_board(request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep, cluster_id: DbId,
+               board_id: MaybeDbId = None, code: Annotated[str, Form()] = "", name: Annotated[str, Form()] = "",
                location: Annotated[str, Form()] = "", resolution: Annotated[str, Form()] = "",
                is_active: Annotated[str, Form()] = "1") -> Response:
     today = _today(runtime)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from admin.deps import Csrf, CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for, error_text
+from admin.params import DbId, Page
 from admin.templating import render
 from admin.views.review import _local_day
 from core.accounts import access
@@ -33,7 +34,7 @@ def _day(text: str) -> date | None:
 @router.get("/library", response_class=HTMLResponse)
 def search(request: Request, session: ReadSession, scope: CurrentScope, runtime: RuntimeDep, q: str = "",
            category: str = "", language: str = "", unit: str = "", cluster: str = "", start: str = "", end: str = "",
-           page: int = 1) -> Response:
+           page: Page = 1) -> Response:
     access.require_role(scope.officer, *READERS)
     query = library.Query(text=q, category=category, language=language,
                           unit_id=int(unit) if unit.isdigit() else None,
@@ -64,13 +65,13 @@ def _item_page(request: Request, session, scope, item_id: int, *, error: str | N
 
 
 @router.get("/library/{item_id}", response_class=HTMLResponse)
-def item(request: Request, session: ReadSession, scope: CurrentScope, item_id: int) -> Response:
+def item(request: Request, session: ReadSession, scope: CurrentScope, item_id: DbId) -> Response:
     access.require_role(scope.officer, *READERS)
     return _item_page(request, session, scope, item_id)
 
 
 @router.post("/library/{item_id}/reuse", response_class=HTMLResponse, dependencies=[Csrf])
-def reuse(request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep, item_id: int,
+def reuse(request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep, item_id: DbId,
           clusters: Annotated[list[int] | None, Form()] = None, valid_from: Annotated[str, Form()] = "",
           valid_to: Annotated[str, Form()] = "") -> Response:
     access.require_role(scope.officer, Role.administrator, Role.editor, Role.operator)

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 import i18n
 from admin.deps import Csrf, CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for, error_text
+from admin.params import INT64_MAX, DbId, Page
 from admin.templating import render
 from core.accounts import access
 from core.errors import FieldInvalid, Invalid, NotFound
@@ -50,7 +51,7 @@ def _filters(state: str, category: str, language: str, unit: str, channel: str, 
 
 @router.get("/review", response_class=HTMLResponse)
 def queue(request: Request, session: ReadSession, scope: CurrentScope, state: str = "waiting", category: str = "",
-          language: str = "", unit: str = "", channel: str = "", needs_review: str = "", page: int = 1) -> Response:
+          language: str = "", unit: str = "", channel: str = "", needs_review: str = "", page: Page = 1) -> Response:
     filters = _filters(state, category, language, unit, channel, needs_review, page)
     rows, total = reviewqueue.list_queue(session, scope=scope, filters=filters)
     return render(request, "review_queue.html", {
@@ -106,7 +107,7 @@ def _failed(request: Request, session: Session, scope: access.Scope, submission_
 
 
 @router.get("/review/{submission_id}", response_class=HTMLResponse)
-def item(request: Request, session: WriteSession, scope: CurrentScope, submission_id: int, done: str = "") -> Response:
+def item(request: Request, session: WriteSession, scope: CurrentScope, submission_id: DbId, done: str = "") -> Response:
     submission = access.get_submission_for(session, scope=scope, submission_id=submission_id)
     # Opening the item takes its edit lock, unless someone else holds it; the page shown right after
     # a decision does not take it again (the lock ends with the decision).
@@ -133,7 +134,7 @@ def _local_day(text: str, tz, *, end: bool, field: str) -> datetime:
 
 
 @router.post("/review/{submission_id}/approve", response_class=HTMLResponse, dependencies=[Csrf])
-def approve(request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep, submission_id: int,
+def approve(request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep, submission_id: DbId,
             clusters: Annotated[list[int] | None, Form()] = None, valid_from: Annotated[str, Form()] = "",
             valid_to: Annotated[str, Form()] = "", priority: Annotated[str, Form()] = "normal",
             title: Annotated[str, Form()] = "", description: Annotated[str, Form()] = "",
@@ -155,7 +156,7 @@ def approve(request: Request, session: WriteSession, scope: CurrentScope, runtim
 
 
 @router.post("/review/{submission_id}/reject", response_class=HTMLResponse, dependencies=[Csrf])
-def reject(request: Request, session: WriteSession, scope: CurrentScope, submission_id: int,
+def reject(request: Request, session: WriteSession, scope: CurrentScope, submission_id: DbId,
            reason: Annotated[str, Form()] = "") -> Response:
     submission = access.get_submission_for(session, scope=scope, submission_id=submission_id, review=True)
     try:
@@ -168,7 +169,7 @@ def reject(request: Request, session: WriteSession, scope: CurrentScope, submiss
 
 
 @router.post("/review/{submission_id}/changes", response_class=HTMLResponse, dependencies=[Csrf])
-def request_changes(request: Request, session: WriteSession, scope: CurrentScope, submission_id: int,
+def request_changes(request: Request, session: WriteSession, scope: CurrentScope, submission_id: DbId,
                     note: Annotated[str, Form()] = "") -> Response:
     submission = access.get_submission_for(session, scope=scope, submission_id=submission_id, review=True)
     try:
@@ -180,7 +181,7 @@ def request_changes(request: Request, session: WriteSession, scope: CurrentScope
 
 
 @router.post("/review/{submission_id}/correct", response_class=HTMLResponse, dependencies=[Csrf])
-def correct(request: Request, session: WriteSession, scope: CurrentScope, submission_id: int,
+def correct(request: Request, session: WriteSession, scope: CurrentScope, submission_id: DbId,
             title: Annotated[str, Form()] = "", caption: Annotated[str, Form()] = "", body: Annotated[str, Form()] = "",
             category: Annotated[str, Form()] = "", language: Annotated[str, Form()] = "") -> Response:
     submission = access.get_submission_for(session, scope=scope, submission_id=submission_id, review=True)
@@ -195,7 +196,7 @@ def correct(request: Request, session: WriteSession, scope: CurrentScope, submis
 
 
 @router.post("/review/{submission_id}/subtitles", response_class=HTMLResponse, dependencies=[Csrf])
-def subtitles(request: Request, session: WriteSession, scope: CurrentScope, submission_id: int,
+def subtitles(request: Request, session: WriteSession, scope: CurrentScope, submission_id: DbId,
               language: Annotated[str, Form()] = "vi", seg_start: Annotated[list[str] | None, Form()] = None,
               seg_end: Annotated[list[str] | None, Form()] = None,
               seg_text: Annotated[list[str] | None, Form()] = None) -> Response:
@@ -232,15 +233,15 @@ def approve_subtitles(request: Request, session: WriteSession, scope: CurrentSco
 
 
 @router.post("/review/{submission_id}/lock/break", dependencies=[Csrf])
-def break_lock(request: Request, session: WriteSession, scope: CurrentScope, submission_id: int) -> Response:
+def break_lock(request: Request, session: WriteSession, scope: CurrentScope, submission_id: DbId) -> Response:
     access.get_submission_for(session, scope=scope, submission_id=submission_id, review=True)
     locks.break_lock(session, scope=scope, submission_id=submission_id, actor=actor_for(request, scope.officer))
     return RedirectResponse(f"/review/{submission_id}", status_code=303)
 
 
 @router.post("/review/{submission_id}/translation", response_class=HTMLResponse, dependencies=[Csrf])
-def ask_translation(request: Request, session: WriteSession, scope: CurrentScope, submission_id: int,
-                    language: Annotated[str, Form()] = "en", translator: Annotated[int, Form()] = 0,
+def ask_translation(request: Request, session: WriteSession, scope: CurrentScope, submission_id: DbId,
+                    language: Annotated[str, Form()] = "en", translator: Annotated[int, Form(ge=0, le=INT64_MAX)] = 0,
                     note: Annotated[str, Form()] = "") -> Response:
     submission = access.get_submission_for(session, scope=scope, submission_id=submission_id, review=True)
     try:
@@ -252,7 +253,7 @@ def ask_translation(request: Request, session: WriteSession, scope: CurrentScope
 
 
 @router.get("/review/{submission_id}/tracks/{track_id}.vtt")
-def track_file(session: ReadSession, scope: CurrentScope, submission_id: int, track_id: int) -> Response:
+def track_file(session: ReadSession, scope: CurrentScope, submission_id: DbId, track_id: DbId) -> Response:
     access.get_submission_for(session, scope=scope, submission_id=submission_id)
     track = session.get(SubtitleTrack, track_id)
     if track is None or track.submission_id != submission_id:

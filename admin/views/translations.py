@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from admin.deps import Csrf, CurrentScope, ReadSession, WriteSession, actor_for, error_text
+from admin.params import DbId
 from admin.templating import render
 from core.accounts import access
 from core.errors import Invalid
@@ -25,7 +26,7 @@ def work_list(request: Request, session: ReadSession, scope: CurrentScope) -> Re
 
 
 @router.post("/translations/{request_id}", response_class=HTMLResponse, dependencies=[Csrf])
-def complete(request: Request, session: WriteSession, scope: CurrentScope, request_id: int,
+def complete(request: Request, session: WriteSession, scope: CurrentScope, request_id: DbId,
              vtt: Annotated[str, Form()] = "") -> Response:
     access.require_role(scope.officer, Role.translator, Role.administrator)
     try:

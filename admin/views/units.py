@@ -12,6 +12,7 @@ from markupsafe import Markup
 from sqlmodel import Session
 
 from admin.deps import Csrf, CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for, error_text
+from admin.params import DbId, MaybeDbId
 from admin.templating import render
 from core.accounts import access
 from core.errors import Invalid, NotFound
@@ -55,6 +56,7 @@ def _unit_page(request: Request, session: Session, scope: access.Scope, unit: Un
         "invites": unitadmin.open_invites(session, officer_ids=[o.id for o in officers]),  # type: ignore[misc]
         "is_admin": scope.role == Role.administrator.value,
         "may_manage": unit is not None and access.may_manage_officers_of(scope, unit_id=unit.id),  # type: ignore[arg-type]
+        "manageable": {o.id for o in officers if access.may_manage_officer(scope, officer=o)},
         "error": error, "issued": issued, "qr": qr,
     }, status_code=status)
 
@@ -66,7 +68,7 @@ def new_unit(request: Request, session: ReadSession, scope: CurrentScope) -> Res
 
 
 @router.get("/units/{unit_id}", response_class=HTMLResponse)
-def unit_page(request: Request, session: ReadSession, scope: CurrentScope, unit_id: int) -> Response:
+def unit_page(request: Request, session: ReadSession, scope: CurrentScope, unit_id: DbId) -> Response:
     access.require_role(scope.officer, *VIEWERS)
     unit = session.get(Unit, unit_id)
     if unit is None:
@@ -83,7 +85,7 @@ def _day(text: str, field: str) -> date | None:
 
 @router.post("/units", response_class=HTMLResponse, dependencies=[Csrf])
 @router.post("/units/{unit_id}", response_class=HTMLResponse, dependencies=[Csrf])
-def save_unit(request: Request, session: WriteSession, scope: CurrentScope, unit_id: int | None = None,
+def save_unit(request: Request, session: WriteSession, scope: CurrentScope, unit_id: MaybeDbId = None,
               code: Annotated[str, Form()] = "", name: Annotated[str, Form()] = "",
               short_name: Annotated[str, Form()] = "", kind: Annotated[str, Form()] = "",
               valid_from: Annotated[str, Form()] = "", valid_to: Annotated[str, Form()] = "",
@@ -107,7 +109,7 @@ def save_unit(request: Request, session: WriteSession, scope: CurrentScope, unit
 
 
 @router.post("/units/{unit_id}/officers", response_class=HTMLResponse, dependencies=[Csrf])
-def add_officer(request: Request, session: WriteSession, scope: CurrentScope, unit_id: int,
+def add_officer(request: Request, session: WriteSession, scope: CurrentScope, unit_id: DbId,
                 full_name: Annotated[str, Form()] = "", phone: Annotated[str, Form()] = "") -> Response:
     try:
         unitadmin.add_officer(session, scope=scope, unit_id=unit_id, full_name=full_name, phone=phone,
@@ -121,7 +123,7 @@ def add_officer(request: Request, session: WriteSession, scope: CurrentScope, un
 
 @router.post("/officers/{officer_id}/invite", response_class=HTMLResponse, dependencies=[Csrf])
 def invite(request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep,
-           officer_id: int) -> Response:
+           officer_id: DbId) -> Response:
     try:
         issued = unitadmin.invite(session, scope=scope, officer_id=officer_id, actor=actor_for(request, scope.officer))
     except Invalid as error:
@@ -139,14 +141,14 @@ def invite(request: Request, session: WriteSession, scope: CurrentScope, runtime
 
 
 @router.post("/invites/{invite_id}/revoke", dependencies=[Csrf])
-def revoke_invite(request: Request, session: WriteSession, scope: CurrentScope, invite_id: int) -> Response:
+def revoke_invite(request: Request, session: WriteSession, scope: CurrentScope, invite_id: DbId) -> Response:
     row = unitadmin.revoke_invite(session, scope=scope, invite_id=invite_id, actor=actor_for(request, scope.officer))
     officer = session.get(Officer, row.officer_id)  # exists: the invite points at it
     return RedirectResponse(f"/units/{officer.unit_id}", status_code=303)  # type: ignore[union-attr]
 
 
 @router.post("/officers/{officer_id}/deactivate", response_class=HTMLResponse, dependencies=[Csrf])
-def deactivate(request: Request, session: WriteSession, scope: CurrentScope, officer_id: int) -> Response:
+def deactivate(request: Request, session: WriteSession, scope: CurrentScope, officer_id: DbId) -> Response:
     try:
         officer = unitadmin.deactivate(
             session, scope=scope, officer_id=officer_id, actor=actor_for(request, scope.officer)

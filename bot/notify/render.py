@@ -217,6 +217,12 @@ def _escalation(c: Ctx) -> str:
                    unit=c.get("unit"), rule=c.get("rule"), due=c.day("due_on"))
 
 
+def _account_idle(c: Ctx) -> str:
+    return gettext(c.lang, "Your bangtin web account was turned off after %(n)s days without a login "
+                           "(a security rule). "
+                           "Ask an administrator of your unit to turn it on again.", n=c.get("days"))
+
+
 RENDERERS: dict[str, Callable[[Ctx], str | Message]] = {
     "submission.received": _received,
     "submission.failed": _failed,
@@ -237,6 +243,7 @@ RENDERERS: dict[str, Callable[[Ctx], str | Message]] = {
     "translation.completed": _translation_completed,
     "reminder.due": _reminder,
     "obligation.overdue": _escalation,
+    "account.disabled_idle": _account_idle,
 }
 EVENTS = frozenset(RENDERERS)
 

@@ -231,6 +231,17 @@ def may_manage_officers_of(scope: Scope, *, unit_id: int) -> bool:
     return scope.role in {Role.editor.value, Role.operator.value} and unit_id == scope.officer.unit_id
 
 
+# Rank for managing accounts: nobody manages, invites or binds an account of a higher rank.
+RANK = {Role.administrator.value: 4, Role.editor.value: 3, Role.inspector.value: 3, Role.operator.value: 2,
+        Role.translator.value: 1, Role.contributor.value: 0}
+
+
+def may_manage_officer(scope: Scope, *, officer: Officer) -> bool:
+    """May manage this officer: their unit is one the caller manages, and their rank is not above the caller's."""
+    return (may_manage_officers_of(scope, unit_id=officer.unit_id)
+            and RANK.get(officer.role, 0) <= RANK.get(scope.role, 0))
+
+
 def may_break_lock(scope: Scope) -> bool:
     """A senior editor: an administrator, or an editor of the provincial editor unit."""
     return scope.role == Role.administrator.value or (scope.provincial and scope.role == Role.editor.value)

@@ -37,6 +37,7 @@ def authenticate(session: Session, *, settings: Settings, username: str, passwor
         raise LoginFailed("invalid")
     attempt = audit.Actor(label=username, channel=actor.channel, officer_id=officer.id, address=actor.address)
     if officer.locked_until is not None and officer.locked_until > now:
+        verify_password(_DUMMY_HASH, password)  # as slow as any other refusal: timing tells nothing either
         audit.record(session, actor=attempt, action="auth.login_locked", object_type="officer", object_id=officer.id)
         raise LoginFailed("locked")
     if not verify_password(officer.password_hash, password):
@@ -57,3 +58,13 @@ def authenticate(session: Session, *, settings: Settings, username: str, passwor
     session.add(officer)
     audit.record(session, actor=attempt, action="auth.login", object_type="officer", object_id=officer.id)
     return officer
+
+
+def log_out_everywhere(session: Session, *, officer: Officer, actor: audit.Actor) -> int:
+    """End every web session of the officer, this one included."""
+    from core.accounts import sessions
+
+    ended = sessions.end_all(session, officer_id=officer.id or 0, reason="everywhere")
+    audit.record(session, actor=actor, action="auth.logout_everywhere", object_type="officer", object_id=officer.id,
+                 after={"sessions_ended": ended})
+    return ended

@@ -1,4 +1,4 @@
-"""Tables of accounts: MfaState, RecoveryCode, ApiToken."""
+"""Tables of accounts: WebSession, MfaState, RecoveryCode, ApiToken."""
 
 from __future__ import annotations
 
@@ -8,6 +8,22 @@ from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
 from core.types import UTCDateTime, utcnow
+
+
+class WebSession(SQLModel, table=True):
+    """A logged-in browser: the cookie carries a random token, the server keeps its hash and can end it."""
+
+    __tablename__ = "web_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(sa_type=String(64), unique=True)
+    officer_id: int = Field(foreign_key="officer.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    ended_reason: str | None = Field(default=None, sa_type=String(16))  # logout | idle | password | everywhere | ...
+    address: str | None = Field(default=None, sa_type=String(64))
+    user_agent: str | None = Field(default=None, sa_type=String(200))
 
 
 class MfaState(SQLModel, table=True):
@@ -27,7 +43,7 @@ class RecoveryCode(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     officer_id: int = Field(foreign_key="officer.id", index=True)
-    code_hash: str = Field(sa_type=String(64), unique=True)
+    code_hash: str = Field(sa_type=String(255))  # argon2id, salted: checked against the officer's own codes
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

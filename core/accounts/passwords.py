@@ -42,8 +42,11 @@ def check_password_rules(password: str, *, has_mfa: bool, min_with_mfa: int, min
 
 
 def change_password(session: Session, *, officer: Officer, current: str, new: str, repeat: str,
-                    settings: Settings, actor: audit.Actor) -> None:
-    """An officer changes their own password, proving the current one first (issue 15)."""
+                    settings: Settings, actor: audit.Actor, keep_session: str | None = None) -> int:
+    """An officer changes their own password, proving the current one first; every other web session ends
+    (returns how many)."""
+    from core.accounts import sessions
+
     if not verify_password(officer.password_hash, current):
         raise Invalid("the current password is wrong", field="current")
     if new != repeat:
@@ -55,4 +58,7 @@ def change_password(session: Session, *, officer: Officer, current: str, new: st
     officer.password_hash = hash_password(new)
     session.add(officer)
     session.flush()
-    audit.record(session, actor=actor, action="auth.password_changed", object_type="officer", object_id=officer.id)
+    ended = sessions.end_all(session, officer_id=officer.id or 0, reason="password", keep_token=keep_session)
+    audit.record(session, actor=actor, action="auth.password_changed", object_type="officer", object_id=officer.id,
+                 after={"sessions_ended": ended})
+    return ended

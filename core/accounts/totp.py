@@ -11,6 +11,7 @@ import pyotp
 from sqlmodel import Session, col, select
 
 from core.accounts.models import MfaState, RecoveryCode
+from core.accounts.passwords import hash_password, verify_password
 from core.errors import Invalid
 from core.org.models import Officer
 from core.records import audit
@@ -35,8 +36,19 @@ def provisioning_uri(*, officer: Officer, secret: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=officer.username or str(officer.id), issuer_name=ISSUER)
 
 
+def _normalise(code: str) -> str:
+    return code.replace("-", "").replace(" ", "").strip().lower()
+
+
 def _hash(code: str) -> str:
-    return hashlib.sha256(code.replace("-", "").replace(" ", "").lower().encode()).hexdigest()
+    """Salted argon2id, like passwords: a stolen table does not give the codes away."""
+    return hash_password(_normalise(code))
+
+
+def _matches(stored: str, code: str) -> bool:
+    if len(stored) == 64 and not stored.startswith("$"):  # a code issued before codes were salted
+        return secrets.compare_digest(stored, hashlib.sha256(_normalise(code).encode()).hexdigest())
+    return verify_password(stored, _normalise(code))
 
 
 def _matching_step(secret: str, code: str, *, at: float | None = None) -> int | None:
@@ -55,7 +67,7 @@ def _issue_recovery_codes(session: Session, *, officer: Officer) -> list[str]:
     for old in session.exec(select(RecoveryCode).where(RecoveryCode.officer_id == officer.id)).all():
         session.delete(old)
     session.flush()
-    codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODES)]
+    codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(4)}" for _ in range(RECOVERY_CODES)]  # 64 bits each
     for code in codes:
         session.add(RecoveryCode(officer_id=officer.id, code_hash=_hash(code)))  # type: ignore[arg-type]
     session.flush()
@@ -101,13 +113,9 @@ def verify_second_factor(
             session.add(state)
     if not ok and len(code.strip()) > 6:
         how = "recovery_code"
-        row = session.exec(
-            select(RecoveryCode).where(
-                RecoveryCode.officer_id == officer.id,
-                RecoveryCode.code_hash == _hash(code),
-                col(RecoveryCode.used_at).is_(None),
-            )
-        ).first()
+        unused = session.exec(select(RecoveryCode).where(
+            RecoveryCode.officer_id == officer.id, col(RecoveryCode.used_at).is_(None))).all()
+        row = next((r for r in unused if _matches(r.code_hash, code)), None)
         if row is not None:
             row.used_at, ok = utcnow(), True
             session.add(row)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from sqlmodel import Session, col, select
 from core.airing.models import Board, BroadcastWindow, Cluster, Play
 from core.airing.planner import ADVERTISING
 from core.airing.plans import local_bounds, windows_on
+from core.records import exports
 from core.review.models import ContentItem
 
 MINIMUM_MINUTES = 180.0
@@ -144,7 +144,7 @@ CSV_COLUMNS = ("day", "cluster", "board", "morning_minutes", "afternoon_minutes"
 def to_csv(rows: list[Figures]) -> str:
     """The figures as CSV (UTF-8 with BOM so spreadsheet programs keep the diacritics)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = exports.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for r in rows:
         writer.writerow([r.day.isoformat(), r.cluster.code, r.board.code if r.board else "*", f"{r.morning_min:.1f}",

@@ -16,7 +16,7 @@ from core.airing.notices import notify_once, operators_of
 from core.errors import Invalid, NotFound
 from core.org.models import Officer
 from core.records import audit
-from core.review.models import ContentItem
+from core.review.models import ContentItem, ContentTarget
 from core.types import Role, utcnow
 
 UNCONFIRMED_AFTER = timedelta(seconds=60)
@@ -57,6 +57,14 @@ def start_emergency(
         item = session.get(ContentItem, content_item_id)
         if item is None or not item.is_active:
             raise Invalid("no such active item", field="content_item_id")
+        # An emergency skips the plan, not the approval rules (Điều 10.2): the item must be one the
+        # officer may air on every chosen cluster.
+        targets = [c for c in (session.get(Cluster, cid) for cid in sorted(set(cluster_ids))) if c is not None]
+        if not all_clusters and not all(may_air_item(session, officer=officer, item=item, cluster=c, on=on)
+                                        for c in targets):
+            raise Invalid("no such active item", field="content_item_id")
+        if all_clusters and not _visible_item(session, officer=officer, item_id=item.id or 0, on=on):
+            raise Invalid("no such active item", field="content_item_id")
     emergency = Emergency(content_item_id=content_item_id, text=text, all_clusters=all_clusters,
                           started_by_id=officer.id or 0, started_at=now, ends_at=ends_at)
     session.add(emergency)
@@ -91,6 +99,60 @@ def _tell_operators(session: Session, *, emergency: Emergency, event: str, at: d
         sent += notify_once(session, event=event, object_key=str(emergency.id), officer=officer,
                             object_type="emergency", object_id=emergency.id, urgent=True, payload=payload)
     return sent
+
+
+def _visible_item(session: Session, *, officer: Officer, item_id: int, on: date) -> bool:
+    scope = access.scope_of(session, officer=officer, on=on)
+    found = select(ContentItem.id).where(ContentItem.id == item_id, access.visible_item_clause(scope))
+    return session.exec(found).first() is not None
+
+
+def _targets_of(session: Session, item: ContentItem) -> list[ContentTarget]:
+    return list(session.exec(select(ContentTarget).where(ContentTarget.content_item_id == item.id)).all())
+
+
+def _approved_for(session: Session, item: ContentItem, cluster: Cluster) -> bool:
+    """True when the item's own approval already covers the cluster (its targets name it)."""
+    for t in _targets_of(session, item):
+        if t.target_kind == "all" or (t.target_kind == "cluster" and t.cluster_id == cluster.id):
+            return True
+        if t.target_kind == "cluster_kind" and t.cluster_kind == cluster.kind:
+            return True
+        if t.target_kind == "board" and t.board_id is not None:
+            board = session.get(Board, t.board_id)
+            if board is not None and board.cluster_id == cluster.id:
+                return True
+    return False
+
+
+def may_air_item(session: Session, *, officer: Officer, item: ContentItem, cluster: Cluster, on: date) -> bool:
+    """May the officer put this item on this cluster at once: an item they can see, and either approved
+    for the cluster already or one they could approve for it themselves (Điều 10.2)."""
+    if not item.is_active or not _visible_item(session, officer=officer, item_id=item.id or 0, on=on):
+        return False
+    return _may_air(session, officer=officer, item=item, cluster=cluster, on=on,
+                    everywhere=may_broadcast_everywhere(session, officer=officer, on=on))
+
+
+def _may_air(session: Session, *, officer: Officer, item: ContentItem, cluster: Cluster, on: date,
+             everywhere: bool) -> bool:
+    return everywhere or _approved_for(session, item, cluster) or access.may_approve_for_cluster(
+        session, officer=officer, cluster=cluster, on=on)
+
+
+def airable_items(session: Session, *, officer: Officer, clusters: list[Cluster], on: date,
+                  limit: int = 200) -> list[ContentItem]:
+    """Active items the officer may put on at least one of `clusters` (the emergency form's picker)."""
+    scope = access.scope_of(session, officer=officer, on=on)
+    everywhere = may_broadcast_everywhere(session, officer=officer, on=on)
+    rows = session.exec(select(ContentItem).where(col(ContentItem.is_active), access.visible_item_clause(scope))
+                        .order_by(col(ContentItem.id).desc()).limit(limit)).all()
+    if everywhere:
+        return list(rows)
+    mine = [c for c in clusters if access.may_approve_for_cluster(session, officer=officer, cluster=c, on=on)]
+    if mine:  # may approve for one of them: any visible item may go there
+        return list(rows)
+    return [i for i in rows if any(_approved_for(session, i, c) for c in clusters)]
 
 
 def may_broadcast_everywhere(session: Session, *, officer: Officer, on: date) -> bool:

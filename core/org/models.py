@@ -65,6 +65,7 @@ class Officer(SQLModel, table=True):
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     deactivated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    deactivation_reason: str | None = Field(default=None, sa_type=String(16))  # e.g. "idle" (45 days unused)
 
 
 class ChannelAccount(SQLModel, table=True):

@@ -63,7 +63,7 @@ def officers_of(session: Session, *, scope: access.Scope, unit_id: int) -> list[
 
 def _managed(session: Session, scope: access.Scope, officer_id: int) -> Officer:
     officer = session.get(Officer, officer_id)
-    if officer is None or not access.may_manage_officers_of(scope, unit_id=officer.unit_id):
+    if officer is None or not access.may_manage_officer(scope, officer=officer):
         raise NotFound("not found")
     return officer
 
@@ -92,6 +92,15 @@ def invite(session: Session, *, scope: access.Scope, officer_id: int, actor: aud
     officer = _managed(session, scope, officer_id)
     if not officer.is_active:
         raise Invalid("this officer is deactivated", field="officer")
+    if officer.username and officer.id != scope.officer.id:
+        # A chat bound to a staff account speaks and hears as that account: only its owner, logged
+        # in, may bind it (from "My account").
+        raise Invalid("a staff account binds its chat from its own account page", field="officer")
+    return invites.issue_invite(session, officer=officer, actor=actor)
+
+
+def invite_myself(session: Session, *, officer: Officer, actor: audit.Actor) -> IssuedInvite:
+    """An invite for the logged-in officer's own chat (the only way to bind a staff account)."""
     return invites.issue_invite(session, officer=officer, actor=actor)
 
 

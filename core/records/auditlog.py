@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterator
@@ -14,7 +13,7 @@ from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from core.accounts import access
-from core.records import audit
+from core.records import audit, exports
 from core.records.models import AuditEvent
 from core.types import Role
 
@@ -72,7 +71,7 @@ def export_csv(session: Session, *, scope: access.Scope, filters: Filters, tz: Z
 
     def lines() -> Iterator[str]:
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = exports.writer(buffer)
         writer.writerow(["seq", "occurred_at", "actor", "channel", "address", "action", "object_type", "object_id",
                          "before", "after", "hash"])
         for e in rows:

@@ -28,6 +28,7 @@ from sqlalchemy import Connection, Engine, MetaData, Table, select, text
 from sqlmodel import Session, col
 
 from core.errors import BangtinError
+from core.records import audit
 from core.records.models import TaskRun
 from core.runtime import Runtime
 from core.storage import LocalMediaStore
@@ -73,6 +74,8 @@ def make_backup(rt: Runtime, *, backup_dir: Path | None = None, keep_days: int |
         report = _write_snapshot(rt, backup_dir, now)
         report.pruned = prune(backup_dir, keep_days=keep_days or rt.settings.airing_retention_days, now=now)
     report.apart = _device(backup_dir) not in {_device(rt.settings.data_path), _device(rt.settings.media_path)}
+    with rt.db.reading() as session:  # the audit chain's head, signed, beside the snapshots
+        audit.write_checkpoint(session, settings=rt.settings)
     return report
 
 

@@ -50,13 +50,13 @@ class RetentionReport:
         return dict(self.__dict__)
 
 
-def checkpoint_signature(*, seq: int, hash_: str, occurred_at: datetime, key: str) -> str:
+def checkpoint_signature(*, seq: int, hash_: str, occurred_at: datetime, key: bytes) -> str:
     message = f"audit-checkpoint:{seq}:{hash_}:{occurred_at.astimezone(UTC).isoformat()}".encode()
-    return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def keep_checkpoint(session: Session, *, event: AuditEvent, key: str) -> AuditCheckpoint:
-    """Record the chain head at the cut, signed (HMAC-SHA256 with the secret key). Issue 16's signer replaces this."""
+def keep_checkpoint(session: Session, *, event: AuditEvent, key: bytes) -> AuditCheckpoint:
+    """Record the chain head at the cut, signed with the audit chain's key (HMAC-SHA256)."""
     row = AuditCheckpoint(seq=event.seq, hash=event.hash, occurred_at=event.occurred_at,
                           signature=checkpoint_signature(seq=event.seq, hash_=event.hash, occurred_at=event.occurred_at,
                                                          key=key))
@@ -201,7 +201,7 @@ def enforce(session: Session, *, settings: Any, now: datetime, backup_dir: Path 
         last = int(r["seq"])
     head = session.exec(select(AuditEvent).where(AuditEvent.seq == last)).first() if last else None
     if head is not None:
-        keep_checkpoint(session, event=head, key=settings.secret_key)
+        keep_checkpoint(session, event=head, key=settings.audit_hmac_key())
         report.audit_events = session.execute(delete(AuditEvent).where(col(AuditEvent.seq) <= last)).rowcount or 0
         report.checkpoint_seq = last
     session.flush()

@@ -19,6 +19,17 @@ def ping(*, note: str = "") -> int:
     return run.id
 
 
+@task("records.audit_checkpoint", retries=1, retry_delay=60, schedule=crontab(minute="*/10"))
+def audit_checkpoint() -> int | None:
+    """Every 10 minutes: the audit chain's head, signed, into the backup directory and the log (issue 16)."""
+    from core.records import audit
+
+    rt = runtime.current()
+    with rt.db.reading() as session:
+        point = audit.write_checkpoint(session, settings=rt.settings)
+    return point["seq"] if point else None
+
+
 @task("records.backup", retries=2, retry_delay=600, schedule=crontab(hour="19", minute="30"))
 def nightly_backup() -> dict[str, Any]:
     """02:30 in Hà Nội (19:30 UTC): snapshot the records into BACKUP_DIR (Điều 9.1); leaves a `task_run` row."""

@@ -74,11 +74,12 @@ def test_a_board_pairs_plays_keeps_playing_offline_and_obeys_an_emergency(seeded
             )
         # What is on the stage is read in the same instant the page says it plays: with 3 s slots the next
         # item may replace this one between two separate queries.
-        on_stage = page.wait_for_function(
+        # Polled with evaluate (outside the page's CSP): wait_for_function evaluates a string in the page,
+        # which the player's CSP (no eval) rightly refuses.
+        on_stage = _wait(lambda: page.evaluate(
             "document.body.dataset.state === 'playing'"
-            " && [document.querySelectorAll('#stage .notice .vi, #stage img').length]",
-            timeout=20_000,
-        ).json_value()
+            " && [document.querySelectorAll('#stage .notice .vi, #stage img').length]"),
+            20, "an item on the stage")
         assert on_stage == [1]
         _wait(lambda: _plays(rt, board) >= 1, 25, "a recorded play")
         with rt.db.reading() as session:

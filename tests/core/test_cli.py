@@ -163,3 +163,80 @@ def test_up_serves_the_login_page_prints_logins_and_stops_together(tmp_path: Pat
         httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
     leftovers = [pid for pid in children if Path(f"/proc/{pid}").exists()]
     assert leftovers == []
+
+
+def _command_of(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def _wait_for(predicate, timeout: float):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    return predicate()
+
+
+@pytest.mark.slow
+def test_a_crashed_child_is_restarted_and_kill_9_of_up_leaves_no_orphan(tmp_path: Path) -> None:
+    """Issue 16 items 7 and 8: a killed worker comes back while web keeps serving; kill -9 of the
+    supervisor takes every child with it, and the DATA_DIR lock is free only when they are gone."""
+    port = _free_port()
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("BANGTIN_")},
+           "BANGTIN_DATA_DIR": str(tmp_path / "data"), "BANGTIN_DEMO": "true", "BANGTIN_PORT": str(port)}
+    subprocess.run([sys.executable, "-m", "bangtin.cli", "db", "upgrade"], env=env, check=True, cwd=tmp_path,
+                   capture_output=True)
+    up = subprocess.Popen([sys.executable, "-m", "bangtin.cli", "up"], env=env, cwd=tmp_path, text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    children: list[int] = []
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and "is running" not in up.stdout.readline():
+            pass
+        worker = _wait_for(lambda: next((p for p in _children_of(up.pid)
+                                         if _command_of(p).endswith("worker ")), None), 10)
+        assert worker
+        os.kill(worker, 9)
+        again = _wait_for(lambda: next((p for p in _children_of(up.pid)
+                                        if _command_of(p).endswith("worker ") and p != worker), None), 15)
+        assert again, "the worker was not restarted"
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200
+        # While the instance runs, a restore is refused (its processes hold the DATA_DIR lock).
+        from bangtin.supervisor import DataDirLock
+        from core.errors import AlreadyRunning
+
+        with pytest.raises(AlreadyRunning), DataDirLock(tmp_path / "data", exclusive=True):
+            pass
+        children = _children_of(up.pid)
+        os.kill(up.pid, 9)
+        up.wait(timeout=10)
+        assert _wait_for(lambda: not [p for p in children if Path(f"/proc/{p}").exists()
+                                      and "bangtin.cli" in _command_of(p)], 15), "orphans left behind"
+        with DataDirLock(tmp_path / "data", exclusive=True, wait_s=15):
+            pass  # every process of the instance is gone: the lock is free
+    finally:
+        if up.poll() is None:
+            up.kill()
+        for pid in children:
+            if Path(f"/proc/{pid}").exists() and "bangtin.cli" in _command_of(pid):
+                os.kill(pid, 9)
+
+
+def test_user_create_takes_the_password_from_standard_input(run, tmp_path: Path) -> None:
+    """Issue 16 item 13: the password need not be on the command line (the process list shows it)."""
+    run("seed", "--demo")
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("BANGTIN_")},
+           "BANGTIN_DATA_DIR": str(tmp_path / "data"), "BANGTIN_SECRET_KEY": TEST_SECRET}
+    made = subprocess.run([sys.executable, "-m", "bangtin.cli", "user", "create", "--username", "bientap3",
+                           "--role", "editor", "--unit", "SVHTTDL"], input="mot-mat-khau-dai-2026\n", env=env,
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    weak = subprocess.run([sys.executable, "-m", "bangtin.cli", "user", "create", "--username", "bientap4",
+                           "--role", "editor", "--unit", "SVHTTDL"], input="short\n", env=env,
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert weak.returncode == 2 and "at least 14" in weak.stderr

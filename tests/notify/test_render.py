@@ -31,6 +31,7 @@ SAMPLES = {
     "translation.completed": {"code": "BT-2611-0001", "language": "en"},
     "reminder.due": {"rule": "Gửi tác phẩm", "unit": "Báo Lai Châu", "due_on": "2026-11-20", "days": -3},
     "obligation.overdue": {"rule": "Gửi tác phẩm", "unit": "Báo Lai Châu", "due_on": "2026-11-20", "days": 3},
+    "account.disabled_idle": {"days": 45},
 }
 
 

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from admin.deps import Csrf, CurrentOfficer, ReadSession, RuntimeDep, WriteSession, actor_for
+from admin.params import INT64_MAX, DbId
 from admin.templating import render
 from core.accounts import access
 from core.airing import boards, health
@@ -60,7 +61,7 @@ def _operable_board(session: Session, officer: Officer, runtime: Runtime, board_
 
 @router.post("/airing/boards/pair", response_class=HTMLResponse, dependencies=[Csrf])
 def pair(request: Request, session: WriteSession, officer: CurrentOfficer, runtime: RuntimeDep,
-         code: Annotated[str, Form()] = "", board_id: Annotated[int, Form()] = 0) -> Response:
+         code: Annotated[str, Form()] = "", board_id: Annotated[int, Form(ge=0, le=INT64_MAX)] = 0) -> Response:
     access.require_role(officer, Role.administrator, Role.editor, Role.operator)
     board = _operable_board(session, officer, runtime, board_id)
     try:
@@ -72,7 +73,7 @@ def pair(request: Request, session: WriteSession, officer: CurrentOfficer, runti
 
 @router.post("/airing/boards/{board_id}/revoke", dependencies=[Csrf])
 def revoke(
-    request: Request, board_id: int, session: WriteSession, officer: CurrentOfficer, runtime: RuntimeDep
+    request: Request, board_id: DbId, session: WriteSession, officer: CurrentOfficer, runtime: RuntimeDep
 ) -> Response:
     access.require_role(officer, Role.administrator, Role.editor, Role.operator)
     board = _operable_board(session, officer, runtime, board_id)

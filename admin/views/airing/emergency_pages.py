@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
 from admin.deps import Csrf, CurrentOfficer, ReadSession, RuntimeDep, WriteSession, actor_for
+from admin.params import DbId
 from admin.templating import render
 from core.accounts import access
 from core.airing import emergencies
@@ -50,9 +51,7 @@ def _list(request: Request, session: Session, officer: Officer, runtime: Runtime
     targeted = select(EmergencyTarget.emergency_id).where(col(EmergencyTarget.cluster_id).in_(visible))
     rows = session.exec(select(Emergency).where(col(Emergency.all_clusters) | col(Emergency.id).in_(targeted))
                         .order_by(col(Emergency.started_at).desc()).limit(50)).all()
-    items = session.exec(
-        select(ContentItem).where(col(ContentItem.is_active)).order_by(col(ContentItem.id).desc()).limit(200)
-    ).all()
+    items = emergencies.airable_items(session, officer=officer, clusters=operable, on=today)
     return render(request, "airing/emergencies.html", {
         "rows": rows, "operable": operable, "items": items, "may_all": may_all, "now": datetime.now(UTC),
         "is_active": emergencies.is_active, "may_start": officer.role in {r.value for r in STARTERS} and bool(operable),
@@ -97,7 +96,7 @@ def _detail_context(session: Session, officer: Officer, runtime: Runtime, emerge
 
 @router.get("/airing/emergencies/{emergency_id}", response_class=HTMLResponse)
 def detail(
-    request: Request, emergency_id: int, session: ReadSession, officer: CurrentOfficer, runtime: RuntimeDep
+    request: Request, emergency_id: DbId, session: ReadSession, officer: CurrentOfficer, runtime: RuntimeDep
 ) -> Response:
     access.require_role(officer, *VIEWERS)
     return render(request, "airing/emergency.html", _detail_context(session, officer, runtime, emergency_id))
@@ -105,7 +104,7 @@ def detail(
 
 @router.get("/airing/emergencies/{emergency_id}/acks", response_class=HTMLResponse)
 def acks(
-    request: Request, emergency_id: int, session: ReadSession, officer: CurrentOfficer, runtime: RuntimeDep
+    request: Request, emergency_id: DbId, session: ReadSession, officer: CurrentOfficer, runtime: RuntimeDep
 ) -> Response:
     access.require_role(officer, *VIEWERS)
     return render(request, "airing/emergency_acks.html", _detail_context(session, officer, runtime, emergency_id))
@@ -113,7 +112,7 @@ def acks(
 
 @router.post("/airing/emergencies/{emergency_id}/stop", dependencies=[Csrf])
 def stop(
-    request: Request, emergency_id: int, session: WriteSession, officer: CurrentOfficer, runtime: RuntimeDep
+    request: Request, emergency_id: DbId, session: WriteSession, officer: CurrentOfficer, runtime: RuntimeDep
 ) -> Response:
     access.require_role(officer, *STARTERS)
     today = _today(runtime)

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from admin.deps import ReadSession, RuntimeDep, WriteSession
+from admin.params import DbId
 from core.airing import boards, emergencies, manifest
 from core.airing import plays as airing
 from core.airing.models import Board
@@ -126,12 +127,16 @@ def get_media(sha256: str, session: ReadSession, token: Token, runtime: RuntimeD
     asset = manifest.media_for(session, board=board, sha256=sha256.lower(), settings=runtime.settings, now=_now())
     if asset is None or not runtime.store.exists(asset.sha256):
         raise HTTPException(404, "no such media in this board's manifest")
-    return FileResponse(runtime.store.local_path(asset.sha256), media_type=asset.mime or "application/octet-stream",
-                        headers={"Cache-Control": "private, max-age=31536000, immutable", "ETag": f'"{asset.sha256}"'})
+    from admin.views.media import SANDBOX_HEADERS, safe_type
+
+    # Same rule as /media/{id}: only media types, never markup, and nothing the browser would run.
+    return FileResponse(runtime.store.local_path(asset.sha256), media_type=safe_type(asset),
+                        headers={**SANDBOX_HEADERS, "Cache-Control": "private, max-age=31536000, immutable",
+                                 "ETag": f'"{asset.sha256}"'})
 
 
 @router.get("/subtitles/{track_id}")
-def get_subtitles(track_id: int, session: ReadSession, token: Token, runtime: RuntimeDep) -> Response:
+def get_subtitles(track_id: DbId, session: ReadSession, token: Token, runtime: RuntimeDep) -> Response:
     board = board_of(session, token)
     track = manifest.subtitle_for(session, board=board, track_id=track_id, settings=runtime.settings, now=_now())
     if track is None:
@@ -181,7 +186,7 @@ def get_time(session: ReadSession, token: Token) -> dict[str, str]:
 
 
 @router.post("/emergencies/{emergency_id}/ack")
-def ack_emergency(emergency_id: int, session: WriteSession, token: Token) -> dict[str, Any]:
+def ack_emergency(emergency_id: DbId, session: WriteSession, token: Token) -> dict[str, Any]:
     board = board_of(session, token)
     try:
         ack = emergencies.acknowledge(session, emergency_id=emergency_id, board=board)

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 from sqlmodel import Session
 
 from admin.deps import Csrf, CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for
+from admin.params import DbId
 from admin.templating import render
 from core.accounts import access
 from core.errors import NotFound
@@ -115,14 +116,8 @@ def _report_target(session: Session, scope: access.Scope, obligation_id: int) ->
 
 
 @router.post("/notify/obligations/{obligation_id}/report", dependencies=[Csrf])
-def report_upload(
-    request: Request,
-    session: WriteSession,
-    scope: CurrentScope,
-    runtime: RuntimeDep,
-    obligation_id: int,
-    file: UploadFile,
-) -> Response:
+def report_upload(request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep,
+                  obligation_id: DbId, file: UploadFile) -> Response:
     obligation, rule = _report_target(session, scope, obligation_id)
     if not reports.may_upload(scope.officer, obligation, rule):
         raise NotFound("not found")
@@ -149,7 +144,7 @@ def report_upload(
 
 
 @router.get("/notify/obligations/{obligation_id}/report")
-def report_download(session: ReadSession, scope: CurrentScope, runtime: RuntimeDep, obligation_id: int) -> Response:
+def report_download(session: ReadSession, scope: CurrentScope, runtime: RuntimeDep, obligation_id: DbId) -> Response:
     obligation, _ = _report_target(session, scope, obligation_id)
     sees_all = _may_edit(scope) or scope.role == Role.inspector.value
     own = scope.role in reports.UPLOAD_ROLES and scope.officer.unit_id == obligation.unit_id
@@ -167,9 +162,8 @@ def report_download(session: ReadSession, scope: CurrentScope, runtime: RuntimeD
 
 
 @router.post("/notify/obligations/{obligation_id}/fulfil", dependencies=[Csrf])
-def fulfil(
-    request: Request, session: WriteSession, scope: CurrentScope, obligation_id: int, note: Annotated[str, Form()] = ""
-) -> Response:
+def fulfil(request: Request, session: WriteSession, scope: CurrentScope, obligation_id: DbId,
+           note: Annotated[str, Form()] = "") -> Response:
     _require_edit(scope)
     if session.get(Obligation, obligation_id) is None:
         raise NotFound("not found")
@@ -209,7 +203,7 @@ def _rule_page(request: Request, rule: DeadlineRule, *, error: str | None = None
 
 
 @router.get("/notify/rules/{rule_id}", response_class=HTMLResponse)
-def rule_page(request: Request, session: ReadSession, scope: CurrentScope, rule_id: int) -> Response:
+def rule_page(request: Request, session: ReadSession, scope: CurrentScope, rule_id: DbId) -> Response:
     _require_edit(scope)
     rule = session.get(DeadlineRule, rule_id)
     if rule is None:
@@ -222,25 +216,14 @@ def _ints(text: str) -> list[int]:
 
 
 @router.post("/notify/rules/{rule_id}", dependencies=[Csrf])
-def rule_save(
-    request: Request,
-    session: WriteSession,
-    scope: CurrentScope,
-    runtime: RuntimeDep,
-    rule_id: int,
-    name: Annotated[str, Form()],
-    due_day: Annotated[int, Form(ge=1, le=31)],
-    reminder_offsets: Annotated[str, Form()] = "",
-    min_count: Annotated[int, Form(ge=1, le=100)] = 1,
-    due_month: Annotated[str, Form()] = "",
-    period_cutoff_day: Annotated[str, Form()] = "",
-    due_exclusive: Annotated[bool, Form()] = False,
-    is_active: Annotated[bool, Form()] = False,
-    applies_to_kinds: Annotated[list[str] | None, Form()] = None,
-    fulfil_categories: Annotated[list[str] | None, Form()] = None,
-    fulfil_kinds: Annotated[list[str] | None, Form()] = None,
-    note: Annotated[str, Form()] = "",
-) -> Response:
+def rule_save(request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep, rule_id: DbId,
+              name: Annotated[str, Form()], due_day: Annotated[int, Form(ge=1, le=31)],
+              reminder_offsets: Annotated[str, Form()] = "", min_count: Annotated[int, Form(ge=1, le=100)] = 1,
+              due_month: Annotated[str, Form()] = "", period_cutoff_day: Annotated[str, Form()] = "",
+              due_exclusive: Annotated[bool, Form()] = False, is_active: Annotated[bool, Form()] = False,
+              applies_to_kinds: Annotated[list[str] | None, Form()] = None,
+              fulfil_categories: Annotated[list[str] | None, Form()] = None,
+              fulfil_kinds: Annotated[list[str] | None, Form()] = None, note: Annotated[str, Form()] = "") -> Response:
     _require_edit(scope)
     rule = session.get(DeadlineRule, rule_id)
     if rule is None:
