@@ -21,7 +21,7 @@ from core.intake import service as intake
 from core.intake.rules import IncomingFile
 from core.org.models import Officer
 from core.runtime import Runtime
-from core.types import Channel, MediaKind
+from core.types import Channel, MediaKind, SubmissionState
 
 router = APIRouter()
 COMMANDS = {"new", "status", "cancel", "resume"}
@@ -68,13 +68,26 @@ class WebPort:
         await asyncio.to_thread(copy)
 
 
-def _page(request: Request, rt: Runtime, officer_id: int, language: str, replies: list[Reply]) -> HTMLResponse:
+def _status(rt: Runtime, officer_id: int, language: str) -> dict[str, object]:
+    """The officer's last submissions; `busy` while one is being processed (the card then refreshes itself)."""
     with rt.db.reading() as session:
         recent = intake.recent(session, officer_id=officer_id)
+    busy = any(sub.state in (SubmissionState.received, SubmissionState.processing) for sub in recent)
+    return {"status": texts.status_lines(language, rt.settings.tz, recent), "busy": busy}
+
+
+def _page(request: Request, rt: Runtime, officer_id: int, language: str, replies: list[Reply]) -> HTMLResponse:
     return render(request, "gui.html", language, {
         "replies": replies, "nonce": secrets.token_urlsafe(12), "csrf_token": csrf_token(request),
-        "status": texts.status_lines(language, rt.settings.tz, recent), "chunked_above": CHUNKED_ABOVE, "chunk": MB,
+        "chunked_above": CHUNKED_ABOVE, "chunk": MB, **_status(rt, officer_id, language),
     })
+
+
+@router.get("/gui/status", response_class=HTMLResponse, include_in_schema=False)
+async def gui_status(request: Request, officer: CurrentOfficer) -> HTMLResponse:
+    """The status card alone, polled by the page (htmx) while a submission is being processed."""
+    rt: Runtime = request.app.state.runtime
+    return render(request, "gui_status.html", officer.language, _status(rt, officer.id, officer.language))  # type: ignore[arg-type]
 
 
 @router.get("/gui", response_class=HTMLResponse, include_in_schema=False)
