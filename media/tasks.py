@@ -294,8 +294,8 @@ def process(*, submission_id: int) -> str:
             share = (100 * number / len(originals), 100 * (number + 1) / len(originals))
             with tempfile.TemporaryDirectory(dir=work_root, prefix=f"media-{submission_id}-") as tmp:
                 result = pipeline.run(source, Path(tmp), settings=rt.settings, text=text,
-                                      progress=_Reporter(submission_id, share, chat), likely_vietnamese=likely_vietnamese,
-                                      board_size=screen)
+                                      progress=_Reporter(submission_id, share, chat),
+                                      likely_vietnamese=likely_vietnamese, board_size=screen)
                 _save(submission_id, original_id, result)
         _finish(submission_id)
         chat("done", 100, final=True)  # the last edit: 100 %, then the outbox brings the "ready" message

@@ -24,6 +24,7 @@ from core.types import Channel, NotificationState, utcnow
 
 log = logging.getLogger("bot.progress")
 EVENT = "submission.progress"
+TIMEOUT = 5.0  # seconds one post or edit may take: a slow Telegram must not hold the media job up
 
 
 def _channel(rt: Runtime, channel: str) -> EditsMessages | None:
@@ -92,7 +93,7 @@ def _show(rt: Runtime, *, submission_id: int, step: str | None, percent: int) ->
             if close is not None:
                 await close()
 
-    ref = asyncio.run(go())
+    ref = asyncio.run(asyncio.wait_for(go(), TIMEOUT))
     payload.update({"message_ref": ref, "text": text, "percent": percent, "step": step})
     with rt.db.unit_of_work() as session:
         if row is None:
