@@ -41,7 +41,7 @@ STATE_LABELS = {
     "changes_requested": N_("changes requested"),
     "failed": N_("failed"),
 }
-# What the media job is doing, for its progress message (translated in media.po, where the steps are named).
+# What the media job is doing (its progress_step), for the officer's progress message and /status.
 STEP_LABELS = {
     "probe": N_("checking the file…"),
     "normalise": N_("processing the video…"),
