@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Protocol, runtime_checkable
 
 from core.intake.rules import IncomingFile
 from core.types import Channel, MediaKind
@@ -70,3 +70,15 @@ class ChannelPort(Protocol):
     async def send_media(self, address: str, path: Path, *, kind: MediaKind, caption: str | None = None) -> None: ...
 
     async def download(self, item: IncomingFile, sink: BinaryIO) -> None: ...
+
+
+@runtime_checkable
+class EditsMessages(Protocol):
+    """Optional: a channel that can post a message and later change its text in place (Telegram).
+
+    Progress of a media job is shown this way; a channel without it (Zalo, the web page) simply
+    shows no live progress in the chat. Both calls raise on failure: callers treat them as best effort."""
+
+    async def post_text(self, address: str, text: str) -> str: ...  # the channel's id of the new message
+
+    async def edit_text(self, address: str, message_ref: str, text: str) -> None: ...

@@ -42,6 +42,15 @@ STATE_LABELS = {
     "changes_requested": N_("changes requested"),
     "failed": N_("failed"),
 }
+# What the media job is doing (its progress_step), for the officer's progress message and /status.
+STEP_LABELS = {
+    "probe": N_("checking the file…"),
+    "normalise": N_("processing the video…"),
+    "poster": N_("choosing a cover picture…"),
+    "transcribe": N_("transcribing the speech…"),
+    "language": N_("recognising the language…"),
+    "done": N_("ready for the editors"),
+}
 TARGET_LABELS = {
     "own_unit": N_("My unit's boards"),
     "border_gate": N_("Border-gate clusters"),
@@ -133,12 +142,20 @@ def summary(lang: str, tz: ZoneInfo, sub: Submission, *, files: int, cluster: Cl
     return Reply("\n".join(lines), summary_keyboard(lang))
 
 
+def progress_text(lang: str, step: str | None, percent: int) -> str:
+    """The officer's progress line, e.g. 'Đang xử lý video… 60 %'."""
+    label = t(lang, STEP_LABELS.get(step or "", STEP_LABELS["normalise"]))
+    return t(lang, N_("%(step)s %(percent)d %%"), step=label[:1].upper() + label[1:], percent=max(0, min(100, percent)))
+
+
 def status_lines(lang: str, tz: ZoneInfo, rows: list[Submission]) -> str:
     if not rows:
         return t(lang, N_("You have not sent anything yet."))
     lines = [t(lang, N_("Your last submissions:"))]
     for sub in rows:
         state = t(lang, STATE_LABELS.get(sub.state, sub.state))
+        if sub.state == str(SubmissionState.processing):
+            state = progress_text(lang, sub.progress_step, sub.progress)
         lines.append(t(lang, N_("%(code)s · %(when)s · %(kind)s · %(state)s"), code=sub.code or "?",
                        when=when(sub.received_at, lang, tz),
                        kind=t(lang, KIND_LABELS.get(sub.kind or "", N_("written notice"))), state=state))

@@ -43,14 +43,7 @@ STALE_AFTER = timedelta(seconds=45)
 NEVER_SENT_AFTER = timedelta(minutes=10)
 RETRY_WAIT = "retry_wait"
 _TRANSIENT_ERRNOS = {errno.ENOSPC, errno.EAGAIN, errno.EIO, errno.ENOMEM, errno.EMFILE}
-STEP_MESSAGES = {
-    "probe": "checking the file…",
-    "normalise": "processing the video…",
-    "poster": "choosing a cover picture…",
-    "transcribe": "transcribing the speech…",
-    "language": "recognising the language…",
-    "done": "ready for the editors",
-}
+PROGRESS_EVERY = 5.0  # seconds between two edits of the officer's progress message
 
 
 def gettext(language: str | None, message: str, **values: Any) -> str:
@@ -61,9 +54,10 @@ def gettext(language: str | None, message: str, **values: Any) -> str:
 
 
 def progress_text(step: str | None, percent: int, language: str | None = "vi") -> str:
-    """What the bot shows the officer, e.g. 'đang xử lý video… 60%'."""
-    label = gettext(language, STEP_MESSAGES.get(step or "", "processing the video…"))
-    return f"{label} {percent}%"
+    """What the bot shows the officer, e.g. 'Đang xử lý video… 60 %'."""
+    from bot.texts import progress_text as text
+
+    return text(language or "vi", step, percent)
 
 
 def _officer_language(session: Session, submission: Submission) -> str:
@@ -136,11 +130,30 @@ def _claim(submission_id: int) -> tuple[list[int], str, bool, tuple[int, int] | 
                 _unit_sends_vietnamese(session, sub), board_size(session, sub))
 
 
+class _Chat:
+    """Shows the officer the job's progress as one chat message, edited at most every PROGRESS_EVERY seconds."""
+
+    def __init__(self, submission_id: int) -> None:
+        self.submission_id = submission_id
+        self.last = float("-inf")
+
+    def __call__(self, step: str, percent: int, *, final: bool = False) -> None:
+        now = time.monotonic()
+        if not final and now - self.last < PROGRESS_EVERY:
+            return
+        self.last = now
+        try:
+            from bot.notify import progress
+        except ImportError:  # a worker without the chat layer
+            return
+        progress.show(runtime.current(), submission_id=self.submission_id, step=step, percent=percent)
+
+
 class _Reporter:
     """Writes progress in its own short transactions, at most every few seconds (a heartbeat too)."""
 
-    def __init__(self, submission_id: int, share: tuple[float, float]) -> None:
-        self.submission_id, self.share = submission_id, share
+    def __init__(self, submission_id: int, share: tuple[float, float], chat: _Chat | None = None) -> None:
+        self.submission_id, self.share, self.chat = submission_id, share, chat
         self.last = (-1, "", 0.0)
 
     def __call__(self, percent: int, step: str) -> None:
@@ -154,6 +167,8 @@ class _Reporter:
             sub = session.get(Submission, self.submission_id)
             if sub is not None:
                 sub.progress, sub.progress_step, sub.updated_at = min(99, overall), step, utcnow()
+        if self.chat is not None:
+            self.chat(step, min(99, overall))
 
 
 def _save(submission_id: int, original_id: int, result: object) -> None:
@@ -304,6 +319,7 @@ def process(*, submission_id: int) -> str:
     rt = runtime.current()
     work_root = rt.settings.data_path / "tmp"
     work_root.mkdir(parents=True, exist_ok=True)
+    chat = _Chat(submission_id)
     try:
         with _lease(submission_id):
             for number, original_id in enumerate(originals):
@@ -314,10 +330,11 @@ def process(*, submission_id: int) -> str:
                 share = (100 * number / len(originals), 100 * (number + 1) / len(originals))
                 with tempfile.TemporaryDirectory(dir=work_root, prefix=f"media-{submission_id}-") as tmp:
                     result = pipeline.run(source, Path(tmp), settings=rt.settings, text=text,
-                                          progress=_Reporter(submission_id, share),
+                                          progress=_Reporter(submission_id, share, chat),
                                           likely_vietnamese=likely_vietnamese, board_size=screen)
                     _save(submission_id, original_id, result)
             _finish(submission_id)
+            chat("done", 100, final=True)  # the last edit: 100 %, then the outbox brings the "ready" message
     except MediaRejected as exc:
         _fail(submission_id, exc)
         return "failed"

@@ -80,5 +80,14 @@ class TelegramSender:
         if result.status != "ok":
             raise Undelivered(result)
 
+    async def post_text(self, address: str, text: str) -> str:
+        """`EditsMessages.post_text`: one plain message; its message id (aiogram errors propagate)."""
+        sent = await self.bot.send_message(chat_id=int(address), text=text)
+        return str(sent.message_id)
+
+    async def edit_text(self, address: str, message_ref: str, text: str) -> None:
+        """`EditsMessages.edit_text`: change the text of a message this bot sent (aiogram errors propagate)."""
+        await self.bot.edit_message_text(chat_id=int(address), message_id=int(message_ref), text=text)
+
     async def close(self) -> None:
         await self.bot.session.close()

@@ -21,6 +21,7 @@ from bot.notify.render import render as notify_render
 from bot.protocol import Button, Inbound, Reply
 from bot.web.templating import render
 from bot.web.words import webify
+from core.intake import service as intake
 from core.intake.rules import IncomingFile
 from core.notify import webinbox
 from core.notify.delivery import RenderError
@@ -28,7 +29,7 @@ from core.notify.models import Notification
 from core.org.models import Officer
 from core.review import worklist
 from core.runtime import Runtime
-from core.types import Channel, MediaKind
+from core.types import Channel, MediaKind, SubmissionState
 
 router = APIRouter()
 COMMANDS = {"new", "status", "cancel", "resume"}
@@ -75,6 +76,14 @@ class WebPort:
         await asyncio.to_thread(copy)
 
 
+def _status(rt: Runtime, officer_id: int, language: str) -> dict[str, object]:
+    """The officer's last submissions; `busy` while one is being processed (the card then refreshes itself)."""
+    with rt.db.reading() as session:
+        recent = intake.recent(session, officer_id=officer_id)
+    busy = any(sub.state in (SubmissionState.received, SubmissionState.processing) for sub in recent)
+    return {"status": texts.status_lines(language, rt.settings.tz, recent), "busy": busy}
+
+
 def _inbox_text(row: Notification, tz: ZoneInfo) -> str:
     try:
         return notify_render(row.event, row.payload or {}, row.language, tz=tz).text
@@ -93,6 +102,7 @@ def _page(request: Request, rt: Runtime, officer_id: int, language: str, replies
     return render(request, "gui.html", language, {
         "replies": shown, "nonce": secrets.token_urlsafe(12), "csrf_token": csrf_token(request),
         "mine": mine, "chunked_above": CHUNKED_ABOVE, "chunk": MB, "inbox": inbox, "unread": unread,
+        **_status(rt, officer_id, language),
     })
 
 
@@ -105,6 +115,13 @@ async def gui_mark_read(request: Request, officer: CurrentOfficer,
         webinbox.mark_read(session, officer_id=officer.id,  # type: ignore[arg-type]
                            notification_id=int(notification) if notification.isdigit() else None)
     return RedirectResponse("/gui#inbox", status_code=303)
+
+
+@router.get("/gui/status", response_class=HTMLResponse, include_in_schema=False)
+async def gui_status(request: Request, officer: CurrentOfficer) -> HTMLResponse:
+    """The status card alone, polled by the page (htmx) while a submission is being processed."""
+    rt: Runtime = request.app.state.runtime
+    return render(request, "gui_status.html", officer.language, _status(rt, officer.id, officer.language))  # type: ignore[arg-type]
 
 
 @router.get("/gui", response_class=HTMLResponse, include_in_schema=False)

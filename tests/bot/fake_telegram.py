@@ -41,6 +41,7 @@ class Faults:
     cut_downloads: int = 0  # how many downloads to break half-way
     download_delay: float = 0.0
     bandwidth: float = 0.0  # bytes per second of file downloads (0: as fast as loopback goes)
+    bad_request: dict[str, int] = field(default_factory=dict)  # method -> how many 400 answers left
 
 
 class FakeTelegram:
@@ -183,7 +184,12 @@ class FakeTelegram:
             seconds = self.faults.retry_after_seconds
             self.calls.append({"method": method, "rejected": 429, **params})
             return self._error(429, f"Too Many Requests: retry after {seconds}", {"retry_after": seconds})
-        call = {"method": method, **params}
+        refused = self.faults.bad_request.get(method, 0)
+        if refused:
+            self.faults.bad_request[method] = refused - 1
+            self.calls.append({"method": method, "rejected": 400, "at": time.monotonic(), **params})
+            return self._error(400, "Bad Request: message to edit not found")
+        call = {"method": method, "at": time.monotonic(), **params}
         self.calls.append(call)
         self.counts[method] += 1
         if "chat_id" in params:
@@ -208,15 +214,28 @@ class FakeTelegram:
         limit = int(params.get("limit") or 100)
         return self._ok(self.updates[:limit])
 
-    def _message(self, chat_id: Any, **extra: Any) -> dict[str, Any]:
-        return {"message_id": self.next_message_id(), "date": int(time.time()),
+    def _message(self, chat_id: Any, message_id: int | None = None, **extra: Any) -> dict[str, Any]:
+        return {"message_id": message_id or self.next_message_id(), "date": int(time.time()),
                 "chat": {"id": int(chat_id), "type": "private"}, "from": BOT_USER, **extra}
 
     def _m_getme(self, params: dict[str, Any]) -> web.Response:
         return self._ok(BOT_USER)
 
     def _m_sendmessage(self, params: dict[str, Any]) -> web.Response:
-        return self._ok(self._message(params["chat_id"], text=params.get("text", "")))
+        message = self._message(params["chat_id"], text=params.get("text", ""))
+        self.calls[-1]["result_id"] = message["message_id"]  # so editMessageText can find it
+        return self._ok(message)
+
+    def _m_editmessagetext(self, params: dict[str, Any]) -> web.Response:
+        """Edits a message this bot sent in that chat (400 for an unknown one, or one whose text is unchanged)."""
+        chat, ref = int(params["chat_id"]), int(params.get("message_id") or 0)
+        sent = {int(c["result_id"]): c for c in self.sent(chat) if "result_id" in c}
+        if ref not in sent:
+            return self._error(400, "Bad Request: message to edit not found")
+        if sent[ref].get("shown", sent[ref].get("text")) == params.get("text"):
+            return self._error(400, "Bad Request: message is not modified")
+        sent[ref]["shown"], sent[ref]["edited"] = params.get("text", ""), sent[ref].get("edited", 0) + 1
+        return self._ok(self._message(chat, text=params.get("text", ""), message_id=ref))
 
     def _m_setwebhook(self, params: dict[str, Any]) -> web.Response:
         self.webhook = params

@@ -169,3 +169,28 @@ def test_a_malformed_announcement_is_a_clear_400(client: TestClient) -> None:
                 json.dumps([{"name": f"{i}.mp4", "size": 9} for i in range(11)])):
         r = client.post("/gui", data={**form(page), "announce": bad}, headers={"Accept": "application/json"})
         assert r.status_code == 400 and r.json()["error"].startswith("announce:")
+
+
+def test_web_page_shows_the_progress_of_a_submission_being_processed(client: TestClient, rt: Runtime,
+                                                                      seeded: Seed) -> None:
+    from core.types import utcnow
+
+    with rt.db.unit_of_work() as s:
+        mai = s.exec(select(Officer).where(Officer.username == "mai")).one()
+        sub = Submission(code="BT-2412-0007", officer_id=mai.id, unit_id=seeded.commune_id, channel="web",
+                         state="processing", kind="video", progress=60, progress_step="normalise",
+                         received_at=utcnow())
+        s.add(sub)
+    page = client.get("/gui").text
+    assert "BT-2412-0007" in page and "Đang xử lý video… 60 %" in page
+    assert 'hx-get="/gui/status"' in page and 'hx-trigger="every 3s"' in page  # it refreshes itself
+    with rt.db.unit_of_work() as s:
+        row = s.exec(select(Submission).where(Submission.code == "BT-2412-0007")).one()
+        row.progress, row.progress_step = 85, "transcribe"
+    card = client.get("/gui/status").text
+    assert "Đang chuyển lời nói thành chữ… 85 %" in card and "<html" not in card
+    with rt.db.unit_of_work() as s:
+        row = s.exec(select(Submission).where(Submission.code == "BT-2412-0007")).one()
+        row.state, row.progress, row.progress_step = "ready", 100, "done"
+    card = client.get("/gui/status").text
+    assert "BT-2412-0007" in card and "%" not in card and "hx-get" not in card  # done: the polling stops

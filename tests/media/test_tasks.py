@@ -196,8 +196,8 @@ def test_text_notice_is_tagged(runtime_env):
 
 
 def test_progress_text_for_the_bot():
-    assert tasks.progress_text("normalise", 60) == "đang xử lý video… 60%"
-    assert tasks.progress_text("transcribe", 80, "en") == "transcribing the speech… 80%"
+    assert tasks.progress_text("normalise", 60) == "Đang xử lý video… 60 %"
+    assert tasks.progress_text("transcribe", 80, "en") == "Transcribing the speech… 80%"
 
 
 @pytest.mark.parametrize(("body", "language"), [
