@@ -459,8 +459,8 @@ def _write_report(kind: str, unit: str | None, out: Path, *, year: int | None = 
     from sqlmodel import col, select
 
     from core.org import service as org
-    from core.records import reports
     from core.records.models import Report
+    from core.reports import reports
 
     if out.suffix.lower() != ".docx":
         raise typer.BadParameter("the file must end in .docx", param_hint="--out")
@@ -474,7 +474,7 @@ def _write_report(kind: str, unit: str | None, out: Path, *, year: int | None = 
                              .order_by(col(Report.status) == "final", col(Report.id)).limit(50)).all()
         report = saved[-1] if saved else None
         if report is None:
-            from core.records import figures, report_docx
+            from core.reports import figures, report_docx
 
             data = figures.report_figures(session, unit_id=unit_id, period_start=period_start, period_end=period_end,
                                           tz=rt.settings.tz)
@@ -528,7 +528,7 @@ def export_airing(from_: Annotated[str, typer.Option("--from", help="YYYY-MM-DD,
     from sqlmodel import select
 
     from core.airing.models import Cluster
-    from core.records import export
+    from core.reports import export
 
     if out.suffix.lower() not in (".csv", ".xlsx"):
         raise typer.BadParameter("the file must end in .csv or .xlsx", param_hint="--out")
@@ -551,7 +551,7 @@ def export_royalties(from_: Annotated[str, typer.Option("--from", help="YYYY-MM-
                      to: Annotated[str, typer.Option("--to", help="YYYY-MM-DD, local.")],
                      out: Annotated[Path, typer.Option("--out", help="FILE.xlsx")], as_json: JsonFlag = False) -> None:
     """Royalties (Điều 13.8.b): individuals' items aired at border-gate clusters in the period, as XLSX."""
-    from core.records import royalties
+    from core.reports import royalties
 
     rt = _runtime()
     day_from, day_to = date.fromisoformat(from_), date.fromisoformat(to)

@@ -35,8 +35,9 @@ from core import runtime as runtime_module
 from core.airing.models import Board, BroadcastWindow, Cluster
 from core.org.models import Officer
 from core.org.seed import load_organisation, read_organisation
-from core.records import audit, figures, report_docx, reports
+from core.records import audit
 from core.records.models import Report
+from core.reports import figures, report_docx, reports
 from core.review.models import ContentItem
 from core.settings import Settings
 
@@ -109,7 +110,7 @@ from datetime import date
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from core import runtime as runtime_module
-from core.records import export
+from core.reports import export
 from core.settings import Settings
 settings = Settings(data_dir=Path(sys.argv[2]), queue_url="memory://", secret_key=sys.argv[3])
 rt = runtime_module.build(settings, install=False)

@@ -274,7 +274,7 @@ def plays(session: ReadSession, scope: ApiScope, runtime: RuntimeDep, start: dat
 @router.get("/incidents", response_model=list[IncidentOut])
 def incident_list(session: ReadSession, scope: ApiScope, runtime: RuntimeDep, status: str = "") -> list:
     """Incidents the token's officer may see (the same rule as the incidents page), newest first."""
-    from core.airing import incidents
+    from core.incidents import service as incidents
 
     if scope.role in ("contributor", "translator"):
         raise NotFound("not found")

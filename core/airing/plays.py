@@ -8,10 +8,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from core.airing import emergencies, health
+from core.airing import emergencies
 from core.airing.models import Board, Cluster, Emergency, Heartbeat, Plan, Play
 from core.airing.notices import notify_once
 from core.errors import BangtinError, Invalid
+from core.incidents import health
 from core.intake.models import Submission
 from core.org.models import Officer
 from core.review.models import ContentItem

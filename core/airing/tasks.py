@@ -10,7 +10,9 @@ from typing import Any
 from huey import crontab
 
 from core import runtime
-from core.airing import boards, emergencies, health, incidents, plans
+from core.airing import boards, emergencies, plans
+from core.incidents import health
+from core.incidents import service as incidents
 from core.queue import task
 from core.records.taskrun import recorded
 

@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from core.airing import emergencies, health, plans
+from core.airing import emergencies, plans
 from core.airing.models import Board, Heartbeat, Incident, Play
+from core.incidents import health
 from core.notify.models import Notification
 from core.org.models import Officer
 from core.records.models import AuditEvent

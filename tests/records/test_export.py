@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from core.airing.models import Board, Play
-from core.records import export
+from core.reports import export
 from core.review.models import ContentItem
 from tests.conftest import TEST_SECRET
 from tests.records.test_reports import DAY, _seed_year, local

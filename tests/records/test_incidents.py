@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from bangtin.webapp import create_app
-from core.airing import incidents
 from core.airing.models import Board, Incident
 from core.errors import NotFound
+from core.incidents import service as incidents
 from core.notify.models import Notification
 from core.org.models import Officer
 from core.records import audit

@@ -14,7 +14,7 @@ from core.airing import boards
 from core.airing.models import Board
 from core.notify.models import Notification
 from core.org.models import Unit
-from core.records import figures
+from core.reports import figures
 from tests.admin.conftest import csrf_of, sign_in
 
 

@@ -16,8 +16,9 @@ from sqlmodel import select
 from core.airing.models import Board, Cluster, Incident, Play
 from core.notify.models import DeadlineRule, Obligation
 from core.org.models import Officer, Unit
-from core.records import audit, figures, report_docx, reports
+from core.records import audit
 from core.records.models import AuditEvent, Report
+from core.reports import figures, report_docx, reports
 from core.review.models import ContentItem
 from tests.conftest import TEST_SECRET
 

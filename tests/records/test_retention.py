@@ -10,8 +10,9 @@ from sqlmodel import select
 from core.airing.models import Board, Heartbeat, Play
 from core.notify.models import Notification
 from core.org.models import Officer
-from core.records import audit, backup, figures, retention
+from core.records import audit, backup, retention
 from core.records.models import AuditCheckpoint, AuditEvent
+from core.reports import figures
 
 
 def _play(session, board, uid: str, start: datetime) -> None:

@@ -10,7 +10,7 @@ from sqlmodel import select
 from core.airing.models import Board, Play
 from core.intake.models import Submission
 from core.org.models import Officer
-from core.records import royalties
+from core.reports import royalties
 from core.review.models import ContentItem
 from tests.records.test_reports import DAY, local
 

@@ -13,9 +13,10 @@ from admin.deps import Csrf, CurrentOfficer, ReadSession, RuntimeDep, WriteSessi
 from admin.params import INT64_MAX, DbId
 from admin.templating import render
 from core.accounts import access
-from core.airing import boards, health
+from core.airing import boards
 from core.airing.models import Board
 from core.errors import NotFound
+from core.incidents import health
 from core.org.models import Officer
 from core.runtime import Runtime
 from core.types import Role

@@ -12,9 +12,9 @@ from sqlmodel import col, select
 
 from admin.deps import Csrf, CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for, error_text
 from admin.templating import render
-from core.airing import incidents
 from core.airing.models import Board, Cluster
 from core.errors import Invalid, NotFound
+from core.incidents import service as incidents
 from core.org.models import Officer
 from core.types import Role
 from i18n.labels import N_

@@ -18,7 +18,8 @@ from admin.templating import render
 from core.airing.models import Cluster
 from core.errors import Invalid, NotFound
 from core.org.models import Unit
-from core.records import audit, export, figures, report_docx, reports
+from core.records import audit
+from core.reports import export, figures, report_docx, reports
 from core.types import Role
 from i18n.labels import N_
 
@@ -291,7 +292,7 @@ def royalties_file(
     request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep, start: str = "", end: str = ""
 ) -> Response:
     """The royalty list for the accounting office (the provincial editor unit's editors, administrators, inspectors)."""
-    from core.records import royalties
+    from core.reports import royalties
 
     today = runtime.settings.today()
     if not (scope.role in {Role.administrator.value, Role.inspector.value} or scope.provincial):

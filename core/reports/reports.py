@@ -20,9 +20,10 @@ from core.notify import reminders
 from core.notify.models import DeadlineRule, Obligation
 from core.org import service as org
 from core.org.models import Officer, Unit
-from core.records import audit, figures, report_docx
+from core.records import audit
 from core.records.models import Report
 from core.records.report_files import MIMES, source_ref
+from core.reports import figures, report_docx
 from core.storage import MediaStore
 from core.types import Duty, Fulfilment, Role, utcnow
 

@@ -15,7 +15,7 @@ from core.airing.models import Board, Cluster, Play
 from core.airing.plans import local_bounds
 from core.intake.models import Submission
 from core.org.models import Officer, Unit
-from core.records.export import neutralise
+from core.reports.export import neutralise
 from core.review.models import ContentItem
 from core.types import ClusterKind
 

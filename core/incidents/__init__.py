@@ -1,0 +1,1 @@
+"""Incidents at the boards: silent boards (health sweep) and reported ones, with owners, deadlines, escalation."""
