@@ -15,6 +15,7 @@ from sqlmodel import col, select
 from starlette.concurrency import run_in_threadpool
 
 from admin.deps import Csrf, CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for, error_text
+from admin.params import DbId
 from admin.templating import render
 from admin.views.api import bearer
 from core.accounts import access, tokens
@@ -149,7 +150,7 @@ def policy_save(
 
 
 @pages.get("/alerts/{alert_id}", response_class=HTMLResponse)
-def detail(request: Request, session: ReadSession, scope: CurrentScope, alert_id: int) -> Response:
+def detail(request: Request, session: ReadSession, scope: CurrentScope, alert_id: DbId) -> Response:
     _require_see(scope)
     row = session.get(AlertMessage, alert_id)
     if row is None or (row.status in service.NEVER_AIRED and scope.role != Role.administrator.value):

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from admin.deps import Csrf, CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for
+from admin.params import DbId
 from admin.templating import render
 from core.accounts import access
 from core.errors import NotFound
@@ -46,7 +47,7 @@ def documents(
 
 
 @router.post("/exchange/{document_id}/retry", dependencies=[Csrf])
-def retry(request: Request, session: WriteSession, scope: CurrentScope, document_id: int) -> Response:
+def retry(request: Request, session: WriteSession, scope: CurrentScope, document_id: DbId) -> Response:
     if scope.role != Role.administrator.value or session.get(ExchangeDocument, document_id) is None:
         raise NotFound("not found")
     row = service.retry(session, document_id=document_id)

@@ -222,7 +222,7 @@ def subtitles(request: Request, session: WriteSession, scope: CurrentScope, subm
 
 
 @router.post("/review/{submission_id}/subtitles/approve", response_class=HTMLResponse, dependencies=[Csrf])
-def approve_subtitles(request: Request, session: WriteSession, scope: CurrentScope, submission_id: int) -> Response:
+def approve_subtitles(request: Request, session: WriteSession, scope: CurrentScope, submission_id: DbId) -> Response:
     """Put a correction or translation made after approval on the air (the approved one aired until now)."""
     submission = access.get_submission_for(session, scope=scope, submission_id=submission_id, review=True)
     try:

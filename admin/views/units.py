@@ -167,7 +167,7 @@ def deactivate(request: Request, session: WriteSession, scope: CurrentScope, off
 
 
 @router.post("/officers/{officer_id}/channels", response_class=HTMLResponse, dependencies=[Csrf])
-def channels(request: Request, session: WriteSession, scope: CurrentScope, officer_id: int,
+def channels(request: Request, session: WriteSession, scope: CurrentScope, officer_id: DbId,
              order: Annotated[str, Form(max_length=60)], email: Annotated[str, Form(max_length=254)] = "") -> Response:
     """Where the officer hears back: the order of channels and the e-mail copy of the web inbox."""
     try:

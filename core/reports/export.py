@@ -11,7 +11,6 @@ run as a formula (=, +, -, @, tab, CR first) is neutralised with a leading apost
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -26,11 +25,11 @@ from core.airing.models import Board, Cluster, Play
 from core.airing.plans import local_bounds
 from core.intake.models import Submission
 from core.org.models import Officer, Unit
+from core.records import exports
 from core.review.models import ContentItem
 
 ADVERTISING = "5"
 SHEET_ROWS = 1_000_000  # below Excel's 1,048,576 rows per sheet
-FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
 
 PLAY_COLUMNS = (
     "cluster",
@@ -90,11 +89,7 @@ ITEM_COLUMNS = (
 AD_COLUMNS = ("item_id", "title", "advertiser_name", "advertiser_address", "ad_licence_ref", "plays", "seconds_aired")
 
 
-def neutralise(value: Any) -> Any:
-    """A text cell that a spreadsheet would evaluate becomes plain text."""
-    if isinstance(value, str) and value.startswith(FORMULA_LEAD):
-        return "'" + value
-    return value
+neutralise = exports.safe_cell  # one rule for every CSV and XLSX cell (core/records/exports.py)
 
 
 @dataclass(slots=True)
@@ -277,7 +272,7 @@ def write_csv(airing: Airing, path: Path) -> Exported:
     """Plays as CSV (UTF-8 with BOM so spreadsheet programs keep the diacritics)."""
     count = 0
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = exports.writer(handle)
         writer.writerow(PLAY_COLUMNS)
         for row in airing.plays():
             writer.writerow([_text(v) for v in row])

@@ -75,7 +75,7 @@ def test_a_derived_file_with_a_markup_type_is_not_served_as_markup(web, org) -> 
 # Routes that are not staff pages: the login steps, enrolment and logout, the machine APIs with
 # their own tokens (board, personal API, upload link, webhook signatures), health and the API docs.
 NOT_STAFF = ("/", "/login/totp", "/account/totp", "/logout", "/healthz", "/openapi.json", "/api/docs",
-             "/player", "/upload/", "/webhooks/", "/api/player/v1/", "/api/v1/", "/static")
+             "/player", "/upload/", "/webhooks/", "/api/player/v1/", "/api/v1/", "/static", "/favicon.ico")
 
 
 def _not_staff(path: str) -> bool:
@@ -368,8 +368,12 @@ def test_ids_pages_and_offsets_beyond_64_bits_are_404_or_422(web, org) -> None:
         for name in params:
             path = path.replace("{" + name + "}", HUGE)
         for method in sorted(route.methods - {"HEAD"}):
-            answer = web.request(method, path, data={"csrf_token": token} if method != "GET" else None,
-                                 follow_redirects=False)
+            try:
+                answer = web.request(method, path, data={"csrf_token": token} if method != "GET" else None,
+                                     follow_redirects=False)
+            except OverflowError:
+                failures[f"{method} {template}"] = 500
+                continue
             if answer.status_code not in {404, 422}:
                 failures[f"{method} {template}"] = answer.status_code
     sid = make_submission(org, target_kind="border_gate")

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import col, select
 
 from admin.deps import Csrf, CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for, error_text
+from admin.params import DbId
 from admin.templating import render
 from core.airing.models import Board, Cluster
 from core.errors import Invalid, NotFound
@@ -81,7 +82,7 @@ def incident_report(request: Request, session: WriteSession, scope: CurrentScope
 
 
 @router.post("/incidents/{incident_id}/{action}", dependencies=[Csrf])
-def incident_act(request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep, incident_id: int,
+def incident_act(request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep, incident_id: DbId,
                  action: str, resolution: Annotated[str, Form()] = "", owner: Annotated[str, Form()] = "") -> Response:
     now, actor = datetime.now(UTC), actor_for(request, scope.officer)
     try:

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import col, select
 
 from admin.deps import Csrf, CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for, error_text
+from admin.params import DbId
 from admin.templating import render
 from core.accounts import access
 from core.airing import boards
@@ -75,7 +76,7 @@ def _board_page(
 
 @router.get("/records/boards/{board_id}", response_class=HTMLResponse)
 def board_page(
-    request: Request, session: ReadSession, scope: CurrentScope, runtime: RuntimeDep, board_id: int
+    request: Request, session: ReadSession, scope: CurrentScope, runtime: RuntimeDep, board_id: DbId
 ) -> Response:
     return _board_page(request, session, scope, runtime, board_id)
 
@@ -86,7 +87,7 @@ def board_save(
     session: WriteSession,
     scope: CurrentScope,
     runtime: RuntimeDep,
-    board_id: int,
+    board_id: DbId,
     installed_on: Annotated[str, Form()] = "",
     location: Annotated[str, Form()] = "",
     hardware: Annotated[str, Form()] = "",
@@ -124,7 +125,7 @@ def maintenance_add(
     session: WriteSession,
     scope: CurrentScope,
     runtime: RuntimeDep,
-    board_id: int,
+    board_id: DbId,
     work: Annotated[str, Form()] = "",
     done_on: Annotated[str, Form()] = "",
     planned_on: Annotated[str, Form()] = "",

@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from starlette.background import BackgroundTask
 
 from admin.deps import Csrf, CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for, error_text
+from admin.params import DbId
 from admin.templating import render
 from core.airing.models import Cluster
 from core.errors import Invalid, NotFound
@@ -122,7 +123,7 @@ def report_page(
     session: ReadSession,
     scope: CurrentScope,
     runtime: RuntimeDep,
-    report_id: int,
+    report_id: DbId,
     error: str = "",
     status: int = 200,
 ) -> Response:
@@ -156,7 +157,7 @@ def report_page(
 
 @router.post("/records/reports/{report_id}", dependencies=[Csrf])
 async def report_save(
-    request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep, report_id: int
+    request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep, report_id: DbId
 ) -> Response:
     form = await request.form()
     texts = {k: str(form.get(k, "")) for k in report_docx.TEXT_FIELDS if k in form}
@@ -179,7 +180,7 @@ async def report_save(
 
 @router.post("/records/reports/{report_id}/finalise", dependencies=[Csrf])
 def report_finalise(
-    request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep, report_id: int
+    request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep, report_id: DbId
 ) -> Response:
     try:
         reports.finalise(
@@ -199,7 +200,7 @@ def report_finalise(
 
 
 @router.get("/records/reports/{report_id}/docx")
-def report_docx_file(session: ReadSession, scope: CurrentScope, runtime: RuntimeDep, report_id: int) -> Response:
+def report_docx_file(session: ReadSession, scope: CurrentScope, runtime: RuntimeDep, report_id: DbId) -> Response:
     report = reports.get(session, officer=scope.officer, report_id=report_id, on=runtime.settings.today())
     from core.intake.models import MediaAsset
 
