@@ -164,9 +164,12 @@ def _check_size(width: int, height: int) -> None:
     if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
         raise MediaRejected(
             "too_large",
-            "The picture is %(width)d×%(height)d pixels, far larger than any screen.",
+            "The picture is too large: %(width)d×%(height)d pixels; the boards take pictures of at most "
+            "%(side)d pixels a side and %(megapixels)d million pixels.",
             width=width,
             height=height,
+            side=MAX_SIDE,
+            megapixels=MAX_PIXELS // 1_000_000,
         )
 
 
@@ -183,7 +186,7 @@ def _check_duration(duration: float | None, max_seconds: float) -> None:
 
 def _probe_with_pillow(path: Path, fmt: str, size: int, max_seconds: float) -> ProbeResult:
     """HEIF stills and animated WebP: Pillow reads them (pictures.py says why FFmpeg does not)."""
-    from PIL import UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError
 
     from media import pictures
 
@@ -204,6 +207,14 @@ def _probe_with_pillow(path: Path, fmt: str, size: int, max_seconds: float) -> P
             return ProbeResult(kind="image", container=fmt, size_bytes=size, duration_s=None,
                                width=shown.width, height=shown.height, video_codec=codec,
                                has_alpha="A" in image.getbands(), reader="pillow")
+    except Image.DecompressionBombError as exc:  # so big that Pillow will not even say its size
+        raise MediaRejected(
+            "too_large",
+            "The picture is too large; the boards take pictures of at most %(side)d pixels a side and "
+            "%(megapixels)d million pixels.",
+            side=MAX_SIDE,
+            megapixels=MAX_PIXELS // 1_000_000,
+        ) from exc
     except (UnidentifiedImageError, OSError, ValueError, EOFError) as exc:
         raise MediaRejected("corrupt", "The file is damaged and cannot be played.") from exc
 
@@ -229,6 +240,15 @@ def probe_file(path: Path, *, max_seconds: float) -> ProbeResult:
         declared = container.duration / av.time_base if container.duration else None
         first_of = video if video is not None else audio
         assert first_of is not None  # one of them exists: checked just above
+        if video is not None:
+            # The header gives the size: a giant picture is refused before FFmpeg fails to decode it,
+            # which would otherwise read as a damaged file.
+            width, height = video.codec_context.width, video.codec_context.height
+            if not width and video.codec_context.name in IMAGE_CODECS:
+                from media.pictures import header_size
+
+                width, height = header_size(path) or (0, 0)
+            _check_size(width, height)
         scan = _scan_packets(container, video, first_of)
         end, frames, vfr = scan.end, scan.frames, scan.vfr
         if scan.first is None:
