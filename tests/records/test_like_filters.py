@@ -8,8 +8,8 @@ from sqlmodel import col, select
 
 from core.records import auditlog
 from core.records.audit import SYSTEM, Actor, record
-from core.review.textfold import fold
 from core.records.models import AuditEvent
+from core.review.textfold import fold
 from core.runtime import Runtime
 from core.types import Channel
 
