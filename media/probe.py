@@ -31,6 +31,9 @@ MAX_SIDE = 8192  # 8K video (7680 px) passes; anything wider is not a phone clip
 MAX_PIXELS = 40_000_000
 # A stream whose packets stop this much before the declared duration was cut off in transfer.
 TRUNCATION_SLACK = 0.9
+# Refusals of a picture too large, each on one line (tests/media/test_cli.py finds the msgids in the source).
+HUGE = "The picture is too large: %(width)d×%(height)d pixels; the limit is %(side)d a side, %(megapixels)d million."
+VERY_HUGE = "The picture is too large; the limit is %(side)d pixels a side, %(megapixels)d million pixels."
 DURATION_SLACK = 0.5  # seconds over the limit still counted as "at the limit"
 
 
@@ -164,8 +167,7 @@ def _check_size(width: int, height: int) -> None:
     if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
         raise MediaRejected(
             "too_large",
-            "The picture is too large: %(width)d×%(height)d pixels; the boards take pictures of at most "
-            "%(side)d pixels a side and %(megapixels)d million pixels.",
+            HUGE,
             width=width,
             height=height,
             side=MAX_SIDE,
@@ -210,8 +212,7 @@ def _probe_with_pillow(path: Path, fmt: str, size: int, max_seconds: float) -> P
     except Image.DecompressionBombError as exc:  # so big that Pillow will not even say its size
         raise MediaRejected(
             "too_large",
-            "The picture is too large; the boards take pictures of at most %(side)d pixels a side and "
-            "%(megapixels)d million pixels.",
+            VERY_HUGE,
             side=MAX_SIDE,
             megapixels=MAX_PIXELS // 1_000_000,
         ) from exc

@@ -127,6 +127,5 @@ def test_a_giant_picture_is_called_too_large_with_the_limit_not_corrupt(tmp_path
         probe_file(_giant_png(tmp_path / "giant.png", 30000), max_seconds=1800)
     assert caught.value.code == "too_large"
     assert caught.value.reason("vi") == (
-        "Hình quá lớn: 30000×30000 điểm ảnh; bảng tin chỉ nhận hình tối đa 8192 điểm ảnh mỗi cạnh"
-        " và 40 triệu điểm ảnh."
+        "Hình quá lớn: 30000×30000 điểm ảnh; giới hạn là 8192 điểm ảnh mỗi cạnh, 40 triệu điểm ảnh."
     )
