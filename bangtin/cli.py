@@ -167,7 +167,7 @@ def seed(
     demo: Annotated[bool, typer.Option("--demo", help="The Lai Châu demo organisation and logins.")] = False,
     file: Annotated[Path | None, typer.Option(help="An organisation file of your own (TOML).")] = None,
 ) -> None:
-    """Load an organisation; loading it again changes nothing."""
+    """Load an organisation: adds what is missing, never overwrites a row that exists (web edits stay)."""
     from core.org.seed import DEMO_FILE, load_organisation, read_organisation
 
     if not demo and file is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from struct import error as struct_error
 
 from PIL import Image, ImageOps, ImageSequence
 
@@ -45,6 +46,28 @@ def open_picture(path: Path) -> Image.Image:
     """Open with Pillow (HEIF included); lazy: only the header is read."""
     register_heif()
     return Image.open(path)
+
+
+def header_size(path: Path) -> tuple[int, int] | None:
+    """Width and height from the picture's header alone, or None when Pillow cannot tell.
+
+    FFmpeg gives no size for a picture past its own limit (30000×30000), and Image.open refuses such
+    a picture without saying its size (decompression-bomb check); the format readers, called one by
+    one as Image.open does, read only the header and say it.
+    """
+    Image.init()
+    with path.open("rb") as handle:
+        prefix = handle.read(16)
+        for fmt in Image.ID:
+            factory, accept = Image.OPEN[fmt]
+            if accept is not None and not accept(prefix):
+                continue
+            handle.seek(0)
+            try:
+                return factory(handle, str(path)).size
+            except (SyntaxError, OSError, ValueError, IndexError, TypeError, struct_error):
+                continue
+    return None
 
 
 def upright(image: Image.Image) -> Image.Image:

@@ -31,6 +31,9 @@ MAX_SIDE = 8192  # 8K video (7680 px) passes; anything wider is not a phone clip
 MAX_PIXELS = 40_000_000
 # A stream whose packets stop this much before the declared duration was cut off in transfer.
 TRUNCATION_SLACK = 0.9
+# Refusals of a picture too large, each on one line (tests/media/test_cli.py finds the msgids in the source).
+HUGE = "The picture is too large: %(width)d×%(height)d pixels; the limit is %(side)d a side, %(megapixels)d million."
+VERY_HUGE = "The picture is too large; the limit is %(side)d pixels a side, %(megapixels)d million pixels."
 DURATION_SLACK = 0.5  # seconds over the limit still counted as "at the limit"
 
 
@@ -164,9 +167,11 @@ def _check_size(width: int, height: int) -> None:
     if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
         raise MediaRejected(
             "too_large",
-            "The picture is %(width)d×%(height)d pixels, far larger than any screen.",
+            HUGE,
             width=width,
             height=height,
+            side=MAX_SIDE,
+            megapixels=MAX_PIXELS // 1_000_000,
         )
 
 
@@ -183,7 +188,7 @@ def _check_duration(duration: float | None, max_seconds: float) -> None:
 
 def _probe_with_pillow(path: Path, fmt: str, size: int, max_seconds: float) -> ProbeResult:
     """HEIF stills and animated WebP: Pillow reads them (pictures.py says why FFmpeg does not)."""
-    from PIL import UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError
 
     from media import pictures
 
@@ -204,6 +209,13 @@ def _probe_with_pillow(path: Path, fmt: str, size: int, max_seconds: float) -> P
             return ProbeResult(kind="image", container=fmt, size_bytes=size, duration_s=None,
                                width=shown.width, height=shown.height, video_codec=codec,
                                has_alpha="A" in image.getbands(), reader="pillow")
+    except Image.DecompressionBombError as exc:  # so big that Pillow will not even say its size
+        raise MediaRejected(
+            "too_large",
+            VERY_HUGE,
+            side=MAX_SIDE,
+            megapixels=MAX_PIXELS // 1_000_000,
+        ) from exc
     except (UnidentifiedImageError, OSError, ValueError, EOFError) as exc:
         raise MediaRejected("corrupt", "The file is damaged and cannot be played.") from exc
 
@@ -229,6 +241,15 @@ def probe_file(path: Path, *, max_seconds: float) -> ProbeResult:
         declared = container.duration / av.time_base if container.duration else None
         first_of = video if video is not None else audio
         assert first_of is not None  # one of them exists: checked just above
+        if video is not None:
+            # The header gives the size: a giant picture is refused before FFmpeg fails to decode it,
+            # which would otherwise read as a damaged file.
+            width, height = video.codec_context.width, video.codec_context.height
+            if not width and video.codec_context.name in IMAGE_CODECS:
+                from media.pictures import header_size
+
+                width, height = header_size(path) or (0, 0)
+            _check_size(width, height)
         scan = _scan_packets(container, video, first_of)
         end, frames, vfr = scan.end, scan.frames, scan.vfr
         if scan.first is None:

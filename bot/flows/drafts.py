@@ -41,6 +41,10 @@ REFUSALS = {
         "This video lasts %(actual)d minutes; the boards take at most %(minutes)d minutes. "
         "Please cut it shorter and send it again."
     ),
+    "too_long_audio": N_(
+        "This recording lasts %(actual)d minutes; the boards take at most %(minutes)d minutes. "
+        "Please cut it shorter and send it again."
+    ),
     "too_big": N_(
         "This file is bigger than %(limit_mb)d MB, the most the system takes. Please send a smaller version."
     ),

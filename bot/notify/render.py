@@ -65,13 +65,19 @@ def _received(c: Ctx) -> str:
                    code=c.get("code"))
 
 
+def _clause(c: Ctx, key: str) -> str:
+    """A reason set inside a sentence that goes on after it: its own closing period would make "..".
+    (Media refusals and editors' notes are whole sentences, "Tệp bị hỏng và không phát được.")"""
+    return str(c.get(key)).rstrip().rstrip(".").rstrip()
+
+
 def _failed(c: Ctx) -> str:
     return gettext(
         c.lang,
         "%(code)s could not be processed: %(reason)s. Please send the file again, or a shorter "
         "or clearer recording; /status shows the details.",
         code=c.get("code"),
-        reason=c.get("reason"),
+        reason=_clause(c, "reason"),
     )
 
 
@@ -120,7 +126,7 @@ def _changes(c: Ctx) -> str:
         c.lang,
         "%(code)s needs changes before it can air. The editor asks: %(reason)s. Send a corrected version.",
         code=c.get("code"),
-        reason=c.get("reason"),
+        reason=_clause(c, "reason"),
     )
 
 

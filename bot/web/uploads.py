@@ -16,7 +16,7 @@ import i18n
 from bot.conversation import writing
 from bot.web.templating import render
 from bot.web.webhook import telegram_for
-from core.errors import Invalid, NotFound
+from core.errors import FieldInvalid, NotFound
 from core.intake import uploads
 from core.intake.models import Submission
 from core.org.models import ChannelAccount, Officer
@@ -80,24 +80,28 @@ async def upload_offset(request: Request, token: str) -> Response:
 async def upload_chunk(request: Request, token: str) -> Response:
     rt = _runtime(request)
     try:
-        offset = int(request.headers["Upload-Offset"])
-        total = int(request.headers["Upload-Length"])
-    except (KeyError, ValueError):
-        return JSONResponse({"error": "Upload-Offset and Upload-Length headers are required"}, status_code=400)
-    try:
-        upload_id, _total, _lang, _name = await asyncio.to_thread(_lookup, rt, token)
+        upload_id, _total, language, _name = await asyncio.to_thread(_lookup, rt, token)
     except uploads.UploadGone:
         return Response(status_code=410)
     except NotFound:
         return Response(status_code=404)
+    try:
+        offset = int(request.headers["Upload-Offset"])
+        total = int(request.headers["Upload-Length"])
+    except (KeyError, ValueError):
+        message = i18n.gettext(language, N_("The page sent the file without its size or position. Reload the page."))
+        return JSONResponse({"error": message}, status_code=400)
     async with _locks[upload_id]:
         chunk = await request.body()
         try:
             new_offset = await asyncio.to_thread(_append, rt, token, offset, total, chunk)
-        except Invalid as exc:
+        except FieldInvalid as exc:
+            # The page shows `error` as it is: it is in the officer's language, like the page.
             have = uploads.current_offset(rt.settings.data_path, upload_id)
-            status = 409 if exc.field == "Upload-Offset" else 413 if "MB" in str(exc) else 400
-            return JSONResponse({"error": str(exc)}, status_code=status, headers={"Upload-Offset": str(have)})
+            message = exc.args[0]
+            status = 409 if message == uploads.WRONG_OFFSET else 413 if message == uploads.TOO_BIG else 400
+            text = i18n.gettext(language, message) % exc.values if exc.values else i18n.gettext(language, message)
+            return JSONResponse({"error": text}, status_code=status, headers={"Upload-Offset": str(have)})
         if new_offset < total:
             return Response(status_code=204, headers={"Upload-Offset": str(new_offset)})
         code, draft, chat, language = await asyncio.to_thread(

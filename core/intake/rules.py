@@ -83,7 +83,9 @@ def classify(item: IncomingFile, *, documents_allowed: bool) -> MediaKind:
 def check_file(item: IncomingFile, *, max_seconds: int, max_bytes: int) -> None:
     """Refuse a clip longer than allowed (by its declared duration) or bigger than any upload."""
     if item.duration_s is not None and item.duration_s > max_seconds:
-        raise IntakeRefused("too_long", minutes=max_seconds // 60, actual=int(item.duration_s // 60))
+        # The message names what it is: a 3-hour recording is not "this video".
+        reason = "too_long_audio" if item.kind == "audio" else "too_long"
+        raise IntakeRefused(reason, minutes=max_seconds // 60, actual=int(item.duration_s // 60))
     if item.size is not None and item.size > max_bytes:
         raise IntakeRefused("too_big", limit_mb=max_bytes // (1024 * 1024))
 

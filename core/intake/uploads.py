@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from core.db import after_commit
-from core.errors import Invalid, NotFound
+from core.errors import FieldInvalid, NotFound
 from core.intake import service as intake
 from core.intake.models import Submission, UploadSession
 from core.intake.rules import IncomingFile, IntakeRefused, classify
@@ -20,6 +20,7 @@ from core.queue import Queue
 from core.records.audit import Actor
 from core.storage import MediaStore, StoredObject
 from core.types import MediaKind, SubmissionState, utcnow
+from i18n.labels import N_
 
 UPLOAD_TTL = timedelta(hours=48)
 
@@ -79,18 +80,34 @@ def current_offset(data_dir: Path, upload_id: int) -> int:
     return path.stat().st_size if path.exists() else 0
 
 
+# The refusals of a chunk, English catalog ids the page shows in the officer's language (bot.po).
+TOO_BIG = N_("The file must be between 1 byte and %(limit)d MB.")
+WRONG_OFFSET = N_("The server has %(have)d bytes of this file, not %(offset)d.")
+LENGTH_CHANGED = N_(
+    "The file changed size during the upload (%(before)d bytes at first, now %(after)d). "
+    "Choose the same file again to carry on."
+)
+TOO_MANY_BYTES = N_("More bytes arrived than the file size announced.")
+
+
 def append_chunk(
     *, data_dir: Path, upload: UploadSession, offset: int, total: int, chunk: bytes, max_bytes: int
 ) -> int:
-    """Write a chunk at `offset` (must equal what the server has); returns the new offset."""
+    """Write a chunk at `offset` (must equal what the server has); returns the new offset.
+
+    The first chunk fixes the file's length: a later chunk announcing another one belongs to another
+    file (or a changed one), so it is refused and what arrived so far is kept for the right file.
+    """
     if total <= 0 or total > max_bytes:
-        raise Invalid(f"the file must be between 1 byte and {max_bytes // (1024 * 1024)} MB", field="Upload-Length")
+        raise FieldInvalid(TOO_BIG, field="Upload-Length", limit=max_bytes // (1024 * 1024))
     assert upload.id is not None
     have = current_offset(data_dir, upload.id)
+    if upload.total_size and have and total != upload.total_size:
+        raise FieldInvalid(LENGTH_CHANGED, field="Upload-Length", before=upload.total_size, after=total)
     if offset != have:
-        raise Invalid(f"offset {offset} does not match the {have} bytes received", field="Upload-Offset")
+        raise FieldInvalid(WRONG_OFFSET, field="Upload-Offset", have=have, offset=offset)
     if have + len(chunk) > total:
-        raise Invalid("more bytes than announced", field="Upload-Length")
+        raise FieldInvalid(TOO_MANY_BYTES, field="Upload-Length")
     with part_path(data_dir, upload.id).open("ab") as handle:
         handle.write(chunk)
         handle.flush()

@@ -38,9 +38,14 @@ class _Loader:
         self.session = session
         self.actor = actor
         self.counts: Counter[str] = Counter()
+        self.created: set[tuple[str, int]] = set()  # rows this load inserted: only those it may complete
 
     def upsert(self, model: type[SQLModel], key: dict[str, Any], values: dict[str, Any]) -> Any:
-        """Insert the row matching `key`, or update the fields that differ; audit either way."""
+        """Insert the row matching `key` if it is missing; audit it.
+
+        A row that was there before this load belongs to the people who edit it in the web: a new
+        `make run` must not put the demo's name back over theirs, so it is left as it is. Only rows
+        this load created are completed (the second pass sets units' parents and successors)."""
         query = select(model)
         for column, value in key.items():
             query = query.where(getattr(model, column) == value)
@@ -52,8 +57,11 @@ class _Loader:
             self.session.add(row)
             self.session.flush()
             self.counts[f"{name}.created"] += 1
+            self.created.add((name, row.id))
             audit.record(self.session, actor=self.actor, action=f"{name}.created", object_type=name,
                          object_id=row.id, after=audit.snapshot(row))
+            return row
+        if (name, row.id) not in self.created:
             return row
         before = audit.snapshot(row)
         changed = {k: v for k, v in values.items() if getattr(row, k) != v}
@@ -73,7 +81,7 @@ def _time(text: str) -> time:
 
 
 def load_organisation(session: Session, *, data: dict[str, Any], actor: audit.Actor) -> dict[str, int]:
-    """Upsert everything in `data`; returns how many rows were created or updated, by table."""
+    """Add what in `data` is missing (never overwriting a row that exists); how many rows were created, by table."""
     loader = _Loader(session, actor)
     units: dict[str, Unit] = {}
     for spec in data.get("units", []):

@@ -35,9 +35,9 @@ class Filters:
 def _where(filters: Filters, tz: ZoneInfo) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if filters.action:
-        where.append(col(AuditEvent.action).startswith(filters.action))
+        where.append(col(AuditEvent.action).startswith(filters.action, autoescape=True))
     if filters.actor:
-        where.append(col(AuditEvent.actor_label).contains(filters.actor))
+        where.append(col(AuditEvent.actor_label).contains(filters.actor, autoescape=True))  # 50% is literal
     if filters.object_type:
         where.append(col(AuditEvent.object_type) == filters.object_type)
     if filters.object_id:

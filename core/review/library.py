@@ -37,13 +37,13 @@ def _where(scope: access.Scope, query: Query, tz: tzinfo) -> list[ColumnElement[
     words = fold(query.text)
     if words:
         for word in words.split()[:6]:
-            pattern = "%" + word.replace("\\", "").replace("%", "").replace("_", "") + "%"
+            # autoescape: "50%" finds 50%, not 500; "a_b" finds a_b, not aXb.
             where.append(col(item.id).in_(select(ContentSearch.content_item_id)
-                                          .where(col(ContentSearch.folded).like(pattern))))
+                                          .where(col(ContentSearch.folded).contains(word, autoescape=True))))
     if query.category:
         where.append(col(item.category) == query.category)
     if query.language:
-        where.append(cast(item.languages, String).like(f'%"{query.language}"%'))
+        where.append(cast(item.languages, String).contains(f'"{query.language}"', autoescape=True))
     if query.unit_id:
         where.append(col(item.unit_id) == query.unit_id)
     if query.cluster_id:

@@ -86,6 +86,15 @@ async def test_video_longer_than_allowed_is_refused_before_download(h: Harness) 
     assert subs(h) == [] and not [c for c in h.fake.calls if c["method"] == "getFile"]
 
 
+async def test_audio_longer_than_allowed_is_called_a_recording_not_a_video(h: Harness) -> None:
+    await h.onboard(718)
+    replies = await h.send_media(718, "audio", b"long" * 100, duration=3 * 3600)
+    assert replies == [
+        "Tệp ghi âm này dài 180 phút; bảng tin chỉ nhận tối đa 30 phút. Vui lòng cắt ngắn rồi gửi lại."
+    ]
+    assert subs(h) == []
+
+
 async def test_fifty_clips_in_a_minute_are_throttled_and_each_refusal_said(h: Harness) -> None:
     await h.onboard(709)
     clips = [U.media(h.fake, 709, "video", h.fake.add_file(f"clip-{i}".encode() * 50)) for i in range(50)]

@@ -128,3 +128,32 @@ async def test_local_bot_api_server_has_no_20_mb_limit(tmp_path: Path, template_
         await tg.close()
         await fake.stop()
         rt.close()
+
+
+async def test_a_changed_file_size_mid_upload_is_refused_in_vietnamese_and_the_data_kept(h: Harness) -> None:
+    await h.onboard(911)
+    data = os.urandom(BIG)
+    path = link_in(await h.send_media(911, "video", data))
+    async with h.web() as web:
+        r = await web.patch(path + "/data", content=data[:CHUNK],
+                            headers={"Upload-Offset": "0", "Upload-Length": str(BIG)})
+        assert r.status_code == 204
+        other = await web.patch(path + "/data", content=data[CHUNK:2 * CHUNK],
+                                headers={"Upload-Offset": str(CHUNK), "Upload-Length": str(BIG + 10)})
+        assert other.status_code == 400
+        assert other.json() == {"error": f"Tệp đã đổi kích thước trong khi tải lên (lúc đầu {BIG} byte, nay "
+                                         f"{BIG + 10}). Hãy chọn lại đúng tệp đó để tiếp tục."}
+        assert (await web.head(path + "/data")).headers["Upload-Offset"] == str(CHUNK)  # what arrived is kept
+
+
+async def test_upload_refusals_come_back_in_the_pages_language(h: Harness) -> None:
+    await h.onboard(912)
+    path = link_in(await h.send_media(912, "video", os.urandom(BIG)))
+    async with h.web() as web:
+        huge = await web.patch(path + "/data", content=b"x",
+                               headers={"Upload-Offset": "0", "Upload-Length": str(10**12)})
+        missing = await web.patch(path + "/data", content=b"x")
+    limit = h.rt.settings.max_upload_mb
+    assert huge.status_code == 413 and huge.json() == {"error": f"Tệp phải có kích thước từ 1 byte đến {limit} MB."}
+    assert missing.status_code == 400
+    assert missing.json() == {"error": "Trang đã gửi tệp mà thiếu kích thước hoặc vị trí. Hãy tải lại trang."}

@@ -95,3 +95,26 @@ def test_one_demo_login_per_role(rt) -> None:
     with rt.db.reading() as session:
         roles = {o.role for o in session.exec(select(Officer).where(Officer.username.is_not(None))).all()}
     assert roles == {r.value for r in Role}
+
+
+def test_seeding_again_keeps_what_people_changed_in_the_web(rt) -> None:
+    from core.accounts import access
+    from core.airing import clusters
+
+    _seed(rt)
+    today = date.today()
+    with rt.db.unit_of_work() as session:
+        admin = session.exec(select(Officer).where(Officer.role == Role.administrator.value)).first()
+        scope = access.scope_of(session, officer=admin, on=today)
+        cluster = session.exec(select(Cluster).order_by(Cluster.id)).first()
+        values = {k: getattr(cluster, k) for k in clusters.CLUSTER_FIELDS}
+        clusters.save_cluster(session, scope=scope, cluster=cluster, values={**values, "name": "Cụm đã đổi tên"},
+                              on=today, actor=audit.SYSTEM)
+        unit = session.exec(select(Unit).order_by(Unit.id)).first()
+        unit.name = "Đơn vị đã đổi tên"  # as the units page saves it
+        session.add(unit)
+        cluster_id, unit_id = cluster.id, unit.id
+    assert _seed(rt) == {}
+    with rt.db.reading() as session:
+        assert session.get(Cluster, cluster_id).name == "Cụm đã đổi tên"
+        assert session.get(Unit, unit_id).name == "Đơn vị đã đổi tên"

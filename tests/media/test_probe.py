@@ -104,3 +104,28 @@ def test_true_size_jpeg_is_a_picture_not_corrupt(tmp_path, writer, size):
         mm.write_image(path, codec="mjpeg", size=size)
     result = probe_file(path, max_seconds=1800)
     assert (result.kind, result.video_codec, result.width, result.height) == ("image", "mjpeg", *size)
+
+
+def _giant_png(path, side):
+    """A real, whole PNG of side×side black pixels (1 bit grey), written without holding it in memory."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = b"\x00" * (1 + (side + 7) // 8)
+    packer = zlib.compressobj(9)
+    body = b"".join(packer.compress(row) for _ in range(side)) + packer.flush()
+    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b""))
+    return path
+
+
+def test_a_giant_picture_is_called_too_large_with_the_limit_not_corrupt(tmp_path):
+    with pytest.raises(MediaRejected) as caught:
+        probe_file(_giant_png(tmp_path / "giant.png", 30000), max_seconds=1800)
+    assert caught.value.code == "too_large"
+    assert caught.value.reason("vi") == (
+        "Hình quá lớn: 30000×30000 điểm ảnh; giới hạn là 8192 điểm ảnh mỗi cạnh, 40 triệu điểm ảnh."
+    )

@@ -74,3 +74,16 @@ def test_an_unknown_event_or_a_missing_key_is_a_render_error() -> None:
         render("nobody.knows", {}, "vi")
     with pytest.raises(RenderError):
         render("review.rejected", {"code": "BT-1"}, "vi")
+
+
+@pytest.mark.parametrize(
+    ("event", "expected"),
+    [
+        ("submission.failed", "Không xử lý được BT-2611-0001: Tệp bị hỏng và không phát được. Vui lòng gửi lại tệp"),
+        ("review.changes_requested", "Biên tập viên yêu cầu: Thêm phụ đề. Vui lòng gửi bản đã sửa."),
+    ],
+)
+def test_a_reason_that_ends_its_own_sentence_gets_no_second_period(event: str, expected: str) -> None:
+    reason = "Tệp bị hỏng và không phát được." if event == "submission.failed" else "Thêm phụ đề."
+    text = render(event, {"code": "BT-2611-0001", "reason": reason}, "vi").text
+    assert expected in text and ".." not in text
