@@ -21,11 +21,14 @@ ENV PATH=/opt/bangtin/bin:$PATH \
     BANGTIN_HOST=0.0.0.0 \
     BANGTIN_PORT=8000
 WORKDIR /srv/bangtin
-RUN mkdir -p /srv/bangtin/var && chown bangtin:bangtin /srv/bangtin/var
+# Both exist owned by bangtin, so a fresh named volume mounted on either (compose.yaml) is writable.
+RUN mkdir -p /srv/bangtin/var /srv/bangtin/backups && chown bangtin:bangtin /srv/bangtin/var /srv/bangtin/backups
 USER bangtin
 VOLUME ["/srv/bangtin/var"]
 EXPOSE 8000
 # The port the app listens on (BANGTIN_PORT), not a fixed 8000.
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import os,urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('BANGTIN_PORT', '8000')).status != 200)"
-# BANGTIN_SECRET_KEY must be set (docker run -e BANGTIN_SECRET_KEY=…); `bangtin up` migrates on start.
+# BANGTIN_SECRET_KEY and BANGTIN_BASE_URL (the public address; HOST is 0.0.0.0 here) must be set
+# (docker run -e BANGTIN_SECRET_KEY=… -e BANGTIN_BASE_URL=https://…); `bangtin up` migrates on start.
+# Production with PostgreSQL, Redis and TLS: compose.yaml.
 CMD ["bangtin", "up"]

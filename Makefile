@@ -21,10 +21,16 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 
 run: export BANGTIN_DEMO ?= true
-run: install
+run: install .env
 	$(BANGTIN) db upgrade
 	$(BANGTIN) seed --demo
 	$(BANGTIN) up
+
+# Settings read `.env` from the working directory: with this one, `bangtin` commands typed in another
+# shell of the checkout use the demo's key and data too. An existing .env is left as it is.
+.env:
+	@echo "BANGTIN_DEMO=true" > $@
+	@echo "wrote .env (BANGTIN_DEMO=true): bangtin commands in this checkout work on the demo's data"
 
 # Browser tests drive Debian's chromium (no browser download); root installs it, others are told.
 browser:

@@ -34,6 +34,7 @@ def build(settings: Settings | None = None, *, install: bool = True) -> Runtime:
     settings = settings or load_settings()
     settings.prepare_dirs()
     settings.check_secret()
+    settings.check_base_url()
     queue = Queue.from_settings(settings)
     runtime = Runtime(
         settings=settings,

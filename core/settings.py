@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import os
 import secrets
 from datetime import UTC, date, datetime, time
@@ -204,6 +205,16 @@ class Settings(BaseSettings):
             key_file.chmod(0o600)
         self.secret_key = key_file.read_text().strip()
 
+    def check_base_url(self) -> None:
+        """Outside demo mode, a server listening beyond loopback needs its public address for links."""
+        if self.demo or self.base_url or _is_loopback(self.host):
+            return
+        raise ConfigError(
+            f"BANGTIN_BASE_URL is missing: BANGTIN_HOST={self.host} listens beyond this machine, so links "
+            "(invites, e-mail, the board player) need the public address, "
+            "e.g. BANGTIN_BASE_URL=https://bangtin.example.vn"
+        )
+
     def audit_hmac_key(self) -> bytes:
         """The key of the audit chain and its checkpoints (never stored in the database)."""
         if self.audit_key:
@@ -220,6 +231,15 @@ class Settings(BaseSettings):
                 probe.unlink()
             except OSError as exc:
                 raise ConfigError(f"{variable}={path} is not a writable directory ({exc.strerror})") from exc
+
+
+def _is_loopback(host: str) -> bool:
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost: assume it is reachable from outside
 
 
 def load_settings(**overrides: Any) -> Settings:

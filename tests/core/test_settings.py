@@ -82,3 +82,43 @@ def test_unwritable_media_dir_names_the_variable(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "data", media_dir=blocker / "media")
     with pytest.raises(ConfigError, match="^BANGTIN_MEDIA_DIR="):
         settings.prepare_dirs()
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "bangtin.example.vn"])
+def test_listening_beyond_loopback_without_base_url_is_refused_naming_the_variable(
+    tmp_path: Path, host: str
+) -> None:
+    # Otherwise invites and e-mails would point people at http://0.0.0.0:8000/….
+    with pytest.raises(ConfigError, match="BANGTIN_BASE_URL") as caught:
+        Settings(data_dir=tmp_path, host=host).check_base_url()
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"host": "127.0.0.1"},
+        {"host": "localhost"},
+        {"host": "::1"},
+        {"host": "0.0.0.0", "base_url": "https://bangtin.example.vn"},
+        {"host": "0.0.0.0", "demo": True},
+    ],
+)
+def test_loopback_base_url_or_demo_need_no_base_url(tmp_path: Path, settings: dict[str, object]) -> None:
+    Settings(data_dir=tmp_path, **settings).check_base_url()  # type: ignore[arg-type]
+
+
+def test_cli_stops_with_one_line_when_base_url_is_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from bangtin.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    for name, value in {"BANGTIN_DATA_DIR": str(tmp_path / "var"), "BANGTIN_HOST": "0.0.0.0",
+                        "BANGTIN_SECRET_KEY": "k" * 40}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("BANGTIN_BASE_URL", raising=False)
+    monkeypatch.delenv("BANGTIN_DEMO", raising=False)
+    result = CliRunner().invoke(app, ["units", "list"])
+    assert result.exit_code != 0
+    assert "BANGTIN_BASE_URL" in str(result.exception)  # main() prints it as one line

@@ -33,3 +33,17 @@ def test_favicon_and_offline_api_docs(web, org) -> None:
         and "cdn" not in docs.text.lower()
     )
     assert web.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+
+
+def test_api_docs_load_only_our_own_files_under_a_csp_without_cdn_or_inline_script(web, org) -> None:
+    import re
+
+    docs = web.get("/api/docs")
+    assert docs.status_code == 200
+    assert re.findall(r"https?://", docs.text) == []  # no host: every asset comes from us
+    references = re.findall(r'(?:src|href)="([^"]+)"', docs.text)
+    assert references and all(ref.startswith("/static/") for ref in references)
+    assert all(web.get(ref).status_code == 200 for ref in references)
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", docs.text) == []  # the CSP refuses inline script
+    csp = docs.headers["content-security-policy"]
+    assert "http" not in csp and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
