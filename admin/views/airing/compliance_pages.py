@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from admin.deps import CurrentOfficer, ReadSession, RuntimeDep
-from admin.templating import render
+from admin.templating import language_of, render
 from core.accounts import access
 from core.airing import compliance
 from core.org.models import Officer
@@ -56,14 +56,14 @@ def page(request: Request, session: ReadSession, officer: CurrentOfficer, runtim
 
 
 @router.get("/airing/compliance.csv")
-def csv_export(session: ReadSession, officer: CurrentOfficer, runtime: RuntimeDep,
+def csv_export(request: Request, session: ReadSession, officer: CurrentOfficer, runtime: RuntimeDep,
                day: str | None = None, to: str | None = None) -> Response:
     access.require_role(officer, *VIEWERS)
     first, last, rows = _figures(session, officer, runtime, day, to)
     if rows is None:
         return Response("bad date range\n", status_code=422, media_type="text/plain")
     name = f"airing-{first.isoformat()}-{last.isoformat()}.csv"
-    return Response(compliance.to_csv(rows), media_type="text/csv; charset=utf-8",
+    return Response(compliance.to_csv(rows, language_of(request)), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
