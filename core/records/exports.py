@@ -8,9 +8,8 @@ apostrophe, the spreadsheet convention for "this is text"; numbers stay numbers.
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable
-from typing import Any
+from typing import IO, Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"  # spreadsheet programs keep UTF-8 Vietnamese with it
@@ -26,7 +25,7 @@ def safe_cell(value: Any) -> Any:
 class SafeWriter:
     """`csv.writer` whose every cell passes through `safe_cell`."""
 
-    def __init__(self, buffer: io.StringIO) -> None:
+    def __init__(self, buffer: IO[str]) -> None:
         self._writer = csv.writer(buffer)
 
     def writerow(self, row: Iterable[Any]) -> None:
@@ -37,7 +36,7 @@ class SafeWriter:
             self.writerow(row)
 
 
-def writer(buffer: io.StringIO) -> SafeWriter:
+def writer(buffer: IO[str]) -> SafeWriter:
     return SafeWriter(buffer)
 
 
