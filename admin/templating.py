@@ -77,6 +77,11 @@ def make_templates() -> Jinja2Templates:
     return templates
 
 
+def language_of(request: Request) -> str:
+    """The reader's language for this request (?lang=, their account, Vietnamese by default)."""
+    return str(getattr(request.state, "language", i18n.DEFAULT_LANGUAGE))
+
+
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
 ) -> HTMLResponse:

@@ -146,3 +146,32 @@ def format_seconds(value: float, language: str | None, digits: int = 1) -> str:
     """-2 → '-2,0 giây' / '-2.0 s': a signed duration such as a subtitle shift."""
     unit = "giây" if normalise_language(language) == "vi" else "s"
     return f"{format_number(value, language, digits)}\u00a0{unit}"
+
+
+def label(language: str | None, kind: str, code: object, *, domain: str | None = None) -> str:
+    """A code's words (i18n/labels.py) in `language`, outside a template (a CSV cell, a chat line).
+
+    An unknown code stays itself, so nothing is lost; an empty one is an empty string.
+    """
+    from i18n.labels import label_id
+
+    message = label_id(kind, code)
+    if isinstance(message, tuple):
+        return pgettext(language, *message, domain=domain)
+    if message:
+        return gettext(language, message, domain=domain)
+    return "" if code in (None, "") else str(code)
+
+
+def csv_header(language: str | None, *columns: str) -> list[str]:
+    """A CSV's header row in `language`: each column's English name under the "CSV column" context."""
+    return [pgettext(language, CSV_COLUMN, column, domain="core") for column in columns]
+
+
+CSV_COLUMN = "CSV column"  # the contexts of CSV headers and cell words (their entries are in core.po)
+CSV_CELL = "CSV cell"
+
+
+def csv_word(language: str | None, word: str) -> str:
+    """A word inside a CSV cell ("yes", "no", "all boards") in `language`."""
+    return pgettext(language, CSV_CELL, word, domain="core")

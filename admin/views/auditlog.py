@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from admin.deps import CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for
 from admin.params import Page
-from admin.templating import render
+from admin.templating import language_of, render
 from core.records import auditlog
 
 router = APIRouter(tags=["audit"], include_in_schema=False)
@@ -66,7 +66,8 @@ def export(
     filters = _filters(action, actor, object_type, object_id, start, end, 1)
     lines = list(
         auditlog.export_csv(
-            session, scope=scope, filters=filters, tz=runtime.settings.tz, actor=actor_for(request, scope.officer)
+            session, scope=scope, filters=filters, tz=runtime.settings.tz, actor=actor_for(request, scope.officer),
+            language=language_of(request),
         )
     )
     return StreamingResponse(

@@ -47,12 +47,14 @@ def _lookup(rt: Runtime, token: str) -> tuple[int, int | None, str, str | None]:
 @router.get("/upload/{token}", response_class=HTMLResponse, include_in_schema=False)
 async def upload_page(request: Request, token: str) -> HTMLResponse:
     rt = _runtime(request)
+    asked = request.query_params.get("lang")  # ?lang=en; otherwise the officer's language, Vietnamese by default
     try:
         upload_id, _total, language, filename = await asyncio.to_thread(_lookup, rt, token)
     except uploads.UploadGone:
-        return render(request, "upload_gone.html", "vi", {}, status_code=410)
+        return render(request, "upload_gone.html", i18n.normalise_language(asked), {}, status_code=410)
     except NotFound:
-        return render(request, "upload_gone.html", "vi", {}, status_code=404)
+        return render(request, "upload_gone.html", i18n.normalise_language(asked), {}, status_code=404)
+    language = i18n.normalise_language(asked or language)
     have = uploads.current_offset(rt.settings.data_path, upload_id)
     return render(request, "upload.html", language, {"token": token, "filename": filename, "have": have,
                                                      "chunk": MB, "max_mb": rt.settings.max_upload_mb})

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+import i18n
 from core.airing.models import Board, BroadcastWindow, Cluster, Play
 from core.airing.planner import ADVERTISING
 from core.airing.plans import local_bounds, windows_on
@@ -137,19 +138,22 @@ def figures(session: Session, *, cluster_ids: set[int], day_from: date, day_to: 
     return out
 
 
-CSV_COLUMNS = ("day", "cluster", "board", "morning_minutes", "afternoon_minutes", "compliant_3h_3h",
-               "aired_minutes", "advertising_percent", "emergency_minutes", "plays")
+CSV_COLUMNS = ("Day", "Cluster", "Board", "Morning minutes", "Afternoon minutes", "3 h + 3 h met", "Minutes aired",
+               "Advertising %", "Emergency minutes", "Plays")
 
 
-def to_csv(rows: list[Figures]) -> str:
-    """The figures as CSV (UTF-8 with BOM so spreadsheet programs keep the diacritics)."""
+def to_csv(rows: list[Figures], language: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """The figures as CSV (UTF-8 with BOM so spreadsheet programs keep the diacritics), headers and words in
+    `language`; numbers keep a decimal point so a spreadsheet reads them as numbers."""
     buffer = io.StringIO()
     writer = exports.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(i18n.csv_header(language, *CSV_COLUMNS))
+    yes, no, every_board = (i18n.csv_word(language, word) for word in ("yes", "no", "all boards"))
     for r in rows:
-        writer.writerow([r.day.isoformat(), r.cluster.code, r.board.code if r.board else "*", f"{r.morning_min:.1f}",
-                         f"{r.afternoon_min:.1f}", "yes" if r.compliant else "no", f"{r.aired_min:.1f}",
-                         "" if r.ad_share is None else f"{r.ad_share * 100:.1f}", f"{r.emergency_min:.1f}", r.plays])
+        writer.writerow([i18n.format_date(r.day, language), r.cluster.code, r.board.code if r.board else every_board,
+                         f"{r.morning_min:.1f}", f"{r.afternoon_min:.1f}", yes if r.compliant else no,
+                         f"{r.aired_min:.1f}", "" if r.ad_share is None else f"{r.ad_share * 100:.1f}",
+                         f"{r.emergency_min:.1f}", r.plays])
     return "\ufeff" + buffer.getvalue()
 
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
+import i18n
 from core.accounts import access
 from core.records import audit, exports
 from core.records.models import AuditEvent
@@ -60,8 +61,11 @@ def events(session: Session, *, scope: access.Scope, filters: Filters, tz: ZoneI
 
 
 def export_csv(session: Session, *, scope: access.Scope, filters: Filters, tz: ZoneInfo,
-               actor: audit.Actor) -> Iterator[str]:
-    """The matching events as CSV lines (oldest first); the export itself is audited first."""
+               actor: audit.Actor, language: str = i18n.DEFAULT_LANGUAGE) -> Iterator[str]:
+    """The matching events as CSV lines (oldest first); the export itself is audited first.
+
+    Headers, channels, actions and object kinds are in the reader's `language`; an action without a
+    label stays its code."""
     access.require_role(scope.officer, *READERS)
     where = _where(filters, tz)
     audit.record(session, actor=actor, action="audit.exported", object_type="audit_event",
@@ -72,11 +76,13 @@ def export_csv(session: Session, *, scope: access.Scope, filters: Filters, tz: Z
     def lines() -> Iterator[str]:
         buffer = io.StringIO()
         writer = exports.writer(buffer)
-        writer.writerow(["seq", "occurred_at", "actor", "channel", "address", "action", "object_type", "object_id",
-                         "before", "after", "hash"])
+        writer.writerow(i18n.csv_header(language, "No.", "Time", "Who", "Channel", "Address", "Action", "Object",
+                                        "Object number", "Before", "After", "Chain hash"))
         for e in rows:
-            writer.writerow([e.seq, e.occurred_at.astimezone(tz).isoformat(), e.actor_label, e.channel, e.address or "",
-                             e.action, e.object_type or "", e.object_id or "",
+            writer.writerow([e.seq, e.occurred_at.astimezone(tz).isoformat(), e.actor_label,
+                             i18n.label(language, "channel", e.channel), e.address or "",
+                             i18n.label(language, "audit_action", e.action),
+                             i18n.label(language, "audit_object", e.object_type), e.object_id or "",
                              json.dumps(e.before, ensure_ascii=False) if e.before is not None else "",
                              json.dumps(e.after, ensure_ascii=False) if e.after is not None else "", e.hash])
             yield buffer.getvalue()

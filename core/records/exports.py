@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from typing import Any, TextIO
+from typing import IO, Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"  # spreadsheet programs keep UTF-8 Vietnamese with it
@@ -25,7 +25,7 @@ def safe_cell(value: Any) -> Any:
 class SafeWriter:
     """`csv.writer` whose every cell passes through `safe_cell`."""
 
-    def __init__(self, buffer: TextIO) -> None:
+    def __init__(self, buffer: IO[str]) -> None:
         self._writer = csv.writer(buffer)
 
     def writerow(self, row: Iterable[Any]) -> None:
@@ -36,7 +36,7 @@ class SafeWriter:
             self.writerow(row)
 
 
-def writer(buffer: TextIO) -> SafeWriter:
+def writer(buffer: IO[str]) -> SafeWriter:
     return SafeWriter(buffer)
 
 

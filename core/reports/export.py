@@ -11,7 +11,7 @@ run as a formula (=, +, -, @, tab, CR first) is neutralised with a leading apost
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+import i18n
 from core.airing.models import Board, Cluster, Play
 from core.airing.plans import local_bounds
 from core.intake.models import Submission
@@ -90,6 +91,50 @@ AD_COLUMNS = ("item_id", "title", "advertiser_name", "advertiser_address", "ad_l
 
 
 neutralise = exports.safe_cell  # one rule for every CSV and XLSX cell (core/records/exports.py)
+
+
+# A person's download (the web page) reads these: the headers' English names, under the "CSV column" context.
+COLUMN_NAMES = {
+    "cluster": "Cluster", "board": "Board", "board_name": "Board name", "item_id": "Item number",
+    "item_title": "Item title", "title": "Item title", "category": "Category", "start_local": "Started",
+    "end_local": "Ended", "duration_s": "Seconds", "priority": "Priority", "advertising": "Advertising",
+    "emergency": "Emergency", "supplier_unit": "Supplying unit", "submitted_by": "Submitted by",
+    "approved_by": "Approved by", "approved_at_local": "Approved at", "advertiser_name": "Advertiser's name",
+    "advertiser_address": "Advertiser's address", "ad_licence_ref": "Licence or permit reference", "kind": "Kind",
+    "languages": "Languages", "submission": "Submission", "received_at_local": "Received at",
+    "valid_from_local": "Shown from", "valid_to_local": "Shown until", "plays": "Plays",
+    "first_aired_local": "First aired", "last_aired_local": "Last aired", "seconds_aired": "Seconds aired",
+}
+# Columns that hold a code: shown as its label (i18n/labels.py kind), or a yes/no word.
+_LABELLED = {"category": "category", "priority": "priority", "kind": "media_kind"}
+_YES_NO = frozenset({"advertising", "emergency"})
+
+
+class Words:
+    """Headers and cells for a reader: `language` None keeps the column names and codes (the command line's
+    machine-readable file); a language gives a person's words."""
+
+    def __init__(self, language: str | None) -> None:
+        self.language = language
+
+    def header(self, columns: tuple[str, ...]) -> list[str]:
+        if self.language is None:
+            return list(columns)
+        return i18n.csv_header(self.language, *(COLUMN_NAMES.get(c, c) for c in columns))
+
+    def row(self, columns: tuple[str, ...], values: Iterable[Any]) -> list[Any]:
+        if self.language is None:
+            return list(values)
+        out = []
+        for column, value in zip(columns, values, strict=True):
+            if column in _LABELLED and value:
+                value = i18n.label(self.language, _LABELLED[column], value)
+            elif column in _YES_NO and value in ("yes", "no"):
+                value = i18n.csv_word(self.language, value)
+            out.append(value)
+        return out
+
+
 
 
 @dataclass(slots=True)
@@ -268,23 +313,29 @@ def _text(value: Any) -> Any:
     return "" if value is None else neutralise(value)
 
 
-def write_csv(airing: Airing, path: Path) -> Exported:
-    """Plays as CSV (UTF-8 with BOM so spreadsheet programs keep the diacritics)."""
+def write_csv(airing: Airing, path: Path, words: Words | None = None) -> Exported:
+    """Plays as CSV (UTF-8 with BOM so spreadsheet programs keep the diacritics), through the one neutralising
+    writer (core/records/exports.py)."""
+    words = words or Words(None)
     count = 0
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = exports.writer(handle)
         writer.writerow(PLAY_COLUMNS)
+
+
+        writer.writerow(words.header(PLAY_COLUMNS))
         for row in airing.plays():
-            writer.writerow([_text(v) for v in row])
+            writer.writerow([_text(v) for v in words.row(PLAY_COLUMNS, row)])
             count += 1
     ads = sum(1 for _ in airing.ad_rows())
     return Exported(path=path, plays=count, items=len(airing.items), advertisements=ads)
 
 
-def write_xlsx(airing: Airing, path: Path) -> Exported:
+def write_xlsx(airing: Airing, path: Path, words: Words | None = None) -> Exported:
     """Plays, items and advertisements as sheets of one workbook, written in streaming mode."""
     from openpyxl import Workbook
 
+    words = words or Words(None)
     book = Workbook(write_only=True)
     count, sheet_no, in_sheet = 0, 0, SHEET_ROWS
     sheet = None
@@ -292,38 +343,40 @@ def write_xlsx(airing: Airing, path: Path) -> Exported:
         if in_sheet >= SHEET_ROWS:
             sheet_no += 1
             sheet = book.create_sheet(f"plays-{sheet_no}" if sheet_no > 1 else "plays")
-            sheet.append(XLSX_PLAY_COLUMNS)
+            sheet.append(words.header(XLSX_PLAY_COLUMNS))
             in_sheet = 0
         assert sheet is not None
-        sheet.append([neutralise(row[i]) for i in _XLSX_PICK])
+        sheet.append([neutralise(v) for v in words.row(XLSX_PLAY_COLUMNS, (row[i] for i in _XLSX_PICK))])
         count += 1
         in_sheet += 1
     if sheet is None:
-        book.create_sheet("plays").append(XLSX_PLAY_COLUMNS)
+        book.create_sheet("plays").append(words.header(XLSX_PLAY_COLUMNS))
     items = book.create_sheet("items")
-    items.append(ITEM_COLUMNS)
+    items.append(words.header(ITEM_COLUMNS))
     for row in airing.item_rows():
-        items.append([neutralise(v) for v in row])
+        items.append([neutralise(v) for v in words.row(ITEM_COLUMNS, row)])
     ads_sheet = book.create_sheet("advertisements")
-    ads_sheet.append(AD_COLUMNS)
+    ads_sheet.append(words.header(AD_COLUMNS))
     ads = 0
     for row in airing.ad_rows():
-        ads_sheet.append([neutralise(v) for v in row])
+        ads_sheet.append([neutralise(v) for v in words.row(AD_COLUMNS, row)])
         ads += 1
     book.save(path)
     return Exported(path=path, plays=count, items=len(airing.items), advertisements=ads)
 
 
 def export_airing(
-    session: Session, *, day_from: date, day_to: date, tz: ZoneInfo, path: Path, cluster_ids: set[int] | None = None
+    session: Session, *, day_from: date, day_to: date, tz: ZoneInfo, path: Path, cluster_ids: set[int] | None = None,
+    language: str | None = None,
 ) -> Exported:
-    """Write the export to `path`; the format follows its extension (.csv or .xlsx)."""
+    """Write the export to `path`; the format follows its extension (.csv or .xlsx). With a `language` the
+    headers and coded cells are a person's words in it; without, the column names and codes (the command)."""
     airing = Airing(session, day_from=day_from, day_to=day_to, tz=tz, cluster_ids=cluster_ids)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return write_csv(airing, path)
+        return write_csv(airing, path, Words(language))
     if suffix == ".xlsx":
-        return write_xlsx(airing, path)
+        return write_xlsx(airing, path, Words(language))
     raise ValueError("the file must end in .csv or .xlsx")
 
 

@@ -168,8 +168,15 @@ def test_compliance_counts_real_plays_in_the_windows_and_exports_csv(client, see
     csv = client.get(f"/airing/compliance.csv?day={day.isoformat()}")
     assert csv.headers["content-type"].startswith("text/csv")
     rows = [line.split(",") for line in csv.text.lstrip("\ufeff").splitlines()]
+    assert rows[0] == ["Ngày", "Cụm thông tin", "Bảng tin", "Số phút buổi sáng", "Số phút buổi chiều",
+                       "Đạt 3 giờ + 3 giờ", "Số phút đã phát", "Tỷ lệ quảng cáo (%)", "Số phút tin khẩn cấp",
+                       "Số lượt phát"]
     row = next(r for r in rows if r[1] == "DOANKET" and r[2] == "DOANKET-01")
-    assert row[3:6] == ["180.0", "120.0", "no"]
+    assert row[0] == day.strftime("%d/%m/%Y") and row[3:6] == ["180.0", "120.0", "không"]
     assert row[7] == "0.3"  # 1 minute of ads in 300 minutes aired
-    summary = next(r for r in rows if r[1] == "DOANKET" and r[2] == "*")
+    summary = next(r for r in rows if r[1] == "DOANKET" and r[2] == "tất cả bảng tin")
     assert summary[3] == "180.0"
+    refused = client.get(f"/airing/compliance.csv?day={day.isoformat()}&to={(day - timedelta(days=1)).isoformat()}")
+    assert refused.status_code == 422 and "Chọn" in refused.text and "bad date range" not in refused.text
+    english = client.get(f"/airing/compliance.csv?day={day.isoformat()}&lang=en").text.lstrip("\ufeff").splitlines()
+    assert english[0].startswith("Day,Cluster,Board,Morning minutes") and ",all boards," in english[-1] + english[1]

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import io
+import os
+import re
 import time
+from datetime import datetime
 from datetime import time as clock
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
@@ -126,4 +131,45 @@ def test_a_board_pairs_plays_keeps_playing_offline_and_obeys_an_emergency(seeded
                                        on=rt.settings.today())
         page.wait_for_selector("#emergency", state="hidden", timeout=5_000)
         page.wait_for_selector("body[data-state=playing]", timeout=5_000)
+        context.close()
+
+
+def test_a_paired_board_outside_its_windows_shows_the_clock_not_black(seeded, tmp_path):
+    """Item 8 of issue 15: between windows the screen shows the local time, the date in Vietnamese and the
+    board's name, never a black screen."""
+    rt = seeded
+    now_local = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
+    start = (now_local.hour + 2) % 24  # a window two hours away: today's or tomorrow's, never now
+    with rt.db.unit_of_work() as session:
+        for window in session.exec(
+            select(BroadcastWindow).where(BroadcastWindow.cluster_id == cluster_id(rt, "DOANKET"))
+        ).all():
+            window.start_local, window.end_local = clock(start, 0), clock(start, 30)
+            session.add(window)
+    make_item(rt, kind="text", title="Thông báo", body="Lịch tiêm chủng tháng này",
+              targets=[{"target_kind": "cluster", "cluster_id": cluster_id(rt, "DOANKET")}])
+    build(rt)
+    with rt.db.reading() as session:
+        name = boards.find_board(session, board_ref="DOANKET-01").name
+    with serve(create_app(runtime=rt)) as url, browser() as chromium:
+        context = chromium.new_context(viewport={"width": 960, "height": 540})
+        page = context.new_page()
+        page.goto(url + "/player")
+        code = _wait(lambda: (page.text_content("#pair-code") or "").strip().strip("·"), 15, "a pairing code")
+        with rt.db.unit_of_work() as session:
+            boards.pair_board(
+                session, code=code, board=boards.find_board(session, board_ref="DOANKET-01"), actor=audit.SYSTEM
+            )
+        _wait(lambda: page.evaluate("!!window.bangtinPlayer.state().manifest"), 20, "the board's manifest")
+        page.wait_for_selector("#idle", state="visible", timeout=5_000)
+        _wait(lambda: name in page.inner_text("#idle"), 5, "the board's name on the clock screen")
+        shown = page.inner_text("#idle")
+        assert re.search(r"\b\d{2}:\d{2}:\d{2}\b", shown), shown  # the time, ticking
+        assert re.search(r"Thứ|Chủ nhật", shown), shown  # the weekday in Vietnamese
+        assert re.search(r"\d{2}/\d{2}/\d{4}", shown), shown
+        assert page.evaluate("document.body.dataset.state") == "idle"
+        assert page.is_hidden("#pairing") and page.is_hidden("#emergency")
+        shots = Path(os.environ.get("BANGTIN_TEST_SCREENSHOTS", tmp_path))
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / "player-idle.png"))
         context.close()

@@ -157,3 +157,35 @@ async def test_upload_refusals_come_back_in_the_pages_language(h: Harness) -> No
     assert huge.status_code == 413 and huge.json() == {"error": f"Tệp phải có kích thước từ 1 byte đến {limit} MB."}
     assert missing.status_code == 400
     assert missing.json() == {"error": "Trang đã gửi tệp mà thiếu kích thước hoặc vị trí. Hãy tải lại trang."}
+
+
+CHAT_WORDS = re.compile(r"Telegram|Zalo|/status|/cancel|\bbot\b|gửi lại tệp cho", re.IGNORECASE)
+
+
+def visible(html: str) -> str:
+    """The page's words a person reads or the script shows: tags and script paths left out, the JSON texts kept."""
+    texts = re.search(r'<script type="application/json" id="upload-texts">(.*?)</script>', html, re.DOTALL)
+    body = re.sub(r"<script\b.*?</script>", " ", html, flags=re.DOTALL)
+    return re.sub(r"<[^>]+>", " ", body) + (texts.group(1).encode().decode("unicode_escape") if texts else "")
+
+
+async def test_the_upload_page_speaks_web_not_chat_in_vietnamese_first(h: Harness) -> None:
+    """Issue 15 item 6: the web page never tells a person to go back to the chat or type chat commands."""
+    await h.onboard(905)
+    path = link_in(await h.send_media(905, "video", os.urandom(BIG)))
+    async with h.web() as web:
+        page = await web.get(path)
+        words = visible(page.text)
+        assert page.status_code == 200 and 'lang="vi"' in page.text and "Tải tệp lớn lên" in words
+        assert "Xong: tệp đã được nhận." in words  # what the page says when the upload ends
+        assert not CHAT_WORDS.search(words), CHAT_WORDS.search(words)
+        english = visible((await web.get(path + "?lang=en")).text)
+        assert "Upload a large file" in english and not CHAT_WORDS.search(english)
+        with h.rt.db.unit_of_work() as s:
+            row = s.exec(select(UploadSession)).one()
+            row.expires_at = utcnow() - timedelta(seconds=1)
+            s.add(row)
+        gone = await web.get(path)
+        words = visible(gone.text)
+        assert gone.status_code == 410 and "Đường liên kết này đã được dùng hoặc đã hết hạn." in words
+        assert 'href="/gui"' in gone.text and not CHAT_WORDS.search(words), words

@@ -71,10 +71,22 @@ def test_inspector_exports_a_period_and_sees_an_items_aired_history(web, seeded)
     got = web.get("/records/export/airing", params={"start": DAY.isoformat(), "end": DAY.isoformat(), "fmt": "xlsx"})
     assert got.status_code == 200
     book = load_workbook(io.BytesIO(got.content), read_only=True)
-    assert len(list(book["plays"].iter_rows(values_only=True))) == 1 + 12
+    plays = list(book["plays"].iter_rows(values_only=True))
+    assert len(plays) == 1 + 12
+    # The inspector reads headers and words in Vietnamese, not column names and codes.
+    assert plays[0][:4] == ("Cụm thông tin", "Bảng tin", "Số tin", "Tên tin") and "Mức ưu tiên" in plays[0]
+    assert {row[plays[0].index("Quảng cáo")] for row in plays[1:]} <= {"có", "không"}
+    assert {row[plays[0].index("Mức ưu tiên")] for row in plays[1:]} <= {"bình thường", "ưu tiên", "khẩn cấp"}
     with seeded.db.reading() as session:
         assert session.exec(select(AuditEvent).where(AuditEvent.action == "airing.exported")).one()
         item_id = session.exec(select(ContentItem).where(ContentItem.title == "Tuyên truyền biên giới")).one().id
+    as_csv = web.get("/records/export/airing", params={"start": DAY.isoformat(), "end": DAY.isoformat(), "fmt": "csv"})
+    lines = as_csv.content.decode("utf-8-sig").splitlines()
+    assert len(lines) == 13
+    assert lines[0].startswith("Cụm thông tin,Bảng tin,Tên bảng tin,Số tin,Tên tin,Lĩnh vực,Bắt đầu")
+    english = web.get("/records/export/airing", params={"start": DAY.isoformat(), "end": DAY.isoformat(), "fmt": "csv",
+                                                        "lang": "en"})
+    assert english.content.decode("utf-8-sig").startswith("Cluster,Board,Board name,Item number,Item title")
     sign_in(web, "bientap")
     page = web.get(f"/library/{item_id}")
     assert page.status_code == 200

@@ -50,6 +50,8 @@
   function unpair() {
     token = null; manifest = null;
     localStorage.removeItem("bangtin.token"); localStorage.removeItem("bangtin.manifest");
+    decided = false; current = null;             // the pairing screen takes over from whatever was shown
+    $("stage").replaceChildren(); $("idle").hidden = true; $("emergency").hidden = true;
   }
 
   // --- pairing ------------------------------------------------------------------------------
@@ -214,7 +216,7 @@
     const stage = $("stage");
     stage.replaceChildren();
     $("emergency").hidden = true;
-    $("idle").hidden = !!want;
+    $("idle").hidden = false;                   // the clock stays up until something replaces it: never black
     document.body.dataset.state = want ? "waiting" : "idle";
     if (!want) return;
     if (want.emergency) {
@@ -226,6 +228,7 @@
       if (element) body.appendChild(element);
       if (e.text) { const text = document.createElement("div"); text.className = "text"; text.textContent = e.text; body.appendChild(text); }
       $("emergency").hidden = false;
+      $("idle").hidden = true;
       document.body.dataset.state = "emergency";
       want.shownAt = now();
       acknowledge(e.id);
@@ -234,8 +237,9 @@
     const item = manifest.items[String(want.item)];
     const element = item ? await mediaElement(item, now() - want.start, false) : null;
     if (current !== want) return;              // something else started meanwhile
-    if (!element) { $("idle").hidden = false; return; }
+    if (!element) return;                      // not cached yet: the clock stays up
     stage.appendChild(element);
+    $("idle").hidden = true;
     want.shownAt = now();
     document.body.dataset.playing = String(want.item);
     document.body.dataset.state = "playing";
@@ -250,6 +254,7 @@
   }
 
   let busy = false;
+  let decided = false;                          // has any screen been chosen since pairing?
   async function tick() {
     const t = now();
     renderClock(t);
@@ -261,7 +266,9 @@
     if (e && !acked.has(e.id)) acknowledge(e.id);
     if (e && current && current.emergency && t - current.shownAt > 60000) { recordPlay(current); current.shownAt = now(); }
     const retry = want && current && want.key === current.key && !current.shownAt;  // its media arrived since
-    if (retry || (want && want.key) !== (current && current.key)) {
+    // The first decision after pairing is always drawn, so a board outside its windows shows the clock, not black.
+    if (!decided || retry || (want && want.key) !== (current && current.key)) {
+      decided = true;
       busy = true;
       try { await show(want); } finally { busy = false; }
     }

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
+import i18n
 from admin.deps import CurrentOfficer, ReadSession, RuntimeDep
-from admin.templating import render
+from admin.templating import language_of, render
 from core.accounts import access
 from core.airing import compliance
 from core.org.models import Officer
@@ -56,14 +57,16 @@ def page(request: Request, session: ReadSession, officer: CurrentOfficer, runtim
 
 
 @router.get("/airing/compliance.csv")
-def csv_export(session: ReadSession, officer: CurrentOfficer, runtime: RuntimeDep,
+def csv_export(request: Request, session: ReadSession, officer: CurrentOfficer, runtime: RuntimeDep,
                day: str | None = None, to: str | None = None) -> Response:
     access.require_role(officer, *VIEWERS)
     first, last, rows = _figures(session, officer, runtime, day, to)
     if rows is None:
-        return Response("bad date range\n", status_code=422, media_type="text/plain")
+        message = i18n.gettext(language_of(request), "Choose at most 93 days, the first not after the last.",
+                               domain="airing")
+        return Response(message + "\n", status_code=422, media_type="text/plain; charset=utf-8")
     name = f"airing-{first.isoformat()}-{last.isoformat()}.csv"
-    return Response(compliance.to_csv(rows), media_type="text/csv; charset=utf-8",
+    return Response(compliance.to_csv(rows, language_of(request)), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 

@@ -15,7 +15,7 @@ from starlette.background import BackgroundTask
 
 from admin.deps import Csrf, CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for, error_text
 from admin.params import DbId
-from admin.templating import render
+from admin.templating import language_of, render
 from core.airing.models import Cluster
 from core.errors import Invalid, NotFound
 from core.org.models import Unit
@@ -259,7 +259,8 @@ def export_file(
     folder = Path(tempfile.mkdtemp(prefix="bangtin-export-"))
     path = folder / f"phat-song-{day_from.isoformat()}-{day_to.isoformat()}.{fmt}"
     done = export.export_airing(
-        session, day_from=day_from, day_to=day_to, tz=runtime.settings.tz, path=path, cluster_ids=cluster_ids
+        session, day_from=day_from, day_to=day_to, tz=runtime.settings.tz, path=path, cluster_ids=cluster_ids,
+        language=language_of(request),
     )
     # Exports carry officers' names: who took which period is recorded (Decree 13/2023).
     audit.record(
