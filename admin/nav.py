@@ -68,7 +68,7 @@ NAV_GROUPS: tuple[NavGroup, ...] = (
     )),
     NavGroup(N_("Inspection"), (
         _item("/audit", N_("Audit log"), "administrator", "inspector"),
-        _item("/records/reports", N_("Reports"), *STAFF),
+        _item("/records/reports", N_("Reports"), "administrator", "editor", "operator"),
         _item("/records/export", N_("Inspection export"), "administrator", "editor", "inspector"),
         _item("/alerts", N_("Alerts and exchange"), "administrator", "editor", "inspector"),
     )),

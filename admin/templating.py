@@ -18,7 +18,8 @@ from i18n import labels
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 # A template's messages live in the catalog of the package that owns it (see i18n/update.sh).
-_DOMAIN_OF_FOLDER = {"airing": "airing", "notify": "notify"}
+_DOMAIN_OF_FOLDER = {"airing": "airing", "notify": "notify", "records": "records", "alerts": "alerts",
+                     "exchange": "alerts"}
 
 
 def domain_of(template: str) -> str:

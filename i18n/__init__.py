@@ -40,7 +40,7 @@ def catalog_files(language: str) -> list[Path]:
 
 
 # The domains, one per package that owns messages; `core` holds the shared labels (i18n/labels.py).
-DOMAINS: tuple[str, ...] = ("core", "admin", "airing", "notify", "bot", "media")
+DOMAINS: tuple[str, ...] = ("core", "admin", "airing", "notify", "records", "alerts", "bot", "media")
 DEFAULT_DOMAIN = "core"
 
 

@@ -58,8 +58,8 @@ def test_retention_cuts_only_old_rows_that_a_snapshot_holds(seeded, tmp_path) ->
         assert [n.dedupe_key for n in session.exec(select(Notification)).all()] == ["b"]
         checkpoint = session.exec(select(AuditCheckpoint)).one()
         assert checkpoint.seq == audit_before
-        assert audit.verify(session, key=seeded.settings.secret_key).ok
-        assert not audit.verify(session, key="another-key-of-sufficient-length-000000").ok
+        assert audit.verify(session, key=seeded.settings.audit_hmac_key()).ok
+        assert not audit.verify(session, key=b"another-key-of-sufficient-length-000000").ok
         # The removed play still counts in a report of its day, beside the late one still present.
         f = figures.report_figures(
             session, unit_id=None, period_start=old_day.date(), period_end=old_day.date(), tz=seeded.settings.tz
@@ -68,7 +68,7 @@ def test_retention_cuts_only_old_rows_that_a_snapshot_holds(seeded, tmp_path) ->
     with seeded.db.unit_of_work() as session:  # the chain goes on from the checkpoint
         audit.record(session, actor=audit.SYSTEM, action="test.after_cut")
     with seeded.db.reading() as session:
-        assert audit.verify(session, key=seeded.settings.secret_key).ok
+        assert audit.verify(session, key=seeded.settings.audit_hmac_key()).ok
     with seeded.db.unit_of_work() as session:  # a second run removes nothing more
         again = retention.enforce(session, settings=seeded.settings, now=now, backup_dir=backups)
         assert (again.plays, again.heartbeats, again.notifications, again.audit_events) == (0, 0, 0, 0)
