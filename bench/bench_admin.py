@@ -148,6 +148,8 @@ def main() -> None:
         "BANGTIN_QUEUE_URL": f"sqlite:///{data_dir / 'queue.sqlite3'}",
         "BANGTIN_SECRET_KEY": secrets.token_urlsafe(48),
     }
+    # A kept database may predate the code's newest migration: bring it up to date as `make run` would.
+    subprocess.run([str(ROOT / ".venv/bin/bangtin"), "db", "upgrade"], env=env, check=True, capture_output=True)
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/bangtin"), "web", "--workers", str(args.workers)],
         env=env,
