@@ -159,12 +159,14 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=base, timeout=30) as client:
-            for _ in range(100):
+            deadline = time.monotonic() + 180  # a loaded machine can take a minute to import and start
+            while time.monotonic() < deadline:
                 try:
-                    if client.get("/healthz").status_code == 200:
+                    if client.get("/healthz").status_code == 200 and client.get("/").status_code == 200:
                         break
                 except httpx.HTTPError:
-                    time.sleep(0.2)
+                    pass
+                time.sleep(0.5)
             token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").text).group(1)
             client.post("/", data={"username": "bientap", "password": "bientap-demo-2026", "csrf_token": token,
                                    "next": "/home"})
