@@ -134,8 +134,15 @@ def worker() -> None:
 
     rt = _runtime()
     hold_shared(rt.settings.data_path)  # inherited by its worker processes: a restore waits for them all
-    # Forked worker processes must not reuse the parent's database connections.
-    os.register_at_fork(after_in_child=lambda: rt.db.engine.dispose(close=False))
+    # Forked worker processes must not reuse the parent's database connections, and end with the
+    # consumer even when it is killed outright (else they are orphans that hold the DATA_DIR lock).
+    from bangtin.supervisor import die_with_parent
+
+    def after_fork() -> None:
+        rt.db.engine.dispose(close=False)
+        die_with_parent()
+
+    os.register_at_fork(after_in_child=after_fork)
     consumer = rt.queue.huey.create_consumer(
         workers=rt.settings.worker_processes, worker_type="process", periodic=True, check_worker_health=True
     )

@@ -102,6 +102,11 @@ def hold_shared(data_dir: Path) -> DataDirLock:
     return lock  # released when the process exits (the kernel closes the file)
 
 
+def die_with_parent() -> None:
+    """In a freshly forked child: end with the process that forked it (as `_spawn` arms for `up`'s children)."""
+    _die_with_parent(os.getppid())()
+
+
 def _die_with_parent(parent: int) -> Callable[[], None]:
     def set_signal() -> None:  # runs in the child between fork and exec
         try:

@@ -201,7 +201,12 @@ def test_a_crashed_child_is_restarted_and_kill_9_of_up_leaves_no_orphan(tmp_path
         worker = _wait_for(lambda: next((p for p in _children_of(up.pid)
                                          if _command_of(p).endswith("worker ")), None), 10)
         assert worker
+        its_processes = _wait_for(lambda: _children_of(worker), 30)  # the queue's worker processes
+        assert its_processes, "the worker forked no worker processes"
         os.kill(worker, 9)
+        # Its own worker processes go with it (they would hold the DATA_DIR lock forever otherwise).
+        assert _wait_for(lambda: not [p for p in its_processes if Path(f"/proc/{p}").exists()
+                                      and "bangtin.cli" in _command_of(p)], 15), "the worker's processes were orphaned"
         again = _wait_for(lambda: next((p for p in _children_of(up.pid)
                                         if _command_of(p).endswith("worker ") and p != worker), None), 15)
         assert again, "the worker was not restarted"
