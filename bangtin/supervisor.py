@@ -103,15 +103,17 @@ def hold_shared(data_dir: Path) -> DataDirLock:
 
 
 def die_with_parent() -> None:
-    """In a freshly forked child: end with the process that forked it (as `_spawn` arms for `up`'s children)."""
-    _die_with_parent(os.getppid())()
+    """In a freshly forked queue worker process: end with the consumer that forked it. SIGKILL, since the
+    consumer's own SIGTERM handling, inherited at fork, does not stop a worker process; its job's lease
+    lets another worker take the job up."""
+    _die_with_parent(os.getppid(), signal.SIGKILL)()
 
 
-def _die_with_parent(parent: int) -> Callable[[], None]:
+def _die_with_parent(parent: int, sig: int = signal.SIGTERM) -> Callable[[], None]:
     def set_signal() -> None:  # runs in the child between fork and exec
         try:
             libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+            libc.prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0)
         except (OSError, AttributeError):  # not Linux: the pipe below still tells the child
             pass
         if os.getppid() != parent:  # the parent died before the signal was armed
