@@ -320,9 +320,6 @@ def write_csv(airing: Airing, path: Path, words: Words | None = None) -> Exporte
     count = 0
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = exports.writer(handle)
-        writer.writerow(PLAY_COLUMNS)
-
-
         writer.writerow(words.header(PLAY_COLUMNS))
         for row in airing.plays():
             writer.writerow([_text(v) for v in words.row(PLAY_COLUMNS, row)])
