@@ -6,7 +6,6 @@ A setting or input error ends with one line on stderr and exit status 2.
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 from datetime import date
@@ -15,13 +14,12 @@ from typing import Annotated, Any
 
 import typer
 
-from bangtin import tasks
+from bangtin.clikit import CLI_ACTOR, JsonFlag, _print, _runtime
+from bangtin.records_cli import export_app, report_app
 from core import migrate
 from core import runtime as runtime_module
 from core.errors import BangtinError
 from core.records import audit
-from core.runtime import Runtime
-from core.types import Channel
 
 app = typer.Typer(help="bangtin: public electronic information boards of Lai Châu.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
@@ -33,30 +31,11 @@ plans_app = typer.Typer(help="Daily airing plans.", no_args_is_help=True)
 boards_app = typer.Typer(help="Boards and their tokens.", no_args_is_help=True)
 reminders_app = typer.Typer(help="Deadline reminders.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
-report_app = typer.Typer(help="Reports of Điều 14 (DOCX).", no_args_is_help=True)
-export_app = typer.Typer(help="Inspection exports.", no_args_is_help=True)
 alerts_app = typer.Typer(help="CAP warnings from outside.", no_args_is_help=True)
 for sub, name in ((db_app, "db"), (units_app, "units"), (user_app, "user"), (media_app, "media"),
                   (plans_app, "plans"), (boards_app, "boards"), (reminders_app, "reminders"), (audit_app, "audit"),
                   (report_app, "report"), (export_app, "export"), (alerts_app, "alerts")):
     app.add_typer(sub, name=name)
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
-CLI_ACTOR = audit.Actor(label=f"cli:{getpass.getuser()}", channel=Channel.cli)
-
-
-def _runtime() -> Runtime:
-    tasks.load()
-    return runtime_module.build()
-
-
-def _print(data: Any, as_json: bool, lines: list[str]) -> None:
-    if as_json:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-    else:
-        for line in lines:
-            typer.echo(line)
-
 
 # -- running -----------------------------------------------------------------------------------
 def demo_login_line(login: dict[str, str]) -> str:
@@ -459,113 +438,6 @@ def audit_verify(as_json: JsonFlag = False) -> None:
         [line],
     )
     raise typer.Exit(0 if report.ok else 1)
-
-
-def _write_report(kind: str, unit: str | None, out: Path, *, year: int | None = None, quarter: int | None = None,
-                  start: date | None = None, end: date | None = None, as_json: bool = False) -> None:
-    from sqlmodel import col, select
-
-    from core.org import service as org
-    from core.records.models import Report
-    from core.reports import reports
-
-    if out.suffix.lower() != ".docx":
-        raise typer.BadParameter("the file must end in .docx", param_hint="--out")
-    rt = _runtime()
-    period_start, period_end = reports.period_of(kind=kind, year=year, quarter=quarter, start=start, end=end)
-    with rt.db.reading() as session:
-        unit_id = org.find_unit(session, ref=unit).id if unit else None
-        # The unit's latest report of that period (its texts, its frozen figures once final), else a fresh draft.
-        saved = session.exec(select(Report).where(Report.kind == kind, Report.unit_id == unit_id,
-                                                  Report.period_start == period_start, Report.period_end == period_end)
-                             .order_by(col(Report.status) == "final", col(Report.id)).limit(50)).all()
-        report = saved[-1] if saved else None
-        if report is None:
-            from core.reports import figures, report_docx
-
-            data = figures.report_figures(session, unit_id=unit_id, period_start=period_start, period_end=period_end,
-                                          tz=rt.settings.tz)
-            report = Report(kind=kind, unit_id=unit_id, period_start=period_start, period_end=period_end, year=year,
-                            texts=report_docx.seed_texts(data, synthesis=unit_id is None))
-            report.figures = data
-            payload = reports.document(session, report=report, tz=rt.settings.tz, signed_on=rt.settings.today())
-            report.figures = None
-        else:
-            data = report.figures or {}
-            payload = reports.document(session, report=report, tz=rt.settings.tz, signed_on=rt.settings.today())
-    out.write_bytes(payload)
-    summary = {"out": str(out), "kind": kind, "unit": unit, "period_start": period_start, "period_end": period_end,
-               "status": report.status, "bytes": len(payload)}
-    _print(summary, as_json, [f"report written: {out} ({period_start} – {period_end}, {report.status})"])
-
-
-UnitOption = Annotated[str | None, typer.Option(help="Operating unit code (default: the provincial synthesis).")]
-OutOption = Annotated[Path, typer.Option("--out", help="The .docx file to write.")]
-
-
-@report_app.command("annual")
-def report_annual(year: Annotated[int, typer.Option(help="The data year (15 Dec of the year before – 14 Dec).")],
-                  out: OutOption, unit: UnitOption = None, as_json: JsonFlag = False) -> None:
-    """The annual report (Điều 14.1, the annex outline) of a unit, or the provincial synthesis (Điều 14.2)."""
-    _write_report("annual", unit, out, year=year, as_json=as_json)
-
-
-@report_app.command("quarterly")
-def report_quarterly(year: Annotated[int, typer.Option()], quarter: Annotated[int, typer.Option(min=1, max=4)],
-                     out: OutOption, unit: UnitOption = None, as_json: JsonFlag = False) -> None:
-    """A quarterly report (Điều 14.3) from the same figures."""
-    _write_report("quarterly", unit, out, year=year, quarter=quarter, as_json=as_json)
-
-
-@report_app.command("adhoc")
-def report_adhoc(from_: Annotated[str, typer.Option("--from", help="YYYY-MM-DD, local.")],
-                 to: Annotated[str, typer.Option("--to", help="YYYY-MM-DD, local.")],
-                 out: OutOption, unit: UnitOption = None, as_json: JsonFlag = False) -> None:
-    """An ad hoc report (Điều 14.3) for any period."""
-    _write_report("adhoc", unit, out, start=date.fromisoformat(from_), end=date.fromisoformat(to), as_json=as_json)
-
-
-@export_app.command("airing")
-def export_airing(from_: Annotated[str, typer.Option("--from", help="YYYY-MM-DD, local.")],
-                  to: Annotated[str, typer.Option("--to", help="YYYY-MM-DD, local.")],
-                  out: Annotated[Path, typer.Option("--out", help="FILE.csv or FILE.xlsx")],
-                  cluster: Annotated[str | None, typer.Option(help="Only this cluster (code).")] = None,
-                  as_json: JsonFlag = False) -> None:
-    """What aired where and when (Điều 9.1): every play, every item with its approval, every advertisement."""
-    from sqlmodel import select
-
-    from core.airing.models import Cluster
-    from core.reports import export
-
-    if out.suffix.lower() not in (".csv", ".xlsx"):
-        raise typer.BadParameter("the file must end in .csv or .xlsx", param_hint="--out")
-    rt = _runtime()
-    with rt.db.reading() as session:
-        cluster_ids = None
-        if cluster:
-            found = session.exec(select(Cluster).where(Cluster.code == cluster.strip().upper())).first()
-            if found is None:
-                raise typer.BadParameter(f"no cluster {cluster}", param_hint="--cluster")
-            cluster_ids = {found.id}
-        done = export.export_airing(session, day_from=date.fromisoformat(from_), day_to=date.fromisoformat(to),
-                                    tz=rt.settings.tz, path=out, cluster_ids=cluster_ids)  # type: ignore[arg-type]
-    line = f"export written: {out} ({done.plays} plays, {done.items} items, {done.advertisements} advertisements)"
-    _print(done.as_dict(), as_json, [line])
-
-
-@export_app.command("royalties")
-def export_royalties(from_: Annotated[str, typer.Option("--from", help="YYYY-MM-DD, local.")],
-                     to: Annotated[str, typer.Option("--to", help="YYYY-MM-DD, local.")],
-                     out: Annotated[Path, typer.Option("--out", help="FILE.xlsx")], as_json: JsonFlag = False) -> None:
-    """Royalties (Điều 13.8.b): individuals' items aired at border-gate clusters in the period, as XLSX."""
-    from core.reports import royalties
-
-    rt = _runtime()
-    day_from, day_to = date.fromisoformat(from_), date.fromisoformat(to)
-    with rt.db.reading() as session:
-        found = royalties.rows(session, day_from=day_from, day_to=day_to, tz=rt.settings.tz)
-    count = royalties.write_xlsx(found, out, day_from=day_from, day_to=day_to)
-    _print({"out": str(out), "items": count}, as_json, [f"royalties written: {out} ({count} items)"])
 
 
 def main() -> None:
