@@ -9,6 +9,7 @@ unit as well as the operator.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
@@ -28,6 +29,13 @@ ACK_WITHIN = timedelta(hours=4)
 OPEN_STATES = (IncidentStatus.open.value, IncidentStatus.acknowledged.value, IncidentStatus.escalated.value)
 HANDLERS = frozenset({Role.operator.value, Role.editor.value, Role.administrator.value})
 
+
+
+def _audit(session: Session, incident: Incident, what: str, *, actor: audit.Actor,
+           before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> None:
+    """One audit event about `incident` (`incident.<what>`)."""
+    audit.record(session, actor=actor, action=f"incident.{what}", object_type="incident", object_id=incident.id,
+                 before=before, after=after)
 
 def _editors(session: Session, *, on: date) -> list[Officer]:
     units = {u.id for u in org.units_with_duty(session, duty=Duty.provincial_editor, on=on)}
@@ -121,14 +129,7 @@ def report(
     )
     session.add(incident)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="incident.reported",
-        object_type="incident",
-        object_id=incident.id,
-        after=audit.snapshot(incident),
-    )
+    _audit(session, incident, "reported", actor=actor, after=audit.snapshot(incident))
     told = list(operators)
     if cluster is None or cluster.kind == ClusterKind.border_gate.value:
         told += [e for e in _editors(session, on=now.date()) if e.id not in {o.id for o in told}]
@@ -173,15 +174,8 @@ def acknowledge(session: Session, *, officer: Officer, incident_id: int, now: da
     incident.owner_id = incident.owner_id or officer.id
     session.add(incident)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="incident.acknowledged",
-        object_type="incident",
-        object_id=incident.id,
-        before=before,
-        after={"status": incident.status, "owner_id": incident.owner_id},
-    )
+    _audit(session, incident, "acknowledged", actor=actor, before=before,
+           after={"status": incident.status, "owner_id": incident.owner_id})
     return incident
 
 
@@ -196,15 +190,7 @@ def assign(
     incident.owner_id = owner.id
     session.add(incident)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="incident.assigned",
-        object_type="incident",
-        object_id=incident.id,
-        before=before,
-        after={"owner_id": owner.id},
-    )
+    _audit(session, incident, "assigned", actor=actor, before=before, after={"owner_id": owner.id})
     return incident
 
 
@@ -221,12 +207,11 @@ def resolve(
     incident.acknowledged_at = incident.acknowledged_at or now
     session.add(incident)
     session.flush()
-    audit.record(
+    _audit(
         session,
+        incident,
+        "resolved",
         actor=actor,
-        action="incident.resolved",
-        object_type="incident",
-        object_id=incident.id,
         before=before,
         after={"status": incident.status, "resolution": incident.resolution},
     )
@@ -250,12 +235,11 @@ def escalate_overdue(session: Session, *, now: datetime) -> dict[str, int]:
         incident.status, incident.escalated_at = IncidentStatus.escalated.value, now
         session.add(incident)
         session.flush()
-        audit.record(
+        _audit(
             session,
+            incident,
+            "escalated",
             actor=audit.SYSTEM,
-            action="incident.escalated",
-            object_type="incident",
-            object_id=incident.id,
             after={"status": incident.status, "ack_due_at": incident.ack_due_at},
         )
         for officer in editors:
