@@ -36,7 +36,7 @@ from core import runtime as runtime_module
 from core.accounts import tokens
 from core.airing import boards, emergencies
 from core.airing.models import Board, Cluster
-from core.alerts import service as alerts
+from core.alerts import policy
 from core.org.models import Officer, Unit, UnitDuty
 from core.records import audit
 from core.settings import Settings
@@ -77,7 +77,7 @@ def seed(rt, communes: int, per: int) -> tuple[list[str], str, list[str]]:
             names.append(name)
         session.flush()
         _, source = tokens.create(session, officer=admin, name="bench", days=1, actor=audit.SYSTEM, alert_source=True)
-        alerts.set_policy(session, sender=SENDER, severities=["Extreme", "Severe"], actor=audit.SYSTEM)
+        policy.set_policy(session, sender=SENDER, severities=["Extreme", "Severe"], actor=audit.SYSTEM)
     board_tokens = []
     with rt.db.unit_of_work() as session:
         for board in session.exec(select(Board).order_by(Board.code)).all():

@@ -21,6 +21,7 @@ from admin.views.api import bearer
 from core.accounts import access, tokens
 from core.airing.models import Cluster
 from core.alerts import cap, service
+from core.alerts import policy as alert_policy
 from core.alerts.models import AlertMessage, AlertPolicy
 from core.errors import Invalid, NotFound
 from core.records import audit
@@ -143,7 +144,8 @@ def policy_save(
     if scope.role != Role.administrator.value:
         raise NotFound("not found")
     try:
-        service.set_policy(session, sender=sender, severities=severities or [], actor=actor_for(request, scope.officer))
+        alert_policy.set_policy(session, sender=sender, severities=severities or [],
+                                actor=actor_for(request, scope.officer))
     except Invalid as error:
         return policy(request, session, scope, error=error_text(request.state.language, error), status=422)
     return RedirectResponse("/alerts/policy", status_code=303)

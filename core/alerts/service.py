@@ -19,7 +19,8 @@ from core.airing import emergencies
 from core.airing.models import Cluster, Emergency
 from core.alerts import areas as area_match
 from core.alerts import cap
-from core.alerts.models import AlertMessage, AlertPolicy
+from core.alerts.models import AlertMessage
+from core.alerts.policy import SEVERE, may_start_unattended
 from core.intake.models import Submission
 from core.notify import outbox
 from core.org import service as org
@@ -30,7 +31,6 @@ from core.types import Channel, Duty, Role, SubmissionState, utcnow
 SYSTEM_NAME = "Hệ thống cảnh báo CAP"  # the officer on whose behalf unattended emergencies start
 SYSTEM_USERNAME = "he-thong-canh-bao"  # never has a password: nobody logs in as it
 URGENT = {"Immediate", "Expected"}
-SEVERE = {"Extreme", "Severe"}
 NEVER_AIRED = {"Test", "Exercise", "System", "Draft"}
 
 
@@ -85,12 +85,6 @@ def system_officer(session: Session, *, on: date) -> Officer:
     session.add(officer)
     session.flush()
     return officer
-
-
-def may_start_unattended(session: Session, *, sender: str, severity: str) -> bool:
-    """Whether the policy lets this sender start an emergency at this severity without a person."""
-    rows = session.exec(select(AlertPolicy).where(col(AlertPolicy.sender).in_([sender, "*"]))).all()
-    return any(severity in row.severities for row in rows)
 
 
 def ingest(
@@ -403,45 +397,6 @@ def expire_due(session: Session, *, now: datetime, actor: audit.Actor, on: date)
             after={"identifier": row.identifier, "emergency_id": row.emergency_id},
         )
     return len(rows)
-
-
-def set_policy(session: Session, *, sender: str, severities: list[str], actor: audit.Actor) -> AlertPolicy | None:
-    """Let `sender` (or `*`) start emergencies at `severities`; no severity removes the sender's row."""
-    sender = sender.strip()
-    if not sender:
-        from core.errors import Invalid
-
-        raise Invalid("name the sender", field="sender")
-    chosen = sorted({s for s in severities if s in SEVERE})
-    row = session.exec(select(AlertPolicy).where(AlertPolicy.sender == sender)).first()
-    before = audit.snapshot(row) if row else None
-    if not chosen:
-        if row is not None:
-            session.delete(row)
-            session.flush()
-            audit.record(
-                session,
-                actor=actor,
-                action="alert_policy.removed",
-                object_type="alert_policy",
-                object_id=row.id,
-                before=before,
-            )
-        return None
-    row = row or AlertPolicy(sender=sender)
-    row.severities, row.updated_at = chosen, utcnow()
-    session.add(row)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="alert_policy.saved",
-        object_type="alert_policy",
-        object_id=row.id,
-        before=before,
-        after=audit.snapshot(row),
-    )
-    return row
 
 
 def recent(session: Session, *, include_tests: bool, limit: int = 200) -> list[AlertMessage]:

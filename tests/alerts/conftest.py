@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from bangtin.webapp import create_app
 from core.accounts import tokens
-from core.alerts import service
+from core.alerts import policy
 from core.org.models import Officer
 from core.records import audit
 from tests.admin.conftest import csrf_of, log_in, seeded, seeded_template, sign_in  # noqa: F401
@@ -27,7 +27,7 @@ def make_token(rt, username: str = "quantri", *, alert_source: bool = True) -> s
 
 def allow(rt, sender: str = SENDER, severities: tuple[str, ...] = ("Extreme", "Severe")) -> None:
     with rt.db.unit_of_work() as session:
-        service.set_policy(session, sender=sender, severities=list(severities), actor=audit.SYSTEM)
+        policy.set_policy(session, sender=sender, severities=list(severities), actor=audit.SYSTEM)
 
 
 @pytest.fixture
