@@ -7,6 +7,7 @@ import importlib
 # Each capability adds its module here; `core` itself names no layer above it.
 TASK_MODULES: tuple[str, ...] = (
     "core.records.tasks",
+    "core.org.tasks",
     "core.accounts.tasks",
     "core.airing.tasks",
     "core.notify.tasks",

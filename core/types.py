@@ -47,6 +47,7 @@ class UnitKind(StrEnum):
     department = "department"  # Sở, ban, ngành
     commune = "commune"  # xã
     ward = "ward"  # phường
+    district = "district"  # huyện, thành phố thuộc tỉnh: the middle tier, abolished on 1 July 2025
     border_guard = "border_guard"
     press = "press"  # newspaper / radio-TV
     economic_zone = "economic_zone"  # Ban Quản lý Khu kinh tế

@@ -40,6 +40,7 @@ UNIT_KINDS = {
     "department": N_("department"),
     "commune": N_("commune"),
     "ward": N_("ward"),
+    "district": N_("district (until 30 June 2025)"),
     "border_guard": N_("border guard"),
     "press": N_("press and broadcasting"),
     "economic_zone": N_("economic zone board"),
@@ -147,6 +148,8 @@ AUDIT_OBJECTS = {
     "channel_account": N_("chat account"),
     "audit": N_("audit log"),
     "plan": N_("plan"),
+    "unit_duty": N_("duty of a unit"),
+    "deadline_rule_unit": N_("unit named in a deadline rule"),
 }
 
 AUDIT_ACTIONS = {
@@ -197,6 +200,19 @@ AUDIT_ACTIONS = {
     "translation.completed": N_("translation delivered"),
     "translation.requested": N_("translation requested"),
     "unit.updated": N_("unit changed"),
+    "unit.carried_over": N_("work handed over to the successor"),
+    "unit_duty.created": N_("duty given"),
+    "unit_duty.updated": N_("duty ended"),
+}
+
+# What moves from an ended unit to its successor (core/org/succession.py), on the unit page.
+HANDOVERS = {
+    "officers": N_("officers"),
+    "clusters": N_("clusters"),
+    "obligations": N_("open obligations"),
+    "waived": N_("obligations the successor already owed"),
+    "duties": N_("duties"),
+    "rules": N_("deadline rules naming it"),
 }
 
 # Names of languages in the reader's language ("tiếng Anh"); the bot's language buttons use each
@@ -294,6 +310,7 @@ KINDS: dict[str, dict[str, Any]] = {
     "event": NOTIFICATION_EVENTS,
     "stage": OFFICER_STAGES,
     "left_out": LEFT_OUT,
+    "handover": HANDOVERS,
 }
 
 

@@ -17,6 +17,7 @@ from admin.templating import render
 from core.accounts import access
 from core.errors import Invalid, NotFound
 from core.org import service as org
+from core.org import succession
 from core.org import units as unitadmin
 from core.org.models import Officer, Unit
 from core.types import Role, UnitKind
@@ -26,16 +27,21 @@ VIEWERS = (Role.administrator, Role.editor, Role.operator, Role.inspector)
 
 
 @router.get("/units", response_class=HTMLResponse)
-def units(request: Request, session: ReadSession, scope: CurrentScope, runtime: RuntimeDep) -> Response:
+def units(request: Request, session: ReadSession, scope: CurrentScope, runtime: RuntimeDep,
+          former: bool = False) -> Response:
+    """The units in force today; `?former=1`: those that ended (merged, renamed, abolished) with their successors."""
     access.require_role(scope.officer, *VIEWERS)
     today = runtime.settings.today()
-    rows = org.list_units(session)
-    names = {u.id: u.name for u in rows}
+    every = org.list_units(session)
+    names = {u.id: u.name for u in every}
+    ended = {u.id for u in every if u.valid_to is not None and u.valid_to < today}
     return render(
         request,
         "units.html",
         {
-            "rows": rows,
+            "rows": [u for u in every if (u.id in ended) == former],
+            "former": former,
+            "ended_count": len(ended),
             "names": names,
             "today": today,
             "is_current": unitadmin.is_current,
@@ -46,13 +52,17 @@ def units(request: Request, session: ReadSession, scope: CurrentScope, runtime: 
 
 def _unit_page(request: Request, session: Session, scope: access.Scope, unit: Unit | None, *, error: str | None = None,
                issued=None, status: int = 200) -> Response:
+    every = org.list_units(session)
     officers = unitadmin.officers_of(session, scope=scope, unit_id=unit.id) if unit else []  # type: ignore[arg-type]
     qr = None
     if issued is not None:
         qr = Markup(segno.make(issued["link"] or issued.get("zalo") or issued["code"], error="m")
                     .svg_inline(scale=4, title="invite"))
     return render(request, "unit.html", {
-        "u": unit, "units": org.list_units(session), "kinds": [k.value for k in UnitKind], "officers": officers,
+        "u": unit, "units": every, "names": {u.id: u.name for u in every},
+        "predecessors": [u for u in every if unit is not None and u.successor_id == unit.id],
+        "handovers": succession.handovers(session, unit=unit) if unit else [],
+        "kinds": [k.value for k in UnitKind], "officers": officers,
         "invites": unitadmin.open_invites(session, officer_ids=[o.id for o in officers]),  # type: ignore[misc]
         "is_admin": scope.role == Role.administrator.value,
         "may_manage": unit is not None and access.may_manage_officers_of(scope, unit_id=unit.id),  # type: ignore[arg-type]
@@ -85,7 +95,8 @@ def _day(text: str, field: str) -> date | None:
 
 @router.post("/units", response_class=HTMLResponse, dependencies=[Csrf])
 @router.post("/units/{unit_id}", response_class=HTMLResponse, dependencies=[Csrf])
-def save_unit(request: Request, session: WriteSession, scope: CurrentScope, unit_id: MaybeDbId = None,
+def save_unit(request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep,
+              unit_id: MaybeDbId = None,
               code: Annotated[str, Form()] = "", name: Annotated[str, Form()] = "",
               short_name: Annotated[str, Form()] = "", kind: Annotated[str, Form()] = "",
               valid_from: Annotated[str, Form()] = "", valid_to: Annotated[str, Form()] = "",
@@ -99,9 +110,8 @@ def save_unit(request: Request, session: WriteSession, scope: CurrentScope, unit
                   "valid_from": _day(valid_from, "valid_from"), "valid_to": _day(valid_to, "valid_to"),
                   "successor_id": int(successor_id) if successor_id.isdigit() else None,
                   "address": address.strip() or None}
-        saved = unitadmin.save_unit(
-            session, scope=scope, unit=unit, values=values, actor=actor_for(request, scope.officer)
-        )
+        saved = unitadmin.save_unit(session, scope=scope, unit=unit, values=values,
+                                    actor=actor_for(request, scope.officer), today=runtime.settings.today())
     except Invalid as error:
         session.rollback()
         return _unit_page(request, session, scope, unit, error=error_text(request.state.language, error), status=422)

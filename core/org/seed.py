@@ -23,8 +23,13 @@ DEMO_FILE = Path(__file__).resolve().parent / "demo" / "laichau.toml"
 
 
 def read_organisation(path: Path = DEMO_FILE) -> dict[str, Any]:
+    """The organisation in `path`, with the lists of the files its `include` names (beside it) appended."""
     with path.open("rb") as handle:
-        return tomllib.load(handle)
+        data = tomllib.load(handle)
+    for name in data.pop("include", []):
+        for key, rows in read_organisation(path.parent / name).items():
+            data.setdefault(key, []).extend(rows)
+    return data
 
 
 def demo_logins(data: dict[str, Any] | None = None) -> list[dict[str, str]]:

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from core.accounts import access
 from core.errors import Invalid, NotFound
-from core.org import invites
+from core.org import invites, succession
 from core.org.invites import IssuedInvite
 from core.org.models import Invite, Officer, Unit
 from core.records import audit
@@ -19,8 +19,11 @@ UNIT_FIELDS = ("code", "name", "short_name", "kind", "parent_id", "valid_from", 
 
 
 def save_unit(session: Session, *, scope: access.Scope, unit: Unit | None, values: dict[str, Any],
-              actor: audit.Actor) -> Unit:
-    """Create or edit a unit (administrators); a merged unit ends with `valid_to` and names its successor."""
+              actor: audit.Actor, today: date) -> Unit:
+    """Create or edit a unit (administrators); a merged unit ends with `valid_to` and names its successor.
+
+    A unit saved as already ended hands its officers, clusters and open obligations over at once; one
+    that ends later does so the day after its end (`org.carry_over`)."""
     access.require_role(scope.officer, Role.administrator)
     values = {k: v for k, v in values.items() if k in UNIT_FIELDS}
     values["code"] = (values.get("code") or "").strip().upper()
@@ -49,6 +52,8 @@ def save_unit(session: Session, *, scope: access.Scope, unit: Unit | None, value
     session.flush()
     audit.record(session, actor=actor, action="unit.updated" if before else "unit.created", object_type="unit",
                  object_id=unit.id, before=before, after=audit.snapshot(unit))
+    if unit.valid_to is not None and unit.valid_to < today and unit.successor_id:
+        succession.carry_over(session, today=today, actor=actor)
     return unit
 
 
