@@ -44,7 +44,7 @@ def units(request: Request, session: ReadSession, scope: CurrentScope, runtime: 
             "ended_count": len(ended),
             "names": names,
             "today": today,
-            "is_current": unitadmin.is_current,
+            "current": {u.id for u in every if org.is_current(u, on=today)},
             "is_admin": scope.role == "administrator",
         },
     )

@@ -138,10 +138,6 @@ def deactivate(session: Session, *, scope: access.Scope, officer_id: int, actor:
     return invites.deactivate_officer(session, officer_id=officer_id, actor=actor)
 
 
-def is_current(unit: Unit, on: date) -> bool:
-    return (unit.valid_from is None or unit.valid_from <= on) and (unit.valid_to is None or on <= unit.valid_to)
-
-
 CHANNEL_NAMES = ("telegram", "zalo", "web")
 
 
