@@ -148,7 +148,7 @@ def enforce(session: Session, *, settings: Any, now: datetime, backup_dir: Path 
     audit_cut = now - timedelta(days=settings.audit_retention_days)
 
     # Plays: summarised, then removed.
-    boards = {b.id: b.cluster_id for b in session.exec(select(Board)).all()}
+    boards = {b.id: b.cluster_id for b in session.exec(select(Board)).all() if b.id is not None}
     windows: dict[int, list[BroadcastWindow]] = defaultdict(list)
     for w in session.exec(select(BroadcastWindow)).all():
         windows[w.cluster_id].append(w)
@@ -161,7 +161,7 @@ def enforce(session: Session, *, settings: Any, now: datetime, backup_dir: Path 
         rows = list(session.exec(select(Play).where(col(Play.id).in_(ids), col(Play.started_at) < airing_cut)).all())
         if rows:
             report.summaries += _summarise(session, rows, tz, windows, boards)
-            session.execute(delete(Play).where(col(Play.id).in_([r.id for r in rows])))
+            session.exec(delete(Play).where(col(Play.id).in_([r.id for r in rows])))
             report.plays += len(rows)
     # Heartbeats and delivered notifications: removed.
     old = (
@@ -171,7 +171,7 @@ def enforce(session: Session, *, settings: Any, now: datetime, backup_dir: Path 
     )
     for ids in _batches(old):
         report.heartbeats += (
-            session.execute(
+            session.exec(
                 delete(Heartbeat).where(col(Heartbeat.id).in_(ids), col(Heartbeat.received_at) < airing_cut)
             ).rowcount
             or 0
@@ -183,10 +183,10 @@ def enforce(session: Session, *, settings: Any, now: datetime, backup_dir: Path 
     )
     for ids in _batches(old):
         report.notifications += (
-            session.execute(
+            session.exec(
                 delete(Notification).where(
                     col(Notification.id).in_(ids),
-                    Notification.state == "sent",
+                    col(Notification.state) == "sent",
                     col(Notification.created_at) < airing_cut,
                 )
             ).rowcount
@@ -202,7 +202,7 @@ def enforce(session: Session, *, settings: Any, now: datetime, backup_dir: Path 
     head = session.exec(select(AuditEvent).where(AuditEvent.seq == last)).first() if last else None
     if head is not None:
         keep_checkpoint(session, event=head, key=settings.audit_hmac_key())
-        report.audit_events = session.execute(delete(AuditEvent).where(col(AuditEvent.seq) <= last)).rowcount or 0
+        report.audit_events = session.exec(delete(AuditEvent).where(col(AuditEvent.seq) <= last)).rowcount or 0
         report.checkpoint_seq = last
     session.flush()
     if report.plays or report.heartbeats or report.notifications or report.audit_events:

@@ -11,14 +11,15 @@ run as a formula (=, +, -, @, tab, CR first) is neutralised with a leading apost
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_
+from sqlalchemy import Row, func, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 import i18n
@@ -216,8 +217,16 @@ class Airing:
         after_start, after_id = self.start, 0
         first = True
         while True:
+            # SQLAlchemy's select: sqlmodel's is typed for at most four columns.
             query = (
-                select(Play.id, Play.board_id, Play.content_item_id, Play.emergency_id, Play.started_at, Play.ended_at)
+                sa_select(
+                    col(Play.id),
+                    col(Play.board_id),
+                    col(Play.content_item_id),
+                    col(Play.emergency_id),
+                    col(Play.started_at),
+                    col(Play.ended_at),
+                )
                 .where(col(Play.board_id).in_(list(self.boards)), col(Play.started_at) < self.end)
                 .order_by(col(Play.started_at), col(Play.id))
                 .limit(self.batch)
@@ -231,7 +240,11 @@ class Airing:
                         (col(Play.started_at) == after_start) & (col(Play.id) > after_id),
                     )
                 )
-            rows = self.session.exec(query).all()
+            # Session.execute (sqlmodel's) drops the select's column types: the cast restores them, once per page.
+            rows = cast(
+                "Sequence[Row[int, int, int | None, int | None, datetime, datetime]]",
+                self.session.execute(query).all(),
+            )
             for _play_id, board_id, item_id, emergency_id, started, ended in rows:
                 board, cluster = self.boards[board_id]
                 info = self._item(item_id) if item_id is not None else None
@@ -388,16 +401,18 @@ class AiredHistory:
 
 def aired_history(session: Session, *, item_id: int) -> list[AiredHistory]:
     """Where an item aired, how often, first and last time (the item page)."""
-    from sqlalchemy import func
-
-    rows = session.exec(
-        select(Cluster.name, Board.name, func.count(), func.min(Play.started_at), func.max(Play.started_at))
+    found = session.execute(
+        sa_select(
+            col(Cluster.name), col(Board.name), func.count(), func.min(Play.started_at), func.max(Play.started_at)
+        )
         .join(Board, col(Board.id) == col(Play.board_id))
         .join(Cluster, col(Cluster.id) == col(Board.cluster_id))
-        .where(Play.content_item_id == item_id)
+        .where(col(Play.content_item_id) == item_id)
         .group_by(Cluster.name, Board.name)
         .order_by(Cluster.name, Board.name)
     ).all()
+    # Session.execute (sqlmodel's) drops the select's column types: the cast restores them.
+    rows = cast("Sequence[Row[str, str, int, datetime, datetime]]", found)
     out = []
     for cluster, board, count, first, last in rows:
         first = first if first.tzinfo else first.replace(tzinfo=UTC)

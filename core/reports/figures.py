@@ -11,10 +11,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, text
+from sqlalchemy import CursorResult, func, or_, text
 from sqlmodel import Session, col, select
 
 from core.airing.models import (
@@ -109,12 +109,13 @@ def _stream_plays(
     building a datetime or an ORM row each (the figures of a year must come in well under a minute).
     """
     dialect = session.get_bind().dialect.name
+    bounds: tuple[str | datetime, ...]
     if dialect == "sqlite":
         ms = "CAST(ROUND((julianday({0}) - 2440587.5) * 86400000) AS INTEGER)"
         bounds = tuple(m.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f") for m in (start, end))  # as stored
     else:
         ms = "CAST(ROUND(EXTRACT(EPOCH FROM {0}) * 1000) AS BIGINT)"
-        bounds = (start, end)  # type: ignore[assignment]
+        bounds = (start, end)
     query = text(
         f"SELECT {ms.format('started_at')}, {ms.format('ended_at')}, content_item_id, "
         "CASE WHEN emergency_id IS NULL THEN 0 ELSE 1 END FROM play "
@@ -122,10 +123,15 @@ def _stream_plays(
     )
     connection = session.connection()
     for board_id in sorted(board_ids):
-        result = connection.execute(query, {"board": board_id, "start": bounds[0], "end": bounds[1]})
+        # Textual SQL carries no column types: the cast states what the SELECT above gives (start ms, end ms,
+        # item id, emergency 0/1), once per board.
+        result = cast(
+            "CursorResult[int, int, int | None, int]",
+            connection.execute(query, {"board": board_id, "start": bounds[0], "end": bounds[1]}),
+        )
         while rows := result.fetchmany(batch):
-            for a, b, item_id, emergency in rows:
-                yield board_id, a, b, item_id, bool(emergency)
+            for start_ms, end_ms, item_id, emergency in rows:
+                yield board_id, start_ms, end_ms, item_id, bool(emergency)
 
 
 def load(session: Session, *, unit_id: int | None, period_start: date, period_end: date, tz: ZoneInfo) -> ReportData:
@@ -145,7 +151,9 @@ def load(session: Session, *, unit_id: int | None, period_start: date, period_en
         windows[w.cluster_id].append(w)
     start, _ = local_bounds(period_start, tz)
     _, end = local_bounds(period_end, tz)
-    editors = {u.id for u in org.units_with_duty(session, duty=Duty.provincial_editor, on=period_end)}
+    editors = {
+        u.id for u in org.units_with_duty(session, duty=Duty.provincial_editor, on=period_end) if u.id is not None
+    }
     items = {
         i.id: ItemInfo(
             category=i.category, languages=list(i.languages or []), unit_id=i.unit_id, from_editor=i.unit_id in editors
@@ -272,34 +280,37 @@ def compute(data: ReportData) -> dict[str, Any]:
         hour = ms // 3_600_000
         if hour not in offset_cache:
             moment = datetime.fromtimestamp(hour * 3600, UTC)
-            offset_cache[hour] = int(data.tz.utcoffset(moment.replace(tzinfo=None)).total_seconds() * 1000)
+            offset = data.tz.utcoffset(moment.replace(tzinfo=None))
+            assert offset is not None  # a ZoneInfo always knows its offset (tzinfo's signature allows None)
+            offset_cache[hour] = int(offset.total_seconds() * 1000)
         return datetime.fromtimestamp((ms + offset_cache[hour]) / 1000, UTC).date()
 
     # One pass over the plays, doing as little as possible per play: airtime counted once per board where
     # plays overlap, clipped to the windows of its local day, gathered per (board, day, item, emergency).
     agg: dict[tuple[int, date, int | None, bool], list[int]] = {}
-    board, cursor, cluster_id = None, 0, 0
+    current_board: int | None = None
+    cursor, cluster_id = 0, 0
     hour_key: int | None = None
-    day: date | None = None
+    day = data.period_start  # a placeholder: the first play sets it (hour_key is None then)
     parts: list[tuple[str, int, int]] = []
-    for board_id, a, b, item_id, emergency in data.plays:
-        if board_id != board:
-            board, cursor, cluster_id, hour_key = board_id, 0, board_cluster[board_id], None
-        hour = a // 3_600_000
+    for board_id, start_ms, end_ms, item_id, emergency in data.plays:
+        if board_id != current_board:
+            current_board, cursor, cluster_id, hour_key = board_id, 0, board_cluster[board_id], None
+        hour = start_ms // 3_600_000
         if hour != hour_key:
-            hour_key, day = hour, local_day(a)
-            parts = day_windows(cluster_id, day)  # type: ignore[arg-type]
-        row = agg.get((board_id, day, item_id, emergency))  # type: ignore[arg-type]
+            hour_key, day = hour, local_day(start_ms)
+            parts = day_windows(cluster_id, day)
+        row = agg.get((board_id, day, item_id, emergency))
         if row is None:
-            row = agg[(board_id, day, item_id, emergency)] = [0, 0, 0, 0]  # type: ignore[index]
+            row = agg[(board_id, day, item_id, emergency)] = [0, 0, 0, 0]
         row[0] += 1
-        lo = max(cursor, a)
-        if b <= lo:
+        lo = max(cursor, start_ms)
+        if end_ms <= lo:
             continue  # wholly inside airtime already counted on this board
-        cursor = b
-        row[1] += b - lo
+        cursor = end_ms
+        row[1] += end_ms - lo
         for part, ws, we in parts:
-            overlap = (min(we, b)) - (max(ws, lo))
+            overlap = (min(we, end_ms)) - (max(ws, lo))
             if overlap > 0:
                 if part == "morning":
                     row[2] += overlap
@@ -308,7 +319,8 @@ def compute(data: ReportData) -> dict[str, Any]:
 
     aired = Counter[int]()  # board → ms (union)
     in_part: dict[tuple[int, date, str], int] = defaultdict(int)  # (board, day, part) → ms
-    category_ms, category_items = Counter[str](), defaultdict(set)
+    category_ms = Counter[str]()
+    category_items: dict[str, set[int]] = defaultdict(set)
     language_items: dict[str, set[int]] = defaultdict(set)
     source_items: dict[int, set[int]] = defaultdict(set)
     source_plays = Counter[int]()
@@ -330,22 +342,24 @@ def compute(data: ReportData) -> dict[str, Any]:
         if emergency:
             emergency_ms += span
             emergency_plays += n
-        info = data.items.get(item_id) if item_id is not None else None
+        if item_id is None:
+            continue
+        info = data.items.get(item_id)
         if info is None:
             continue
-        aired_items.add(item_id)  # type: ignore[arg-type]
+        aired_items.add(item_id)
         category_ms[info.category] += span
         category_items[info.category].add(item_id)
         for language in info.languages:
-            language_items[language].add(item_id)  # type: ignore[arg-type]
-        source_items[info.unit_id].add(item_id)  # type: ignore[arg-type]
+            language_items[language].add(item_id)
+        source_items[info.unit_id].add(item_id)
         source_plays[info.unit_id] += n
         if info.category == ADVERTISING:
             ad_ms += span
         if info.from_editor:
             editor_ms += span
             editor_plays += n
-            editor_items.add(item_id)  # type: ignore[arg-type]
+            editor_items.add(item_id)
 
     board_days: dict[int, dict[date, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     for (board_id, day, part), ms in in_part.items():
@@ -353,9 +367,10 @@ def compute(data: ReportData) -> dict[str, Any]:
     upkeep: dict[int, list[Maintenance]] = defaultdict(list)
     for m in data.maintenance:
         upkeep[m.board_id].append(m)
-    boards_out = []
+    boards_out: list[dict[str, Any]] = []
     for b in data.boards:
         days = board_days.get(b.id, {})  # type: ignore[arg-type]
+        upkept = upkeep.get(b.id, [])  # type: ignore[arg-type]
         compliant = sum(
             1
             for parts in days.values()
@@ -377,10 +392,10 @@ def compute(data: ReportData) -> dict[str, Any]:
                 "days_aired": len(days),
                 "days_compliant": compliant,
                 "hardware": b.hardware,
-                "maintenance": len(upkeep.get(b.id, [])),  # type: ignore[arg-type]
-                "maintenance_cost_vnd": sum(m.cost_vnd or 0 for m in upkeep.get(b.id, [])),
+                "maintenance": len(upkept),
+                "maintenance_cost_vnd": sum(m.cost_vnd or 0 for m in upkept),
             }
-        )  # type: ignore[arg-type]
+        )
     clusters_out = []
     for c in data.clusters:
         mine = [b for b in boards_out if b["cluster_id"] == c.id]
@@ -405,7 +420,7 @@ def compute(data: ReportData) -> dict[str, Any]:
         )
     total_ms = sum(aired.values())
     states = Counter(b["status"] for b in boards_out)
-    resolved = [i for i in data.incidents if i.closed_at is not None]
+    resolve_seconds = [(i.closed_at - i.opened_at).total_seconds() for i in data.incidents if i.closed_at is not None]
     board_days_aired = sum(b["days_aired"] for b in boards_out)
     board_days_compliant = sum(b["days_compliant"] for b in boards_out)
     return {
@@ -444,17 +459,9 @@ def compute(data: ReportData) -> dict[str, Any]:
             "total": len(data.incidents),
             "by_kind": dict(sorted(Counter(i.kind for i in data.incidents).items())),
             "by_status": dict(sorted(Counter(i.status for i in data.incidents).items())),
-            "resolved": len(resolved),
-            "mean_hours_to_resolve": round(
-                sum(
-                    (i.closed_at - i.opened_at).total_seconds()  # type: ignore[operator]
-                    for i in resolved
-                )
-                / 3600
-                / len(resolved),
-                1,
-            )
-            if resolved
+            "resolved": len(resolve_seconds),
+            "mean_hours_to_resolve": round(sum(resolve_seconds) / 3600 / len(resolve_seconds), 1)
+            if resolve_seconds
             else None,
         },
         "staff": dict(sorted(data.staff.items())),

@@ -3,13 +3,16 @@ accounting office. One row per item: the contributor, their unit, the item, its 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlalchemy import Row, func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
 
 from core.airing.models import Board, Cluster, Play
 from core.airing.plans import local_bounds
@@ -42,10 +45,13 @@ def rows(session: Session, *, day_from: date, day_to: date, tz: ZoneInfo) -> lis
     """Items by individual contributors (not units) aired at border-gate clusters in the period."""
     start, _ = local_bounds(day_from, tz)
     _, end = local_bounds(day_to, tz)
-    found = session.exec(
-        select(Officer.full_name, Unit.name, ContentItem.id, ContentItem.title, ContentItem.category, ContentItem.kind,
-               ContentItem.duration_s, func.count(col(Play.id)), func.count(func.distinct(Play.board_id)),
-               func.min(Play.started_at), func.max(Play.started_at))
+    # SQLAlchemy's select (sqlmodel's is typed for at most four columns); eleven columns are past its typed
+    # overloads too, so the cast below states the row.
+    found = session.execute(
+        sa_select(col(Officer.full_name), col(Unit.name), col(ContentItem.id), col(ContentItem.title),
+                  col(ContentItem.category), col(ContentItem.kind), col(ContentItem.duration_s),
+                  func.count(col(Play.id)), func.count(func.distinct(Play.board_id)),
+                  func.min(Play.started_at), func.max(Play.started_at))
         .select_from(Play)
         .join(Board, col(Board.id) == col(Play.board_id))
         .join(Cluster, col(Cluster.id) == col(Board.cluster_id))
@@ -53,13 +59,14 @@ def rows(session: Session, *, day_from: date, day_to: date, tz: ZoneInfo) -> lis
         .join(Submission, col(Submission.id) == col(ContentItem.submission_id))
         .join(Officer, col(Officer.id) == col(Submission.officer_id))
         .join(Unit, col(Unit.id) == col(Submission.unit_id))
-        .where(Cluster.kind == ClusterKind.border_gate.value, Officer.contributor_type == "individual",
+        .where(col(Cluster.kind) == ClusterKind.border_gate.value, col(Officer.contributor_type) == "individual",
                col(Play.started_at) >= start, col(Play.started_at) < end)
-        .group_by(Officer.full_name, Unit.name, ContentItem.id, ContentItem.title, ContentItem.category,
-                  ContentItem.kind, ContentItem.duration_s)
-        .order_by(Officer.full_name, ContentItem.id)).all()
+        .group_by(col(Officer.full_name), col(Unit.name), col(ContentItem.id), col(ContentItem.title),
+                  col(ContentItem.category), col(ContentItem.kind), col(ContentItem.duration_s))
+        .order_by(col(Officer.full_name), col(ContentItem.id))).all()
+    typed = cast("Sequence[Row[str, str, int, str, str, str, float | None, int, int, datetime, datetime]]", found)
     out = []
-    for name, unit, item_id, title, category, kind, duration, airings, boards, first, last in found:
+    for name, unit, item_id, title, category, kind, duration, airings, boards, first, last in typed:
         out.append(RoyaltyRow(name, unit, item_id, title, category, kind, duration, airings, boards,
                               first.astimezone(tz).replace(tzinfo=None), last.astimezone(tz).replace(tzinfo=None)))
     return out
