@@ -3,71 +3,25 @@ the real aiogram client and the fake Bot API; the incident is numbered, owned an
 
 from __future__ import annotations
 
-import io
 import time
-from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-import numpy as np
 import pytest
-from PIL import Image
 from sqlmodel import select
 
 import i18n
-from core.airing.models import Board, Cluster, Incident
+from core.airing.models import Incident
 from core.intake.models import Conversation, MediaAsset, Submission
 from core.notify.models import Notification
-from core.org.models import Officer, Unit
 from core.review.models import ContentItem, ContentTarget
-from core.types import ClusterKind, Role, UnitKind, utcnow
+from core.types import utcnow
 from tests.bot import updates as U
 from tests.bot.conftest import Harness, Seed
+from tests.bot.incident_places import phone_jpeg, places
 
 GB = 1024 * 1024 * 1024
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-@dataclass
-class Places:
-    operator_id: int
-    market_board_id: int
-    gate_operator_id: int
-    gate_cluster_id: int
-    gate_board_id: int
-
-
-def places(h: Harness, seeded: Seed) -> Places:
-    """Two boards at the commune's own cluster with its operator; a border gate run by the economic zone board,
-    standing in xã Thu Lũm, with its own operator."""
-    with h.rt.db.unit_of_work() as s:
-        operator = Officer(unit_id=seeded.commune_id, full_name="Vận hành Sìn Hồ", role=str(Role.operator))
-        market = Board(code="SINHO-CHO", name="Bảng tin chợ", cluster_id=seeded.own_cluster_id)
-        hall = Board(code="SINHO-UB", name="Bảng tin trụ sở UBND", cluster_id=seeded.own_cluster_id)
-        zone = Unit(code="BQL-KKT", name="Ban Quản lý Khu kinh tế", kind=str(UnitKind.economic_zone))
-        thulum = Unit(code="XA-THULUM", name="UBND xã Thu Lũm", kind=str(UnitKind.commune))
-        s.add_all([operator, market, hall, zone, thulum])
-        s.flush()
-        gate = Cluster(code="C-UMATU", name="Cửa khẩu U Ma Tu Khoòng", kind=str(ClusterKind.border_gate),
-                       operator_unit_id=zone.id, commune_unit_id=thulum.id)
-        gate_operator = Officer(unit_id=zone.id, full_name="Vận hành cửa khẩu", role=str(Role.operator))
-        s.add_all([gate, gate_operator])
-        s.flush()
-        screen = Board(code="UMT-01", name="Màn hình cổng cửa khẩu", cluster_id=gate.id)
-        s.add(screen)
-        s.flush()
-        return Places(operator.id, market.id, gate_operator.id, gate.id, screen.id)  # type: ignore[arg-type]
-
-
-def phone_jpeg(width: int = 1600, height: int = 1200) -> bytes:
-    """A camera-sized JPEG with detail in it (a flat picture would compress to nothing)."""
-    rng = np.random.default_rng(7)
-    x = np.linspace(0, 255, width, dtype=np.float32)
-    y = np.linspace(0, 255, height, dtype=np.float32)[:, None]
-    pixels = np.stack([x + 0 * y, y + 0 * x, (x + y) / 2], axis=-1) + rng.normal(0, 24, (height, width, 3))
-    buffer = io.BytesIO()
-    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(buffer, format="JPEG", quality=90)
-    return buffer.getvalue()
 
 
 def photo_update(h: Harness, chat: int, data: bytes, *, album: str | None = None) -> dict:
@@ -117,7 +71,7 @@ def downloads(h: Harness) -> int:
 
 
 async def test_an_officer_reports_a_board_incident_with_a_phone_photo(h: Harness, seeded: Seed) -> None:
-    where = places(h, seeded)
+    where = places(h.rt, seeded)
     reporter = await h.onboard(801, name="Lò Thị Hoa")
     asked = await h.say(801, "/suco")
     assert asked == ["Báo sự cố. Đây là loại sự cố nào?"]
@@ -153,7 +107,7 @@ async def test_an_officer_reports_a_board_incident_with_a_phone_photo(h: Harness
 @pytest.mark.parametrize("h", ["webhook"], indirect=True)
 async def test_a_border_gate_incident_reaches_its_operator_and_the_provincial_editors(h: Harness,
                                                                                     seeded: Seed) -> None:
-    where = places(h, seeded)
+    where = places(h.rt, seeded)
     await h.onboard(802, unit="XA-THULUM")  # the commune the border gate stands in
     await h.say(802, "/lang en")
     assert await h.say(802, "/incident") == ["Report an incident. What kind is it?"]
@@ -191,7 +145,7 @@ async def test_the_menu_button_starts_a_report_and_a_typed_place_is_taken(h: Har
 
 @pytest.mark.parametrize("h", ["polling"], indirect=True)
 async def test_a_contributor_chooses_among_the_sites_its_items_air_on(h: Harness, seeded: Seed) -> None:
-    where = places(h, seeded)
+    where = places(h.rt, seeded)
     with h.rt.db.unit_of_work() as s:  # the Border Guard's clips air on every border-gate cluster
         item = ContentItem(unit_id=seeded.guard_unit_id, title="Tuần tra biên giới", kind="video", category="2c",
                            valid_from=utcnow(), valid_to=utcnow() + timedelta(days=7))
@@ -212,7 +166,7 @@ async def test_a_contributor_chooses_among_the_sites_its_items_air_on(h: Harness
 @pytest.mark.parametrize("h", ["polling"], indirect=True)
 @pytest.mark.parametrize("answered", [0, 1, 2, 3])
 async def test_cancel_works_at_every_step(h: Harness, seeded: Seed, answered: int) -> None:
-    places(h, seeded)
+    places(h.rt, seeded)
     await h.onboard(804)
     await h.say(804, "/suco")
     answers = [lambda: h.tap(804, "An toàn"), lambda: h.tap(804, "Bảng tin chợ"),
@@ -237,7 +191,7 @@ async def test_a_stranger_gets_the_usual_answer(h: Harness) -> None:
 
 @pytest.mark.parametrize("h", ["polling"], indirect=True)
 async def test_bad_input_is_answered_and_the_report_kept(h: Harness, seeded: Seed) -> None:
-    places(h, seeded)
+    places(h.rt, seeded)
     await h.onboard(807)
     await h.say(807, "/suco")
     assert await h.say(807, "mất điện") == [
@@ -273,7 +227,7 @@ async def test_bad_input_is_answered_and_the_report_kept(h: Harness, seeded: See
 @pytest.mark.parametrize("h", ["polling"], indirect=True)
 async def test_a_draft_waits_while_an_incident_is_reported_and_an_album_stays_out_of_submissions(
         h: Harness, seeded: Seed) -> None:
-    places(h, seeded)
+    places(h.rt, seeded)
     await h.onboard(808)
     assert "lĩnh vực" in (await h.send_media(808, "video", b"clip " * 2000, caption="Lễ hội"))[0]
     category = next(data for label, data in h.fake.buttons(808) if label.startswith("2b ·"))
