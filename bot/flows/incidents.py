@@ -32,6 +32,7 @@ MAX_BOARD_BUTTONS = 8  # more boards than this: the clusters are offered instead
 MAX_CLUSTER_BUTTONS = 12
 MIN_LETTERS = 3
 TITLE_MAX = 120
+CANCELLED = N_("The incident report was cancelled; nothing was recorded.")
 
 KIND_LABELS = {
     "technical": N_("Technical (screen, power, connection)"),
@@ -125,6 +126,7 @@ def start(turn: Turn) -> None:
     """Begin a report; a draft submission in progress waits at its step."""
     conv = turn.conv
     back = _state(turn).get("back") if reporting(conv.step) else (conv.step if turn.draft() is not None else None)
+    conv.data = {}  # a fresh report: earlier answers and an old album mark go
     _save(turn, KIND, {"back": back})
     ask(turn)
 
@@ -174,8 +176,9 @@ def _command(turn: Turn) -> None:
         cancel(turn)
     elif name == "resume":
         ask(turn)
-    elif name == "new":
-        cancel(turn)
+    elif name == "new":  # a new submission instead: the report and any draft set aside go
+        turn.say(CANCELLED)
+        _close(turn, quiet=True)
         drafts.new(turn)
     else:
         access.command(turn)  # /start greets, an unknown command says so; the report stays where it is
@@ -293,17 +296,18 @@ def _record(turn: Turn, *, photo_id: int | None) -> None:
 
 
 def cancel(turn: Turn) -> None:
-    turn.say(N_("The incident report was cancelled; nothing was recorded."))
+    turn.say(CANCELLED)
     _close(turn)
 
 
-def _close(turn: Turn, *, album: str | None = None) -> None:
+def _close(turn: Turn, *, album: str | None = None, quiet: bool = False) -> None:
     """Leave the report: back to the draft set aside (if it is still one), else idle."""
     back = _state(turn).get("back")
     conv = turn.conv
     if back and turn.draft() is not None:
         conv.step, conv.data = back, {}
-        turn.say(N_("Your unfinished submission is still waiting: /resume shows where you were."))
+        if not quiet:
+            turn.say(N_("Your unfinished submission is still waiting: /resume shows where you were."))
     else:
         turn.goto("idle")
     if album:
