@@ -182,7 +182,11 @@ def report(
         "title": title,
         "kind": kind,
         "cluster": cluster.code if cluster else None,
+        "cluster_name": cluster.name if cluster else None,
         "board": board.code if board else None,
+        "board_name": board.name if board else None,
+        "place": incident.place,
+        "reporter": reporter.full_name,
         "ack_due_at": incident.ack_due_at.isoformat(),  # type: ignore[union-attr]  # set when it was opened
     }
     for officer in told:

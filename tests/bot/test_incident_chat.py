@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import select
 
 import i18n
+from bot.notify.render import render
 from core.airing.models import Incident
 from core.intake.models import Conversation, MediaAsset, Submission
 from core.notify.models import Notification
@@ -101,6 +102,11 @@ async def test_an_officer_reports_a_board_incident_with_a_phone_photo(h: Harness
     assert (photo.size_bytes, photo.mime, photo.width, photo.height) == (len(jpeg), "image/jpeg", 1600, 1200)
     assert h.rt.store.local_path(photo.sha256).read_bytes() == jpeg  # the original kept, byte for byte
     assert told(h) == {where.operator_id}  # a commune's own cluster: its operator, not the provincial editors
+    with h.rt.db.reading() as s:
+        note = s.exec(select(Notification).where(Notification.event == "incident.reported")).one()
+    assert render(note.event, note.payload, "vi").text == (
+        f"Sự cố {incident.number} (kỹ thuật) tại Bảng tin chợ · Cụm trung tâm xã Sìn Hồ: {incident.title}. Người báo: "
+        f"Lò Thị Hoa. Vui lòng tiếp nhận trước {deadline} tại trang Sự cố.")
     assert submissions(h) == [] and step_of(h, 801) == "idle"
 
 
@@ -249,3 +255,14 @@ async def test_a_draft_waits_while_an_incident_is_reported_and_an_album_stays_ou
     assert (await h.say(808, "/resume"))[0] == "Tin, bài thuộc lĩnh vực nào? (Điều 7)"
     await h.answer_all(808)
     assert submissions(h)[0].state == "received"
+
+
+@pytest.mark.parametrize("h", ["polling"], indirect=True)
+async def test_new_during_a_report_drops_it_and_the_draft_set_aside(h: Harness, seeded: Seed) -> None:
+    await h.onboard(810)
+    await h.send_media(810, "video", b"clip " * 2000)
+    await h.say(810, "/suco")
+    replies = await h.say(810, "/new")
+    assert replies[0] == "Đã hủy báo cáo sự cố; chưa có gì được ghi lại." and replies[1].startswith("Sẵn sàng")
+    assert [s.state for s in submissions(h)] == ["cancelled"] and step_of(h, 810) == "idle"
+    assert incidents(h) == []
