@@ -63,6 +63,7 @@ COMMANDS = (
     ("new", N_("Start a new submission")),
     ("status", N_("My last submissions")),
     ("cancel", N_("Cancel the current one")),
+    ("suco", N_("Report an incident")),
     ("help", N_("What to send")),
     ("lang", N_("Language")),
 )

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot.download import fetch_into_store
-from bot.flows import access, drafts, language
+from bot.flows import access, drafts, incidents, language
 from bot.flows.turn import Turn
 from bot.protocol import ChannelPort, DownloadFailed, Inbound, Reply, TooBigForChannel
 from core.intake.models import Conversation, ProcessedUpdate
@@ -57,6 +57,8 @@ class Plan:
     throttle: int = 0
     download: list[IncomingFile] = field(default_factory=list)
     large: list[IncomingFile] = field(default_factory=list)
+    incident: bool = False  # the files go to an incident report in progress (or are refused for it)
+    incident_refusal: str | None = None
 
 
 @contextmanager
@@ -114,6 +116,17 @@ class ConversationEngine:
             if sender.status != "active" or ev.kind != "media":
                 return plan
             assert sender.unit_id is not None and sender.officer_id is not None
+            row = session.exec(select(Conversation.step, Conversation.data).where(
+                Conversation.channel == str(ev.channel), Conversation.address == ev.address)).first()
+            step, data = row if row is not None else (None, None)
+            tail = incidents.album_tail(step, data, ev.album_id)
+            if tail or incidents.reporting(step):
+                # A report takes one photo, judged by its own rules; nothing here may open a submission.
+                plan.incident = True
+                if not tail:
+                    plan.download, plan.incident_refusal = incidents.screen(step, ev.files,
+                                                                            limit=self.port.download_limit)
+                return plan
             documents = may_send_documents(session, unit_id=sender.unit_id)
             try:
                 for item in ev.files:
@@ -236,6 +249,8 @@ def _route(turn: Turn, plan: Plan, stored: list[tuple[IncomingFile, StoredObject
     elif failed:
         turn.say(N_("I could not fetch your file, even after several tries (the connection broke). Nothing was "
                  "stored: please send it again."), reply_to=ev.message_ref)
+    elif incidents.claims(turn, screened=plan.incident):
+        incidents.handle(turn, refusal=plan.incident_refusal, stored=stored, large=plan.large)
     elif ev.kind == "command":
         if ev.command == "new":
             drafts.new(turn)

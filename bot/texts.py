@@ -111,6 +111,11 @@ def duplicate_keyboard(lang: str) -> tuple[tuple[Button, ...], ...]:
     return ((Button(t(lang, N_("Yes, send it again")), "dup", "yes"), Button(t(lang, N_("No, drop it")), "dup", "no")),)
 
 
+def menu_keyboard(lang: str) -> tuple[tuple[Button, ...], ...]:
+    """The buttons under the help text: what an officer may start besides sending material."""
+    return ((Button(t(lang, N_("Report an incident")), "inc.start"),),)
+
+
 def language_keyboard() -> tuple[tuple[Button, ...], ...]:
     return ((Button("Tiếng Việt", "lang", "vi"), Button("English", "lang", "en")),)
 

@@ -257,6 +257,8 @@ NOTIFICATION_EVENTS = {
     "translation.completed": N_("translation delivered"),
     "board.offline": N_("board offline"),
     "board.online": N_("board back online"),
+    "incident.reported": N_("incident reported"),
+    "incident.escalated": N_("incident escalated"),
     "weekly.summary": N_("weekly summary"),
 }
 

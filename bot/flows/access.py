@@ -21,7 +21,8 @@ HELP = (
     "• a video clip, a photo (several at once become one submission), a voice note or an audio file;\n"
     "• a written notice: just type it as a message.\n"
     "Then answer a few questions with the buttons: the category, where it should air, the period and a title.\n"
-    "Commands: /new start again · /status your last submissions · /cancel stop the current one · /lang language.")
+    "Commands: /new start again · /status your last submissions · /cancel stop the current one · "
+    "/suco report a technical or security incident · /lang language.")
 )
 
 
@@ -56,8 +57,13 @@ def try_redeem(turn: Turn, secret: str, *, bound: bool = False) -> bool:
     turn.conv.officer_id = officer.id
     turn.goto("idle")
     turn.say(N_("Welcome, %(name)s! This chat is now linked to your account."), name=officer.full_name)
-    turn.say(HELP)
+    help_(turn)
     return True
+
+
+def help_(turn: Turn) -> None:
+    """What to send and the commands, with the menu's buttons (reporting an incident)."""
+    turn.say(HELP, buttons=texts.menu_keyboard(turn.lang))
 
 
 def stranger(turn: Turn) -> None:
@@ -92,9 +98,9 @@ def command(turn: Turn) -> None:
         if turn.ev.arg and (try_redeem(turn, turn.ev.arg, bound=True) or turn.replies):
             return
         turn.say(N_("Hello %(name)s! Send me your material for the boards."), name=turn.officer().full_name)
-        turn.say(HELP)
+        help_(turn)
     elif name == "help":
-        turn.say(HELP)
+        help_(turn)
     elif name == "status":
         rows = intake.recent(turn.session, officer_id=turn.sender.officer_id or 0)
         turn.add(texts.Reply(texts.status_lines(lang, turn.rt.settings.tz, rows)))
@@ -106,7 +112,7 @@ def command(turn: Turn) -> None:
             turn.say(N_("Choose your language:"), buttons=texts.language_keyboard())
     else:
         turn.say(N_("I do not know this command."))
-        turn.say(HELP)
+        help_(turn)
 
 
 def set_language(turn: Turn, language: str) -> None:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.protocol import Button
 from core.notify.delivery import RenderError
 from i18n import format_date, format_datetime, gettext, ngettext
+from i18n.labels import N_
 
 DEFAULT_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 TRANSCRIPT_LINES = 3
@@ -204,6 +205,25 @@ def _board_online(c: Ctx) -> str:
                    board=c.first("board_name", "board"), cluster=c.opt("cluster", "-"), when=c.moment("at", "back_at"))
 
 
+INCIDENT_KINDS = {"technical": N_("technical"), "security": N_("security")}  # the words of the incidents page
+
+
+def _incident_reported(c: Ctx) -> str:
+    where = " · ".join(str(v) for v in (c.opt("board_name") or c.opt("board"), c.opt("cluster_name") or
+                                        c.opt("cluster"), c.opt("place")) if v) or "-"
+    kind = INCIDENT_KINDS.get(str(c.get("kind")), INCIDENT_KINDS["technical"])
+    return gettext(c.lang, "Incident %(number)s (%(kind)s) at %(where)s: %(title)s. Reported by %(reporter)s. Please "
+                           "acknowledge it by %(due)s on the Incidents page.",
+                   number=c.get("number"), kind=gettext(c.lang, kind), where=where, title=c.get("title"),
+                   reporter=c.opt("reporter", "-"), due=c.moment("ack_due_at"))
+
+
+def _incident_escalated(c: Ctx) -> str:
+    return gettext(c.lang, "Incident %(number)s (%(title)s) was not acknowledged in time and is escalated to your "
+                           "unit. Please handle it on the Incidents page.", number=c.get("number"),
+                   title=c.get("title"))
+
+
 def _reminder(c: Ctx) -> str:
     days = int(c.get("days"))
     values = {"rule": c.get("rule"), "due": c.day("due_on"), "unit": c.get("unit")}
@@ -245,6 +265,8 @@ RENDERERS: dict[str, Callable[[Ctx], str | Message]] = {
     "alert.issued": _alert_issued,
     "board.offline": _board_offline,
     "board.online": _board_online,
+    "incident.reported": _incident_reported,
+    "incident.escalated": _incident_escalated,
     "translation.requested": _translation_requested,
     "translation.completed": _translation_completed,
     "reminder.due": _reminder,

@@ -18,17 +18,22 @@ from core.accounts import access
 from core.airing.models import Board, Cluster, Incident
 from core.airing.notices import notify_once, operators_of
 from core.errors import Invalid, NotFound
+from core.intake.models import MediaAsset
 from core.org import service as org
 from core.org.models import Officer
 from core.records import audit
-from core.types import ClusterKind, Duty, IncidentStatus, Role
+from core.review.models import ContentItem, ContentTarget
+from core.storage import StoredObject
+from core.types import AssetRole, ClusterKind, Duty, IncidentStatus, MediaKind, Role
 
 KINDS = ("technical", "security", "board_offline")
 REPORTABLE_KINDS = ("technical", "security")
 ACK_WITHIN = timedelta(hours=4)
 OPEN_STATES = (IncidentStatus.open.value, IncidentStatus.acknowledged.value, IncidentStatus.escalated.value)
 HANDLERS = frozenset({Role.operator.value, Role.editor.value, Role.administrator.value})
-
+# A photo of an incident is shown in the browser: only these types, recognised by their first bytes.
+PHOTO_SIGNATURES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
+PHOTO_SOURCE = "incident"  # MediaAsset.source_ref of an incident photo (it belongs to no submission)
 
 
 def _audit(session: Session, incident: Incident, what: str, *, actor: audit.Actor,
@@ -52,6 +57,45 @@ def _number(session: Session, *, now: datetime) -> str:
         select(func.count()).select_from(Incident).where(col(Incident.number).like(f"{prefix}%"))
     ).one()
     return f"{prefix}{count + 1:04d}"
+
+
+def photo_mime(head: bytes) -> str | None:
+    """The type of an incident photo from its first bytes (JPEG or PNG); None for anything else."""
+    return next((mime for magic, mime in PHOTO_SIGNATURES if head.startswith(magic)), None)
+
+
+def keep_photo(session: Session, *, stored: StoredObject, mime: str, filename: str | None = None,
+               width: int | None = None, height: int | None = None) -> MediaAsset:
+    """The stored bytes of an incident photo as an original image asset of no submission, to link to `report`."""
+    asset = MediaAsset(role=AssetRole.original.value, kind=MediaKind.image.value, sha256=stored.sha256,
+                       size_bytes=stored.size_bytes, mime=mime, filename=(filename or "")[:255] or None,
+                       source_ref=PHOTO_SOURCE, width=width, height=height)
+    session.add(asset)
+    session.flush()
+    return asset
+
+
+def places_for(session: Session, *, unit_id: int) -> list[tuple[Cluster, list[Board]]]:
+    """The active clusters (with their active boards) a unit operates, hosts as its commune or sends content to.
+
+    Its own clusters come first, then those of its commune, then those its approved items aim at (one cluster,
+    one board, or every cluster of a kind); "all clusters" targets are left out, they would name every site.
+    """
+    items = select(ContentItem.id).where(ContentItem.unit_id == unit_id)
+    targets = session.exec(select(ContentTarget).where(col(ContentTarget.content_item_id).in_(items))).all()
+    aimed = {t.cluster_id for t in targets if t.cluster_id}
+    board_ids = [t.board_id for t in targets if t.board_id]
+    if board_ids:
+        aimed |= set(session.exec(select(Board.cluster_id).where(col(Board.id).in_(board_ids))).all())
+    kinds = [t.cluster_kind for t in targets if t.target_kind == "cluster_kind" and t.cluster_kind]
+    clusters = session.exec(select(Cluster).where(col(Cluster.is_active), or_(
+        col(Cluster.operator_unit_id) == unit_id, col(Cluster.commune_unit_id) == unit_id,
+        col(Cluster.id).in_(sorted(aimed)), col(Cluster.kind).in_(kinds)))).all()
+    ordered = sorted(clusters, key=lambda c: (c.operator_unit_id != unit_id, c.commune_unit_id != unit_id, c.name))
+    boards = session.exec(select(Board).where(col(Board.cluster_id).in_([c.id for c in ordered]),
+                                              col(Board.is_active), Board.status != "retired")
+                          .order_by(col(Board.name))).all()
+    return [(c, [b for b in boards if b.cluster_id == c.id]) for c in ordered]
 
 
 def may_see(session: Session, *, officer: Officer, incident: Incident, on: date) -> bool:
@@ -138,7 +182,11 @@ def report(
         "title": title,
         "kind": kind,
         "cluster": cluster.code if cluster else None,
+        "cluster_name": cluster.name if cluster else None,
         "board": board.code if board else None,
+        "board_name": board.name if board else None,
+        "place": incident.place,
+        "reporter": reporter.full_name,
         "ack_due_at": incident.ack_due_at.isoformat(),  # type: ignore[union-attr]  # set when it was opened
     }
     for officer in told:

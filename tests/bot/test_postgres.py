@@ -12,10 +12,12 @@ from sqlmodel import select
 import core.migrate
 import core.runtime
 from bot.telegram.app import build_telegram
+from core.airing.models import Incident
 from core.intake.models import MediaAsset, Submission
 from tests.bot import updates as U
 from tests.bot.conftest import Harness, seed, settings_for
 from tests.bot.fake_telegram import FakeTelegram
+from tests.bot.incident_places import phone_jpeg
 
 pytestmark = pytest.mark.postgres
 
@@ -52,3 +54,20 @@ async def test_album_and_redelivery_on_postgresql(pg: Harness) -> None:
     assert [a.source_ref for a in assets] == [f.unique_id for f in files]
     status = await pg.say(1001, "/status")
     assert sub.code in status[0]
+
+
+async def test_an_incident_photo_album_sent_at_once_makes_one_incident_on_postgresql(pg: Harness) -> None:
+    await pg.onboard(1003)
+    await pg.say(1003, "/suco")
+    await pg.tap(1003, "Kỹ thuật")
+    await pg.say(1003, "Đầu phát của bảng tin bị cháy")  # the unit runs a cluster without boards: typed place
+    await pg.say(1003, "Mất điện toàn bộ bảng tin ở trung tâm xã")
+    photos = [pg.fake.add_file(phone_jpeg(1600 - i, 1200), suffix=".jpg") for i in range(2)]
+    parts = [U.media(pg.fake, 1003, "photo", f, album="pg-incident") for f in photos]
+    await pg.send(*parts)  # the two parts of one album, handled side by side under the chat's row lock
+    with pg.rt.db.reading() as s:
+        [incident] = s.exec(select(Incident)).all()
+        assert s.exec(select(Submission)).all() == []
+    texts = pg.fake.texts(1003)
+    assert any(t.startswith(f"Đã ghi nhận, cảm ơn bạn! Số sự cố: {incident.number}.") for t in texts)
+    assert "Mỗi báo cáo sự cố chỉ giữ một ảnh; ảnh này không được lưu." in texts

@@ -27,6 +27,10 @@ SAMPLES = {
                      "areas": ["Xã Phong Thổ"], "expires": AT},
     "board.offline": {"board": "MLT-01", "board_name": "Ma Lù Thàng 1", "cluster": "MLT", "last_seen_at": AT},
     "board.online": {"board": "MLT-01", "cluster": "MLT", "at": AT},
+    "incident.reported": {"number": "SC-2611-0001", "title": "Màn hình tắt", "kind": "security", "board": "MLT-01",
+                          "board_name": "Ma Lù Thàng 1", "cluster": "MLT", "cluster_name": "Cửa khẩu Ma Lù Thàng",
+                          "place": None, "reporter": "Lò Thị Hoa", "ack_due_at": AT},
+    "incident.escalated": {"number": "SC-2611-0001", "title": "Màn hình tắt"},
     "translation.requested": {"code": "BT-2611-0001", "language": "zh", "note": None},
     "translation.completed": {"code": "BT-2611-0001", "language": "en"},
     "reminder.due": {"rule": "Gửi tác phẩm", "unit": "Báo Lai Châu", "due_on": "2026-11-20", "days": -3},
@@ -60,6 +64,15 @@ def test_times_are_local_and_the_ready_message_asks_about_the_language() -> None
     assert "Dòng ba" in ready.text and "Dòng bốn" not in ready.text
     assert [b.action for b in ready.buttons[0]] == ["language.confirm", "language.correct"] and ready.ref_id == 5
     assert "/status" in render("submission.received", SAMPLES["submission.received"], "en").text
+
+
+def test_an_incident_says_what_where_who_and_by_when_to_acknowledge() -> None:
+    text = render("incident.reported", SAMPLES["incident.reported"], "vi").text
+    assert text == ("Sự cố SC-2611-0001 (an toàn thông tin) tại Ma Lù Thàng 1 · Cửa khẩu Ma Lù Thàng: Màn hình tắt. "
+                    "Người báo: Lò Thị Hoa. Vui lòng tiếp nhận trước 08:30 28/11/2026 tại trang Sự cố.")
+    typed = {**SAMPLES["incident.reported"], "board": None, "board_name": None, "cluster": None, "cluster_name": None,
+             "place": "Bản Nậm Ô", "kind": "technical"}
+    assert "SC-2611-0001 (technical) at Bản Nậm Ô:" in render("incident.reported", typed, "en").text
 
 
 def test_reminders_say_before_on_or_after_the_day() -> None:

@@ -108,3 +108,21 @@ def test_unacknowledged_incidents_escalate_then_are_acknowledged_and_resolved(se
         assert done.status == "resolved" and done.closed_at == now + timedelta(hours=7)
         escalated = session.exec(select(Notification).where(Notification.event == "incident.escalated")).all()
         assert {session.get(Officer, n.officer_id).username for n in escalated} >= {"bientap"}
+
+
+def test_the_incident_photo_is_linked_and_shown_only_to_who_may_see_the_incident(web, seeded) -> None:
+    with seeded.db.reading() as session:
+        board = session.exec(select(Board).where(Board.code == "MLT-02")).one()
+    sign_in(web, "vanhanh")
+    page = web.get("/incidents")
+    web.post("/incidents", data={"csrf_token": csrf_of(page.text), "kind": "technical", "title": "Vỡ kính màn hình",
+                                 "board": str(board.id)}, files={"photo": ("kinh-vo.png", PNG, "image/png")})
+    with seeded.db.reading() as session:
+        incident = session.exec(select(Incident)).one()
+    link = f"/incidents/{incident.id}/photo"
+    assert f'href="{link}"' in web.get("/incidents").text
+    shown = web.get(link)
+    assert shown.status_code == 200 and shown.content == PNG and shown.headers["content-type"] == "image/png"
+    assert "sandbox" in shown.headers["content-security-policy"] and shown.headers["x-content-type-options"]
+    sign_in(web, "vanhanh.tanphong")  # another unit's operator neither sees the incident nor its photo
+    assert web.get(link).status_code == 404

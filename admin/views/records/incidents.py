@@ -7,15 +7,17 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlmodel import col, select
 
 from admin.deps import Csrf, CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for, error_text
 from admin.params import DbId
 from admin.templating import render
-from core.airing.models import Board, Cluster
+from admin.views.media import SANDBOX_HEADERS
+from core.airing.models import Board, Cluster, Incident
 from core.errors import Invalid, NotFound
 from core.incidents import service as incidents
+from core.intake.models import MediaAsset
 from core.org.models import Officer
 from core.types import Role
 from i18n.labels import N_
@@ -58,20 +60,13 @@ def incident_report(request: Request, session: WriteSession, scope: CurrentScope
         raise NotFound("not found")
     photo_id = None
     if photo is not None and photo.filename:
-        from core.intake.models import MediaAsset
-
-        head = photo.file.read(12)
+        mime = incidents.photo_mime(photo.file.read(16))
         photo.file.seek(0)
-        if not head.startswith((b"\xff\xd8\xff", b"\x89PNG")):
+        if mime is None:
             return _page(request, session, scope, runtime, error=error_text(
                 request.state.language, Invalid("the photo must be a JPEG or PNG image", field="photo")), status=422)
         stored = runtime.store.put_stream(photo.file)
-        asset = MediaAsset(role="original", kind="image", sha256=stored.sha256, size_bytes=stored.size_bytes,
-                           mime="image/jpeg" if head.startswith(b"\xff\xd8") else "image/png",
-                           filename=(photo.filename or "")[:255], source_ref="incident")
-        session.add(asset)
-        session.flush()
-        photo_id = asset.id
+        photo_id = incidents.keep_photo(session, stored=stored, mime=mime, filename=photo.filename).id
     try:
         incidents.report(session, reporter=scope.officer, kind=kind, title=title, description=description,
                          board_id=int(board) if board.isdigit() else None, place=place, photo_asset_id=photo_id,
@@ -79,6 +74,22 @@ def incident_report(request: Request, session: WriteSession, scope: CurrentScope
     except Invalid as refused:
         return _page(request, session, scope, runtime, error=error_text(request.state.language, refused), status=422)
     return RedirectResponse("/incidents", status_code=303)
+
+
+@router.get("/incidents/{incident_id}/photo")
+def incident_photo(session: ReadSession, scope: CurrentScope, runtime: RuntimeDep, incident_id: DbId) -> Response:
+    """The photo sent with an incident (from the web or the chat), to whoever may see the incident."""
+    incident = session.get(Incident, incident_id)
+    if (scope.role not in READERS or incident is None or incident.photo_asset_id is None
+            or not incidents.may_see(session, officer=scope.officer, incident=incident, on=runtime.settings.today())):
+        raise NotFound("not found")
+    asset = session.get(MediaAsset, incident.photo_asset_id)
+    path = runtime.store.local_path(asset.sha256) if asset is not None else None
+    if asset is None or path is None or not path.is_file():
+        raise NotFound("not found")
+    # Its type was read from its first bytes when it was kept (JPEG or PNG), so it is shown in place.
+    mime = asset.mime if asset.mime in {"image/jpeg", "image/png"} else "application/octet-stream"
+    return FileResponse(path, media_type=mime, headers=SANDBOX_HEADERS)
 
 
 @router.post("/incidents/{incident_id}/{action}", dependencies=[Csrf])
