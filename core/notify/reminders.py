@@ -18,7 +18,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from core.intake.models import Submission
-from core.notify import deadlines
+from core.notify import deadlines, supply
 from core.notify.models import DeadlineRule, DeadlineRuleUnit, Obligation, Reminder
 from core.notify.outbox import insert_ignoring_duplicates, insert_many_ignoring_duplicates, notify_many
 from core.org import service as org
@@ -31,6 +31,8 @@ OPEN = (ObligationStatus.open.value, ObligationStatus.overdue.value)
 QUALIFYING_STATES = (SubmissionState.received.value, SubmissionState.processing.value, SubmissionState.ready.value,
                      SubmissionState.approved.value, SubmissionState.changes_requested.value)
 LEAD_DAYS = 45  # obligations exist this long before their period starts
+COUNTED = (Fulfilment.submission.value, Fulfilment.supply.value)  # fulfilled by counting rows of the period
+SUBMISSIONS_NOTE = "fulfilled by submissions of the period"
 
 
 def applicable_units(session: Session, *, rule: DeadlineRule, on: date, units: list[Unit] | None = None) -> list[Unit]:
@@ -46,7 +48,8 @@ def applicable_units(session: Session, *, rule: DeadlineRule, on: date, units: l
 def _periods_to_track(rule: DeadlineRule, today: date) -> list[deadlines.Period]:
     late = max([0, *rule.reminder_offsets]) + 7
     return [p for p in deadlines.neighbours(rule, today)
-            if p.due_on >= today - timedelta(days=late) and p.start <= today + timedelta(days=LEAD_DAYS)]
+            if p.due_on >= today - timedelta(days=late) and p.start <= today + timedelta(days=LEAD_DAYS)
+            and (rule.valid_from is None or p.end >= rule.valid_from)]
 
 
 def ensure_obligations(session: Session, *, rule: DeadlineRule, today: date, units: list[Unit] | None = None) -> int:
@@ -66,6 +69,8 @@ def ensure_obligations(session: Session, *, rule: DeadlineRule, today: date, uni
 def _qualifying_count(
     session: Session, *, rule: DeadlineRule, unit_id: int, start: date, end: date, tz: ZoneInfo
 ) -> int:
+    if rule.fulfilment == Fulfilment.supply.value:
+        return supply.supplied_count(session, rule=rule, unit_id=unit_id, start=start, end=end, tz=tz)
     since = datetime.combine(start, datetime.min.time(), tzinfo=tz)
     until = datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=tz)
     query = select(func.count()).select_from(Submission).where(
@@ -104,6 +109,8 @@ def fulfil_from_submission(session: Session, *, submission_id: int, tz: ZoneInfo
         if unit is None or not applicable_units(session, rule=rule, on=day, units=[unit]):
             continue
         p = deadlines.period_containing(rule, day)
+        if rule.valid_from is not None and p.end < rule.valid_from:
+            continue  # the rule did not exist yet
         insert_ignoring_duplicates(session, Obligation.__table__, {  # type: ignore[attr-defined]
             "rule_id": rule.id, "unit_id": unit.id, "period_start": p.start, "period_end": p.end, "due_on": p.due_on,
             "status": ObligationStatus.open.value, "created_at": utcnow()})
@@ -240,7 +247,7 @@ def evaluate(session: Session, *, now: datetime, tz: ZoneInfo, run_id: int | Non
             if unit is None:
                 continue
             if (
-                rule.fulfilment == Fulfilment.submission.value
+                rule.fulfilment in COUNTED
                 and obligation.period_start <= today
                 and _qualifying_count(
                     session,
@@ -257,7 +264,7 @@ def evaluate(session: Session, *, now: datetime, tz: ZoneInfo, run_id: int | Non
                     obligation,
                     submission_id=None,
                     officer_id=None,
-                    note="fulfilled by submissions of the period",
+                    note=supply.NOTE if rule.fulfilment == Fulfilment.supply.value else SUBMISSIONS_NOTE,
                 )
                 continue
             status = ObligationStatus.overdue.value if today > obligation.due_on else ObligationStatus.open.value
