@@ -5,13 +5,14 @@ obligations and reminders are inserted with ON CONFLICT DO NOTHING on their uniq
 run whose insert won sends, and an escalation is claimed with `UPDATE … WHERE escalated_at IS NULL`.
 When a run finds several reminders of one obligation due at once (days off in between, or a
 missed run), it records them all and sends only the latest, so nobody gets three messages at 08:00.
+The rules themselves are made and changed in core/notify/rules.py.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from typing import Any, TypedDict
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, update
@@ -337,87 +338,6 @@ def evaluate(session: Session, *, now: datetime, tz: ZoneInfo, run_id: int | Non
     return dict(counts)
 
 
-class RuleChanges(TypedDict, total=False):
-    """The fields of a deadline rule an editor may change (any subset)."""
-
-    name: str
-    due_day: int
-    due_month: int | None
-    due_exclusive: bool
-    period_cutoff_day: int | None
-    applies_to_kinds: list[str]
-    fulfil_categories: list[str]
-    fulfil_kinds: list[str]
-    min_count: int
-    reminder_offsets: list[int]
-    is_active: bool
-
-
-EDITABLE = (
-    "name",
-    "due_day",
-    "due_month",
-    "due_exclusive",
-    "period_cutoff_day",
-    "applies_to_kinds",
-    "fulfil_categories",
-    "fulfil_kinds",
-    "min_count",
-    "reminder_offsets",
-    "is_active",
-)
-
-
-def update_rule(
-    session: Session,
-    *,
-    rule_id: int,
-    changes: RuleChanges,
-    officer_id: int | None,
-    today: date,
-    note: str | None = None,
-) -> DeadlineRule:
-    """Edit a rule: the old version is kept, open obligations follow the new rule from now on, history stays."""
-    rule = session.get(DeadlineRule, rule_id)
-    if rule is None:
-        raise LookupError(f"no deadline rule {rule_id}")
-    unknown = set(changes) - set(EDITABLE)
-    if unknown:
-        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
-    before = {k: getattr(rule, k) for k in EDITABLE}
-    if all(before[k] == v for k, v in changes.items()):  # nothing changed: no new version
-        return rule
-    from core.notify.models import DeadlineRuleVersion
-
-    session.add(
-        DeadlineRuleVersion(
-            rule_id=rule_id, changed_by_id=officer_id, note=note, snapshot={**before, "recurrence": rule.recurrence}
-        )
-    )
-    for key, value in changes.items():
-        setattr(rule, key, value)
-    rule.updated_at = utcnow()
-    session.add(rule)
-    session.flush()
-    keep = {u.id for u in applicable_units(session, rule=rule, on=today)} if rule.is_active else set()
-    for obligation in session.exec(
-        select(Obligation).where(
-            Obligation.rule_id == rule_id, col(Obligation.status).in_(OPEN), Obligation.period_end >= today
-        )
-    ).all():
-        if obligation.unit_id not in keep:  # the rule no longer applies to this unit (or was switched off)
-            obligation.status, obligation.note = ObligationStatus.waived.value, "rule changed"
-        else:
-            fresh = deadlines.period_containing(rule, obligation.period_start)
-            obligation.due_on = fresh.due_on if fresh.start == obligation.period_start else obligation.due_on
-            obligation.status = (
-                ObligationStatus.overdue.value if today > obligation.due_on else ObligationStatus.open.value
-            )
-        session.add(obligation)
-    session.flush()
-    return rule
-
-
 def overview(session: Session, *, today: date) -> list[tuple[DeadlineRule, list[tuple[Obligation, Unit]]]]:
     """Per rule, the obligations of the period containing `today` (and of an earlier period still open)."""
     found = []
@@ -448,8 +368,3 @@ def recent_reminders(session: Session, *, limit: int = 200) -> list[tuple[Remind
         .limit(limit)
     ).all()
     return [(reminder, obligation, rule, unit) for reminder, obligation, rule, unit in rows]
-
-
-def list_rules(session: Session) -> list[DeadlineRule]:
-    """Every deadline rule, by code."""
-    return list(session.exec(select(DeadlineRule).order_by(col(DeadlineRule.code))).all())
