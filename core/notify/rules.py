@@ -227,7 +227,7 @@ def create_rule(session: Session, *, form: RuleForm, actor: audit.Actor, today: 
     code = (form.get("code") or "").strip().upper()
     if not code:
         raise Invalid("the code is empty", field="code")  # (in the admin catalog)
-    if len(code) > 40 or not re.fullmatch(r"[A-Z0-9][A-Z0-9._-]*", code):
+    if len(code) > 40 or not re.fullmatch(r"[A-Z0-9][A-Z0-9.-]*", code):
         raise FieldInvalid(N_("a code has at most 40 letters, digits, dots and dashes, e.g. D10.1A-THANG"),
                            field="code")
     if session.exec(select(DeadlineRule.id).where(DeadlineRule.code == code)).first() is not None:
