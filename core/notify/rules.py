@@ -292,7 +292,8 @@ def update_rule(
         return rule  # nothing changed: no new version
     session.add(
         DeadlineRuleVersion(rule_id=rule_id, changed_by_id=officer_id, note=note,
-                            snapshot={**before, "recurrence": rule.recurrence, "unit_ids": named})
+                            snapshot={**{k: v.isoformat() if isinstance(v, date) else v for k, v in before.items()},
+                                      "recurrence": rule.recurrence, "unit_ids": named})
     )
     for key, value in changes.items():
         setattr(rule, key, value)
