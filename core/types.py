@@ -182,6 +182,7 @@ class Recurrence(StrEnum):
 class Fulfilment(StrEnum):
     submission = "submission"  # a submission of given categories/kinds in the period
     report = "report"  # an uploaded report
+    supply = "supply"  # content items the unit approved for border-gate clusters in the period (Điều 10.1.a)
 
 
 class ObligationStatus(StrEnum):

@@ -115,6 +115,12 @@ INCIDENT_KINDS = {
 
 RECURRENCES = {"monthly": N_("monthly"), "quarterly": N_("quarterly"), "yearly": N_("yearly")}
 
+FULFILMENTS = {
+    "submission": N_("submissions of the unit"),
+    "report": N_("an uploaded report"),
+    "supply": N_("items approved for border-gate clusters"),
+}
+
 OBLIGATION_STATUSES = {
     "open": N_("open"),
     "overdue": N_("overdue"),
@@ -172,6 +178,7 @@ AUDIT_ACTIONS = {
     "cluster.updated": N_("cluster changed"),
     "cluster.windows_changed": N_("broadcast windows changed"),
     "content_item.reused": N_("item reused"),
+    "deadline_rule.created": N_("deadline rule created"),
     "deadline_rule.updated": N_("deadline rule changed"),
     "emergency.acknowledged": N_("emergency confirmed by a board"),
     "emergency.started": N_("emergency started"),
@@ -304,6 +311,7 @@ KINDS: dict[str, dict[str, Any]] = {
     "incident_status": INCIDENT_STATUSES,
     "incident_kind": INCIDENT_KINDS,
     "recurrence": RECURRENCES,
+    "fulfilment": FULFILMENTS,
     "obligation_status": OBLIGATION_STATUSES,
     "notification_state": NOTIFICATION_STATES,
     "audit_object": AUDIT_OBJECTS,

@@ -4,8 +4,10 @@ A rule without `period_cutoff_day` uses calendar periods (a month, a quarter, a 
 cut-off day c (Decree 09/2019: 15) a period ends on day c−1 of its last month and starts on day c of
 the month before its first month, e.g. the data year 15 Dec 2025 → 14 Dec 2026. The due date is
 `due_day` of the period's last month (`due_month` for yearly rules), the day before when
-`due_exclusive` ("before 15 December" → 14 December). Working days skip weekends and Vietnamese
-public holidays, lunar ones included, from the maintained `holidays` package.
+`due_exclusive` ("before 15 December" → 14 December); with `due_working_day` a due date that is
+not a working day moves back to the working day before (due day 31: the month's last working day).
+Working days skip weekends and Vietnamese public holidays, lunar ones included, from the maintained
+`holidays` package.
 """
 
 from __future__ import annotations
@@ -71,6 +73,8 @@ def period(rule: DeadlineRule, *, year: int, index: int) -> Period:
     due = _day(*due_month, rule.due_day)
     if rule.due_exclusive:
         due -= timedelta(days=1)
+    if rule.due_working_day:
+        due = previous_working_day(due)
     return Period(start, end, due, year, index)
 
 
@@ -115,6 +119,13 @@ def next_working_day(day: date) -> date:
     """`day` itself when it is a working day, otherwise the next one."""
     while not is_working_day(day):
         day += timedelta(days=1)
+    return day
+
+
+def previous_working_day(day: date) -> date:
+    """`day` itself when it is a working day, otherwise the last one before it."""
+    while not is_working_day(day):
+        day -= timedelta(days=1)
     return day
 
 

@@ -25,6 +25,7 @@ class DeadlineRule(SQLModel, table=True):
     due_day: int  # day of the month the duty falls due
     due_month: int | None = None  # yearly rules; quarterly rules use the quarter's last month
     due_exclusive: bool = False  # "before 15 December": due the day before
+    due_working_day: bool = False  # a due day off work moves back to the working day before (31: last working day)
     period_cutoff_day: int | None = None  # 15: periods run 15th→14th (Decree 09/2019)
     applies_to_kinds: list[str] = Field(default_factory=list, sa_type=JSON)  # UnitKind values
     applies_to_duty: str | None = Field(default=None, sa_type=String(32))  # or units holding a Duty
@@ -34,6 +35,7 @@ class DeadlineRule(SQLModel, table=True):
     min_count: int = 1
     reminder_offsets: list[int] = Field(default_factory=lambda: [-7, -3, -1, 0, 1, 3], sa_type=JSON)
     is_active: bool = True
+    valid_from: date | None = None  # no obligations for periods ended before (a rule made mid-year); None: all
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -5,20 +5,21 @@ obligations and reminders are inserted with ON CONFLICT DO NOTHING on their uniq
 run whose insert won sends, and an escalation is claimed with `UPDATE … WHERE escalated_at IS NULL`.
 When a run finds several reminders of one obligation due at once (days off in between, or a
 missed run), it records them all and sends only the latest, so nobody gets three messages at 08:00.
+The rules themselves are made and changed in core/notify/rules.py.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from typing import Any, TypedDict
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from core.intake.models import Submission
-from core.notify import deadlines
+from core.notify import deadlines, supply
 from core.notify.models import DeadlineRule, DeadlineRuleUnit, Obligation, Reminder
 from core.notify.outbox import insert_ignoring_duplicates, insert_many_ignoring_duplicates, notify_many
 from core.org import service as org
@@ -31,6 +32,8 @@ OPEN = (ObligationStatus.open.value, ObligationStatus.overdue.value)
 QUALIFYING_STATES = (SubmissionState.received.value, SubmissionState.processing.value, SubmissionState.ready.value,
                      SubmissionState.approved.value, SubmissionState.changes_requested.value)
 LEAD_DAYS = 45  # obligations exist this long before their period starts
+COUNTED = (Fulfilment.submission.value, Fulfilment.supply.value)  # fulfilled by counting rows of the period
+SUBMISSIONS_NOTE = "fulfilled by submissions of the period"
 
 
 def applicable_units(session: Session, *, rule: DeadlineRule, on: date, units: list[Unit] | None = None) -> list[Unit]:
@@ -46,7 +49,8 @@ def applicable_units(session: Session, *, rule: DeadlineRule, on: date, units: l
 def _periods_to_track(rule: DeadlineRule, today: date) -> list[deadlines.Period]:
     late = max([0, *rule.reminder_offsets]) + 7
     return [p for p in deadlines.neighbours(rule, today)
-            if p.due_on >= today - timedelta(days=late) and p.start <= today + timedelta(days=LEAD_DAYS)]
+            if p.due_on >= today - timedelta(days=late) and p.start <= today + timedelta(days=LEAD_DAYS)
+            and (rule.valid_from is None or p.end >= rule.valid_from)]
 
 
 def ensure_obligations(session: Session, *, rule: DeadlineRule, today: date, units: list[Unit] | None = None) -> int:
@@ -66,6 +70,8 @@ def ensure_obligations(session: Session, *, rule: DeadlineRule, today: date, uni
 def _qualifying_count(
     session: Session, *, rule: DeadlineRule, unit_id: int, start: date, end: date, tz: ZoneInfo
 ) -> int:
+    if rule.fulfilment == Fulfilment.supply.value:
+        return supply.supplied_count(session, rule=rule, unit_id=unit_id, start=start, end=end, tz=tz)
     since = datetime.combine(start, datetime.min.time(), tzinfo=tz)
     until = datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=tz)
     query = select(func.count()).select_from(Submission).where(
@@ -104,6 +110,8 @@ def fulfil_from_submission(session: Session, *, submission_id: int, tz: ZoneInfo
         if unit is None or not applicable_units(session, rule=rule, on=day, units=[unit]):
             continue
         p = deadlines.period_containing(rule, day)
+        if rule.valid_from is not None and p.end < rule.valid_from:
+            continue  # the rule did not exist yet
         insert_ignoring_duplicates(session, Obligation.__table__, {  # type: ignore[attr-defined]
             "rule_id": rule.id, "unit_id": unit.id, "period_start": p.start, "period_end": p.end, "due_on": p.due_on,
             "status": ObligationStatus.open.value, "created_at": utcnow()})
@@ -240,7 +248,7 @@ def evaluate(session: Session, *, now: datetime, tz: ZoneInfo, run_id: int | Non
             if unit is None:
                 continue
             if (
-                rule.fulfilment == Fulfilment.submission.value
+                rule.fulfilment in COUNTED
                 and obligation.period_start <= today
                 and _qualifying_count(
                     session,
@@ -257,7 +265,7 @@ def evaluate(session: Session, *, now: datetime, tz: ZoneInfo, run_id: int | Non
                     obligation,
                     submission_id=None,
                     officer_id=None,
-                    note="fulfilled by submissions of the period",
+                    note=supply.NOTE if rule.fulfilment == Fulfilment.supply.value else SUBMISSIONS_NOTE,
                 )
                 continue
             status = ObligationStatus.overdue.value if today > obligation.due_on else ObligationStatus.open.value
@@ -330,87 +338,6 @@ def evaluate(session: Session, *, now: datetime, tz: ZoneInfo, run_id: int | Non
     return dict(counts)
 
 
-class RuleChanges(TypedDict, total=False):
-    """The fields of a deadline rule an editor may change (any subset)."""
-
-    name: str
-    due_day: int
-    due_month: int | None
-    due_exclusive: bool
-    period_cutoff_day: int | None
-    applies_to_kinds: list[str]
-    fulfil_categories: list[str]
-    fulfil_kinds: list[str]
-    min_count: int
-    reminder_offsets: list[int]
-    is_active: bool
-
-
-EDITABLE = (
-    "name",
-    "due_day",
-    "due_month",
-    "due_exclusive",
-    "period_cutoff_day",
-    "applies_to_kinds",
-    "fulfil_categories",
-    "fulfil_kinds",
-    "min_count",
-    "reminder_offsets",
-    "is_active",
-)
-
-
-def update_rule(
-    session: Session,
-    *,
-    rule_id: int,
-    changes: RuleChanges,
-    officer_id: int | None,
-    today: date,
-    note: str | None = None,
-) -> DeadlineRule:
-    """Edit a rule: the old version is kept, open obligations follow the new rule from now on, history stays."""
-    rule = session.get(DeadlineRule, rule_id)
-    if rule is None:
-        raise LookupError(f"no deadline rule {rule_id}")
-    unknown = set(changes) - set(EDITABLE)
-    if unknown:
-        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
-    before = {k: getattr(rule, k) for k in EDITABLE}
-    if all(before[k] == v for k, v in changes.items()):  # nothing changed: no new version
-        return rule
-    from core.notify.models import DeadlineRuleVersion
-
-    session.add(
-        DeadlineRuleVersion(
-            rule_id=rule_id, changed_by_id=officer_id, note=note, snapshot={**before, "recurrence": rule.recurrence}
-        )
-    )
-    for key, value in changes.items():
-        setattr(rule, key, value)
-    rule.updated_at = utcnow()
-    session.add(rule)
-    session.flush()
-    keep = {u.id for u in applicable_units(session, rule=rule, on=today)} if rule.is_active else set()
-    for obligation in session.exec(
-        select(Obligation).where(
-            Obligation.rule_id == rule_id, col(Obligation.status).in_(OPEN), Obligation.period_end >= today
-        )
-    ).all():
-        if obligation.unit_id not in keep:  # the rule no longer applies to this unit (or was switched off)
-            obligation.status, obligation.note = ObligationStatus.waived.value, "rule changed"
-        else:
-            fresh = deadlines.period_containing(rule, obligation.period_start)
-            obligation.due_on = fresh.due_on if fresh.start == obligation.period_start else obligation.due_on
-            obligation.status = (
-                ObligationStatus.overdue.value if today > obligation.due_on else ObligationStatus.open.value
-            )
-        session.add(obligation)
-    session.flush()
-    return rule
-
-
 def overview(session: Session, *, today: date) -> list[tuple[DeadlineRule, list[tuple[Obligation, Unit]]]]:
     """Per rule, the obligations of the period containing `today` (and of an earlier period still open)."""
     found = []
@@ -441,8 +368,3 @@ def recent_reminders(session: Session, *, limit: int = 200) -> list[tuple[Remind
         .limit(limit)
     ).all()
     return [(reminder, obligation, rule, unit) for reminder, obligation, rule, unit in rows]
-
-
-def list_rules(session: Session) -> list[DeadlineRule]:
-    """Every deadline rule, by code."""
-    return list(session.exec(select(DeadlineRule).order_by(col(DeadlineRule.code))).all())

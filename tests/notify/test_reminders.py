@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 
 from core.intake.models import Submission
-from core.notify import deadlines, reminders
+from core.notify import deadlines, reminders, rules
 from core.notify.models import DeadlineRule, DeadlineRuleVersion, Notification, Obligation, Reminder
 from core.notify.tasks import run_reminders
 from core.org.models import ChannelAccount, Officer, Unit, UnitDuty
@@ -223,7 +223,7 @@ def test_a_rule_edited_mid_period_moves_open_obligations_and_keeps_history(rt) -
     run_reminders(rt, now=at(2026, 11, 13))
     with rt.db.unit_of_work() as s:
         rule = s.exec(select(DeadlineRule).where(DeadlineRule.code == "D10.1C-THANG")).one()
-        reminders.update_rule(s, rule_id=rule.id, changes={"due_day": 26, "reminder_offsets": [-1, 0, 2]},  # type: ignore[arg-type]
+        rules.update_rule(s, rule_id=rule.id, changes={"due_day": 26, "reminder_offsets": [-1, 0, 2]},  # type: ignore[arg-type]
                               officer_id=people["SO"][0], today=date(2026, 11, 16))
     # Due Thu 26 now: −1 Wed 25, 0 Thu 26, +2 Sat 28 → Mon 30 (24 Nov, Vietnam Culture Day, is a holiday).
     assert days_sent(rt, press, date(2026, 11, 16), date(2026, 11, 30), "D10.1C-THANG") == [

@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from sqlmodel import Session
 
-from admin.deps import Csrf, CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for
+from admin.deps import Csrf, CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for, error_text
 from admin.params import DbId
 from admin.templating import render
 from core.accounts import access
-from core.errors import NotFound
+from core.errors import Invalid, NotFound
 from core.notify import outbox as notify
-from core.notify import reminders, zalo_state
+from core.notify import reminders, supply, zalo_state
+from core.notify import rules as rulebook
 from core.notify.models import DeadlineRule, Obligation
+from core.org import service as org
 from core.records import audit
 from core.records import report_files as reports
 from core.runtime import Runtime
-from core.types import Category, MediaKind, NotificationState, Role, UnitKind
+from core.types import Category, Duty, Fulfilment, MediaKind, NotificationState, Recurrence, Role, UnitKind
 from i18n.labels import N_
 
 router = APIRouter(tags=["notify"], include_in_schema=False)
@@ -36,6 +38,12 @@ ZNS_EVENTS = (
     "obligation.overdue",
     "emergency.started",
 )
+# Notes the system writes on obligations (core/notify): shown in the reader's language.
+AUTO_NOTES = {
+    reminders.SUBMISSIONS_NOTE: N_("fulfilled by submissions of the period"),
+    supply.NOTE: N_("fulfilled by items approved for border-gate clusters in the period"),
+    "rule changed": N_("rule changed"),
+}
 STATE_LABELS = {
     "queued": N_("queued"),
     "sending": N_("sending"),
@@ -92,6 +100,7 @@ def _obligations_page(
             "today": today,
             "may_edit": _may_edit(scope),
             "status_labels": STATUS_LABELS,
+            "auto_notes": AUTO_NOTES,
             "uploadable": uploadable,
             "files": files,
             "unit_only": not sees_all,
@@ -184,91 +193,119 @@ def fulfil(request: Request, session: WriteSession, scope: CurrentScope, obligat
 @router.get("/notify/rules", response_class=HTMLResponse)
 def rules(request: Request, session: ReadSession, scope: CurrentScope) -> Response:
     _require_view(scope)
-    return render(request, "notify/rules.html", {"rules": reminders.list_rules(session), "may_edit": _may_edit(scope)})
+    return render(request, "notify/rules.html", {"rules": rulebook.list_rules(session), "may_edit": _may_edit(scope)})
 
 
-def _rule_page(request: Request, rule: DeadlineRule, *, error: str | None = None, status: int = 200) -> Response:
+def _rule_page(request: Request, session: Session, runtime: Runtime, rule: DeadlineRule | None, *,
+               form: rulebook.RuleForm | None = None, error: Invalid | None = None) -> Response:
+    """The form of a new rule (`rule` None) or of an existing one; after a refusal, what was typed and why."""
+    shown: dict[str, Any] = dict(form or {})
+    if form is None and rule is not None:
+        named = rulebook.named_unit_ids(session, rule_id=rule.id)  # type: ignore[arg-type]
+        shown = {**{k: getattr(rule, k) for k in rulebook.EDITABLE}, "unit_ids": [str(u) for u in named],
+                 "reminder_offsets": ", ".join(str(o) for o in rule.reminder_offsets),
+                 "valid_from": rule.valid_from.isoformat() if rule.valid_from else ""}
+    elif form is None:
+        shown = {"is_active": True, "min_count": 1, "valid_from": runtime.settings.today().isoformat(),
+                 "reminder_offsets": ", ".join(str(o) for o in rulebook.DEFAULT_OFFSETS)}
     return render(
         request,
         "notify/rule.html",
         {
             "rule": rule,
-            "error": error,
+            "form": shown,
+            "error": error_text(request.state.language, error) if error else None,
+            "error_field": error.field if error else None,
             "kinds": [k.value for k in UnitKind],
+            "duties": [d.value for d in Duty],
+            "units": org.list_units(session, on=runtime.settings.today()),
+            "recurrences": [r.value for r in Recurrence],
+            "fulfilments": [f.value for f in Fulfilment],
             "categories": [c.value for c in Category],
             "media_kinds": [k.value for k in MediaKind],
         },
-        status_code=status,
+        status_code=422 if error else 200,
     )
 
 
+@router.get("/notify/rules/new", response_class=HTMLResponse)
+def rule_new(request: Request, session: ReadSession, scope: CurrentScope, runtime: RuntimeDep) -> Response:
+    _require_edit(scope)
+    return _rule_page(request, session, runtime, None)
+
+
 @router.get("/notify/rules/{rule_id}", response_class=HTMLResponse)
-def rule_page(request: Request, session: ReadSession, scope: CurrentScope, rule_id: DbId) -> Response:
+def rule_page(request: Request, session: ReadSession, scope: CurrentScope, runtime: RuntimeDep,
+              rule_id: DbId) -> Response:
     _require_edit(scope)
     rule = session.get(DeadlineRule, rule_id)
     if rule is None:
         raise NotFound("not found")
-    return _rule_page(request, rule)
+    return _rule_page(request, session, runtime, rule)
 
 
-def _ints(text: str) -> list[int]:
-    return [int(part) for part in text.replace(";", ",").split(",") if part.strip()]
+def _typed(name: str, article: str, recurrence: str, due_day: str, due_month: str, period_cutoff_day: str,
+           reminder_offsets: str, min_count: str, applies_to_duty: str, fulfilment: str, valid_from: str,
+           due_exclusive: bool, due_working_day: bool, is_active: bool, applies_to_kinds: list[str] | None,
+           unit_ids: list[str] | None, fulfil_categories: list[str] | None,
+           fulfil_kinds: list[str] | None) -> rulebook.RuleForm:
+    return {"name": name, "article": article, "recurrence": recurrence, "due_day": due_day, "due_month": due_month,
+            "period_cutoff_day": period_cutoff_day, "reminder_offsets": reminder_offsets, "min_count": min_count,
+            "applies_to_duty": applies_to_duty, "fulfilment": fulfilment, "valid_from": valid_from,
+            "due_exclusive": due_exclusive, "due_working_day": due_working_day, "is_active": is_active,
+            "applies_to_kinds": applies_to_kinds or [], "unit_ids": unit_ids or [],
+            "fulfil_categories": fulfil_categories or [], "fulfil_kinds": fulfil_kinds or []}
+
+
+TextField = Annotated[str, Form()]
+Ticked = Annotated[bool, Form()]
+Chosen = Annotated[list[str] | None, Form()]
+
+
+@router.post("/notify/rules", dependencies=[Csrf])
+def rule_create(request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep,
+                code: TextField = "", name: TextField = "", article: TextField = "", recurrence: TextField = "",
+                due_day: TextField = "", due_month: TextField = "", period_cutoff_day: TextField = "",
+                reminder_offsets: TextField = "", min_count: TextField = "1", applies_to_duty: TextField = "",
+                fulfilment: TextField = "", valid_from: TextField = "", due_exclusive: Ticked = False,
+                due_working_day: Ticked = False, is_active: Ticked = False, applies_to_kinds: Chosen = None,
+                unit_ids: Chosen = None, fulfil_categories: Chosen = None, fulfil_kinds: Chosen = None) -> Response:
+    """An administrator or provincial editor makes a rule; a refused field is shown on the form."""
+    _require_edit(scope)
+    form = _typed(name, article, recurrence, due_day, due_month, period_cutoff_day, reminder_offsets, min_count,
+                  applies_to_duty, fulfilment, valid_from, due_exclusive, due_working_day, is_active,
+                  applies_to_kinds, unit_ids, fulfil_categories, fulfil_kinds)
+    form["code"] = code
+    try:
+        rulebook.create_rule(session, form=form, actor=actor_for(request, scope.officer),
+                             today=runtime.settings.today())
+    except Invalid as refused:
+        session.rollback()
+        return _rule_page(request, session, runtime, None, form=form, error=refused)
+    return RedirectResponse("/notify/rules", status_code=303)
 
 
 @router.post("/notify/rules/{rule_id}", dependencies=[Csrf])
 def rule_save(request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep, rule_id: DbId,
-              name: Annotated[str, Form()], due_day: Annotated[int, Form(ge=1, le=31)],
-              reminder_offsets: Annotated[str, Form()] = "", min_count: Annotated[int, Form(ge=1, le=100)] = 1,
-              due_month: Annotated[str, Form()] = "", period_cutoff_day: Annotated[str, Form()] = "",
-              due_exclusive: Annotated[bool, Form()] = False, is_active: Annotated[bool, Form()] = False,
-              applies_to_kinds: Annotated[list[str] | None, Form()] = None,
-              fulfil_categories: Annotated[list[str] | None, Form()] = None,
-              fulfil_kinds: Annotated[list[str] | None, Form()] = None, note: Annotated[str, Form()] = "") -> Response:
+              name: TextField = "", article: TextField = "", due_day: TextField = "", due_month: TextField = "",
+              period_cutoff_day: TextField = "", reminder_offsets: TextField = "", min_count: TextField = "1",
+              applies_to_duty: TextField = "", valid_from: TextField = "", due_exclusive: Ticked = False,
+              due_working_day: Ticked = False, is_active: Ticked = False, applies_to_kinds: Chosen = None,
+              unit_ids: Chosen = None, fulfil_categories: Chosen = None, fulfil_kinds: Chosen = None,
+              note: TextField = "") -> Response:
     _require_edit(scope)
     rule = session.get(DeadlineRule, rule_id)
     if rule is None:
         raise NotFound("not found")
+    form = _typed(name, article, rule.recurrence, due_day, due_month, period_cutoff_day, reminder_offsets, min_count,
+                  applies_to_duty, rule.fulfilment, valid_from, due_exclusive, due_working_day, is_active,
+                  applies_to_kinds, unit_ids, fulfil_categories, fulfil_kinds)
     try:
-        offsets = sorted(set(_ints(reminder_offsets)))
-        month = int(due_month) if due_month.strip() else None
-        cutoff = int(period_cutoff_day) if period_cutoff_day.strip() else None
-    except ValueError:
-        return _rule_page(request, rule, error="offsets", status=422)
-    if (
-        not offsets
-        or any(abs(o) > 60 for o in offsets)
-        or (month is not None and not 1 <= month <= 12)
-        or (cutoff is not None and not 1 <= cutoff <= 28)
-        or not name.strip()
-    ):
-        return _rule_page(request, rule, error="offsets", status=422)
-    before = audit.snapshot(rule)
-    changes: reminders.RuleChanges = {
-        "name": name.strip(),
-        "due_day": due_day,
-        "due_month": month,
-        "period_cutoff_day": cutoff,
-        "due_exclusive": due_exclusive,
-        "is_active": is_active,
-        "reminder_offsets": offsets,
-        "min_count": min_count,
-        "applies_to_kinds": sorted(applies_to_kinds or []),
-        "fulfil_categories": sorted(fulfil_categories or []),
-        "fulfil_kinds": sorted(fulfil_kinds or []),
-    }
-    today = runtime.settings.today()
-    reminders.update_rule(
-        session, rule_id=rule_id, changes=changes, officer_id=scope.officer.id, today=today, note=note.strip() or None
-    )
-    audit.record(
-        session,
-        actor=actor_for(request, scope.officer),
-        action="deadline_rule.updated",
-        object_type="deadline_rule",
-        object_id=rule_id,
-        before=before,
-        after=audit.snapshot(rule),
-    )
+        rulebook.edit_rule(session, rule_id=rule_id, form=form, actor=actor_for(request, scope.officer),
+                           today=runtime.settings.today(), note=note.strip() or None)
+    except Invalid as refused:
+        session.rollback()
+        return _rule_page(request, session, runtime, session.get(DeadlineRule, rule_id), form=form, error=refused)
     return RedirectResponse("/notify/rules", status_code=303)
 
 
