@@ -59,7 +59,9 @@ def _unit_page(request: Request, session: Session, scope: access.Scope, unit: Un
         qr = Markup(segno.make(issued["link"] or issued.get("zalo") or issued["code"], error="m")
                     .svg_inline(scale=4, title="invite"))
     return render(request, "unit.html", {
-        "u": unit, "units": every, "names": {u.id: u.name for u in every},
+        # A successor is a unit that goes on: those without an end, and whichever is chosen already.
+        "units": [u for u in every if u.valid_to is None or (unit is not None and u.id == unit.successor_id)],
+        "u": unit, "names": {u.id: u.name for u in every},
         "predecessors": [u for u in every if unit is not None and u.successor_id == unit.id],
         "handovers": succession.handovers(session, unit=unit) if unit else [],
         "kinds": [k.value for k in UnitKind], "officers": officers,

@@ -227,7 +227,10 @@ class Airing:
                     col(Play.started_at),
                     col(Play.ended_at),
                 )
-                .where(col(Play.board_id).in_(list(self.boards)), col(Play.started_at) < self.end)
+                # `board_id + 0`: the boards are a filter, not the way in. Given the board_id index, SQLite
+                # read every play of the boards and sorted them all for each page (a year: 20 minutes and
+                # 600 MB); through the started_at index (rowid order within) a page is a range read.
+                .where((col(Play.board_id) + 0).in_(list(self.boards)), col(Play.started_at) < self.end)
                 .order_by(col(Play.started_at), col(Play.id))
                 .limit(self.batch)
             )
