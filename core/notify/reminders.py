@@ -151,10 +151,40 @@ def unfulfil_rejected(session: Session, *, submission_id: int, tz: ZoneInfo | No
             obligation.fulfilled_by_submission_id = None  # the period's other submissions still fulfil it
             session.add(obligation)
             continue
-        today = datetime.now(tz).date()
-        obligation.status = ObligationStatus.overdue.value if obligation.due_on < today else ObligationStatus.open.value
-        obligation.fulfilled_at = obligation.fulfilled_by_submission_id = None
-        session.add(obligation)
+        _reopen(session, obligation, tz=tz)
+        reopened.append(obligation.id)  # type: ignore[arg-type]
+    session.flush()
+    return reopened
+
+
+def _reopen(session: Session, obligation: Obligation, *, tz: ZoneInfo) -> None:
+    today = datetime.now(tz).date()
+    obligation.status = ObligationStatus.overdue.value if obligation.due_on < today else ObligationStatus.open.value
+    obligation.fulfilled_at = obligation.fulfilled_by_submission_id = None
+    session.add(obligation)
+
+
+def unfulfil_withdrawn(session: Session, *, approved_by_id: int | None, approved_at: datetime | None,
+                       tz: ZoneInfo | None = None) -> list[int]:
+    """An item approved and then withdrawn no longer counts for the monthly supply (Điều 10.1.a): the approving
+    unit's supply obligation of that period reopens unless its other items still make the count."""
+    tz = tz or ZoneInfo("Asia/Ho_Chi_Minh")
+    approver = session.get(Officer, approved_by_id) if approved_by_id else None
+    if approver is None or approved_at is None:
+        return []
+    day = approved_at.astimezone(tz).date()
+    reopened: list[int] = []
+    for rule in session.exec(select(DeadlineRule).where(DeadlineRule.fulfilment == Fulfilment.supply.value)).all():
+        p = deadlines.period_containing(rule, day)
+        obligation = session.exec(select(Obligation).where(Obligation.rule_id == rule.id,
+                                                           Obligation.unit_id == approver.unit_id,
+                                                           Obligation.period_start == p.start)).first()
+        if obligation is None or obligation.status != ObligationStatus.fulfilled.value:
+            continue
+        count = supply.supplied_count(session, rule=rule, unit_id=approver.unit_id, start=p.start, end=p.end, tz=tz)
+        if count >= rule.min_count:
+            continue
+        _reopen(session, obligation, tz=tz)
         reopened.append(obligation.id)  # type: ignore[arg-type]
     session.flush()
     return reopened

@@ -168,12 +168,20 @@ def approve(session: Session, *, scope: access.Scope, submission: Submission, ch
     return item
 
 
-def _withdraw_item(session: Session, submission_id: int) -> None:
+def _withdraw_item(session: Session, submission_id: int, *, actor: audit.Actor) -> None:
+    """The approved item leaves the boards; a monthly supply it counted for reopens if it no longer makes the count."""
+    from core.notify import reminders
+
     item = session.exec(select(ContentItem).where(ContentItem.submission_id == submission_id)).first()
     if item is not None and item.is_active:
         plans.request_rebuild(session, reason="content.withdrawn")
         item.is_active = False
         session.add(item)
+        session.flush()
+        for obligation_id in reminders.unfulfil_withdrawn(session, approved_by_id=item.approved_by_id,
+                                                          approved_at=item.approved_at):
+            audit.record(session, actor=actor, action="obligation.reopened", object_type="obligation",
+                         object_id=obligation_id, after={"withdrawn_item_id": item.id})
 
 
 def _close(session: Session, *, scope: access.Scope, submission: Submission, decision: Decision, state: str,
@@ -187,7 +195,7 @@ def _close(session: Session, *, scope: access.Scope, submission: Submission, dec
     before = audit.snapshot(submission)
     submission.state, submission.updated_at = state, utcnow()
     session.add(submission)
-    _withdraw_item(session, submission.id)  # type: ignore[arg-type]
+    _withdraw_item(session, submission.id, actor=actor)  # type: ignore[arg-type]
     review = record_review(session, submission=submission, reviewer=scope.officer, decision=decision, reason=text)
     audit.record(session, actor=actor, action=f"review.{decision.value}", object_type="submission",
                  object_id=submission.id, before=before, after={**audit.snapshot(submission), "reason": text})
@@ -269,7 +277,7 @@ def reopen_if_approved(session: Session, *, submission: Submission, actor: audit
         return False
     submission.state, submission.updated_at = SubmissionState.ready.value, utcnow()
     session.add(submission)
-    _withdraw_item(session, submission.id)  # type: ignore[arg-type]
+    _withdraw_item(session, submission.id, actor=actor)  # type: ignore[arg-type]
     audit.record(
         session,
         actor=actor,

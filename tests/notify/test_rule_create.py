@@ -289,3 +289,23 @@ def test_the_monthly_supply_is_fulfilled_by_a_video_approved_for_a_border_gate(o
     assert done.status == "fulfilled" and done.note == supply.NOTE
     page = web.get("/notify/obligations?lang=vi").text
     assert i18n.gettext("vi", supply.NOTE, domain="notify") in page and "D10.1A-THANG" in page
+
+
+def test_a_supplied_video_taken_off_the_air_reopens_the_months_supply(org, web) -> None:
+    run_reminders(org, now=datetime.now(UTC))
+    sign_in(web, "bientap")
+    sid = make_submission(org, category="4", video=True)
+    _approve(web, org, sid, "MLT")
+    run_reminders(org, now=datetime.now(UTC))
+    assert _supply_obligation(org).status == "fulfilled"
+    from core.intake.models import Submission
+    from core.review import service as review
+
+    with org.db.unit_of_work() as s:  # an editor corrects it after approval: it leaves the boards until approved again
+        submission = s.get(Submission, sid)
+        assert review.reopen_if_approved(s, submission=submission, actor=audit.SYSTEM, reason="sai tên địa danh")
+    reopened = _supply_obligation(org)
+    assert reopened.status in ("open", "overdue") and reopened.fulfilled_at is None
+    with org.db.reading() as s:
+        event = s.exec(select(AuditEvent).where(AuditEvent.action == "obligation.reopened")).one()
+        assert event.object_id == str(reopened.id)
