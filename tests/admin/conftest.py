@@ -25,6 +25,7 @@ def seeded(make_runtime, seeded_template: Path, tmp_path: Path):
     data_dir = tmp_path / "data"
     data_dir.mkdir(exist_ok=True)
     shutil.copyfile(seeded_template, data_dir / "bangtin.sqlite3")
+    _last_step[0] = None  # a fresh database has taken no TOTP step yet
     return make_runtime()
 
 
@@ -49,7 +50,6 @@ def log_in(client: TestClient, username: str, password: str, next_url: str = "/h
 # --- issue 5: a seeded database made once per session and copied per test (hashing 7 passwords
 # per test would dominate the suite), officers logged in with TOTP, rows made directly. ----------
 
-import itertools  # noqa: E402
 import time as _time  # noqa: E402
 from datetime import UTC, datetime, timedelta  # noqa: E402
 
@@ -64,7 +64,7 @@ PASSWORDS = {"quantri": "quantri-demo-2026", "bientap": "bientap-demo-2026", "va
              "vanhanh.tanphong": "tanphong-demo-2026", "dichthuat": "dichthuat-demo-2026",
              "thanhtra": "thanhtra-demo-2026", "congtacvien": "congtacvien-demo-2026"}
 ADMIN_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-_steps = itertools.count(0)
+_last_step: list[int | None] = [None]  # the TOTP step last given for the current test's database
 
 
 @pytest.fixture(scope="session")
@@ -90,6 +90,7 @@ def org(make_runtime, seeded_template, tmp_path):
     """A runtime on a private copy of the seeded database (fast: no password hashing)."""
     (tmp_path / "data").mkdir(exist_ok=True)
     shutil.copy(seeded_template, tmp_path / "data" / "bangtin.sqlite3")
+    _last_step[0] = None  # a fresh database has taken no TOTP step yet
     return make_runtime()
 
 
@@ -100,8 +101,17 @@ def web(org) -> Iterator[TestClient]:
 
 
 def totp_code() -> str:
-    """A fresh code each call (a step later each time), since each code is accepted once."""
-    return pyotp.TOTP(ADMIN_TOTP_SECRET).at(_time.time() + 30 * (next(_steps) % 2))
+    """A code for a later step than the last one given for this test's database: the server takes a step only
+    once and only after the last it took, and accepts the current step or the next. A third login within one
+    30 s step waits for the next step (alternating now/next failed when a step boundary fell between two)."""
+    totp = pyotp.TOTP(ADMIN_TOTP_SECRET)
+    while True:
+        now = int(_time.time()) // 30
+        step = now if _last_step[0] is None else max(now, _last_step[0] + 1)
+        if step <= now + 1:
+            _last_step[0] = step
+            return totp.at(step * 30)
+        _time.sleep(0.5)
 
 
 def sign_in(client: TestClient, username: str) -> None:
