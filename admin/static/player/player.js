@@ -3,7 +3,7 @@
 (() => {
   "use strict";
   const API = "/api/player/v1";
-  const VERSION = "player-1.0";
+  const VERSION = "player-1.1";
   const MEDIA_CACHE = "bangtin-media-v1";
   const $ = (id) => document.getElementById(id);
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -79,6 +79,9 @@
   // --- manifest and media cache -------------------------------------------------------------
   // One manifest request at a time, so an older answer can never overwrite a newer one.
   let syncing = null, syncAgain = false;
+  // The emergency state last pushed, and when it came: a manifest whose request left before that push is
+  // older than it (an emergency ended while the manifest was on its way must not come back on screen).
+  let pushed = null;
   function syncManifest() {
     if (syncing) { syncAgain = true; return syncing; }
     syncing = (async () => {
@@ -94,6 +97,9 @@
     if (server) correctClock(server, sentAt, Date.now());
     if (response.status === 200) {
       manifest = await response.json();
+      if (pushed && pushed.at > sentAt && pushed.etag !== manifest.etag) {
+        manifest.emergency = pushed.emergency ? Object.assign({}, manifest.emergency, pushed.emergency) : null;
+      }
       save("bangtin.manifest", manifest);
     }
     if (manifest) await cacheMedia();
@@ -333,6 +339,7 @@
     if (name === "revoked") { unpair(); return; }
     if (name !== "manifest" || !data) return;
     const message = JSON.parse(data);
+    pushed = { at: Date.now(), etag: message.etag, emergency: message.emergency };
     if (manifest) { manifest.emergency = message.emergency ? Object.assign({}, manifest.emergency, message.emergency) : null; }
     tick();                                     // a text emergency shows before the manifest arrives
     if (!manifest || message.etag !== manifest.etag) syncManifest().catch(() => {});
