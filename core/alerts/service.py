@@ -294,15 +294,9 @@ def _stop_earlier(
 
 def _tell_units(session: Session, *, row: AlertMessage, info: cap.CapInfo, units: list[Unit]) -> None:
     """Every active officer of the named units hears of the warning (once per alert), urgently."""
-    officer_ids = list(
-        session.exec(
-            select(Officer.id).where(
-                col(Officer.unit_id).in_([u.id for u in units]),
-                col(Officer.is_active),
-                or_(col(Officer.username).is_(None), Officer.username != SYSTEM_USERNAME),
-            )
-        ).all()
-    )
+    officer_ids = session.exec(select(Officer.id).where(
+        col(Officer.unit_id).in_([u.id for u in units]), col(Officer.is_active),
+        or_(col(Officer.username).is_(None), Officer.username != SYSTEM_USERNAME))).all()
     outbox.notify_many(
         session,
         officer_ids=[i for i in officer_ids if i is not None],
@@ -359,16 +353,10 @@ def _to_editors(
         session.flush()
         base.submission_id = submission.id
     base.needs_editor = True
-    editors = [
-        o.id
-        for u in org.units_with_duty(session, duty=Duty.provincial_editor, on=on)
-        for o in session.exec(
-            select(Officer).where(Officer.unit_id == u.id, col(Officer.is_active), Officer.role == Role.editor.value)
-        ).all()
-    ]
+    editors = org.editors_on(session, on=on, roles=(Role.editor,))
     outbox.notify_many(
         session,
-        officer_ids=[i for i in editors if i is not None],
+        officer_ids=[o.id for o in editors if o.id is not None],
         event="submission.emergency",
         object_type="alert",
         object_id=row.id,

@@ -24,7 +24,7 @@ from core.org.models import Officer
 from core.records import audit
 from core.review.models import ContentItem, ContentTarget
 from core.storage import StoredObject
-from core.types import AssetRole, ClusterKind, Duty, IncidentStatus, MediaKind, Role
+from core.types import AssetRole, ClusterKind, IncidentStatus, MediaKind, Role
 
 KINDS = ("technical", "security", "board_offline")
 REPORTABLE_KINDS = ("technical", "security")
@@ -41,15 +41,6 @@ def _audit(session: Session, incident: Incident, what: str, *, actor: audit.Acto
     """One audit event about `incident` (`incident.<what>`)."""
     audit.record(session, actor=actor, action=f"incident.{what}", object_type="incident", object_id=incident.id,
                  before=before, after=after)
-
-def _editors(session: Session, *, on: date) -> list[Officer]:
-    units = {u.id for u in org.units_with_duty(session, duty=Duty.provincial_editor, on=on)}
-    if not units:
-        return []
-    return list(session.exec(select(Officer).where(col(Officer.unit_id).in_(units), col(Officer.is_active),
-                                                   col(Officer.role).in_([Role.editor.value, Role.administrator.value]))
-                             .order_by(col(Officer.id))).all())
-
 
 def _number(session: Session, *, now: datetime) -> str:
     prefix = f"SC-{now:%y%m}-"
@@ -176,7 +167,7 @@ def report(
     _audit(session, incident, "reported", actor=actor, after=audit.snapshot(incident))
     told = list(operators)
     if cluster is None or cluster.kind == ClusterKind.border_gate.value:
-        told += [e for e in _editors(session, on=now.date()) if e.id not in {o.id for o in told}]
+        told += [e for e in org.editors_on(session, on=now.date()) if e.id not in {o.id for o in told}]
     payload = {
         "number": incident.number,
         "title": title,
@@ -278,7 +269,7 @@ def escalate_overdue(session: Session, *, now: datetime) -> dict[str, int]:
         .order_by(col(Incident.id))
     ).all()
     told = 0
-    editors = _editors(session, on=now.date()) if rows else []
+    editors = org.editors_on(session, on=now.date()) if rows else []
     for incident in rows:
         incident.status, incident.escalated_at = IncidentStatus.escalated.value, now
         session.add(incident)

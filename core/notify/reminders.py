@@ -24,7 +24,7 @@ from core.notify.models import DeadlineRule, DeadlineRuleUnit, Obligation, Remin
 from core.notify.outbox import insert_ignoring_duplicates, insert_many_ignoring_duplicates, notify_many
 from core.org import service as org
 from core.org.models import ChannelAccount, Officer, Unit
-from core.types import Duty, Fulfilment, ObligationStatus, Role, SubmissionState, utcnow
+from core.types import Duty, Fulfilment, ObligationStatus, SubmissionState, utcnow
 
 QUIET = {"synchronize_session": False}  # Core-speed UPDATEs: the rows are refreshed where needed
 
@@ -220,21 +220,6 @@ def registered_officers(session: Session, *, unit_ids: set[int]) -> dict[int, li
     return found
 
 
-def _editor_officers(session: Session, *, on: date) -> list[int]:
-    unit_ids = {u.id for u in org.units_with_duty(session, duty=Duty.provincial_editor, on=on)}
-    if not unit_ids:
-        return []
-    return list(
-        session.exec(
-            select(Officer.id).where(
-                col(Officer.unit_id).in_(unit_ids),
-                Officer.is_active,
-                col(Officer.role).in_([Role.editor.value, Role.administrator.value]),
-            )
-        ).all()  # type: ignore[arg-type]  # ids of stored rows
-    )
-
-
 def _payload(rule: DeadlineRule, unit: Unit, obligation: Obligation, day: date) -> dict[str, Any]:
     return {
         "rule": rule.name,
@@ -254,7 +239,7 @@ def evaluate(session: Session, *, now: datetime, tz: ZoneInfo, run_id: int | Non
     counts: dict[str, int] = defaultdict(int)
     units = org.list_units(session, on=today)
     by_id = {u.id: u for u in units}
-    editors = _editor_officers(session, on=today)
+    editors = [o.id for o in org.editors_on(session, on=today) if o.id is not None]
     for rule in session.exec(select(DeadlineRule).where(DeadlineRule.is_active).order_by(col(DeadlineRule.id))).all():
         counts["obligations_created"] += ensure_obligations(session, rule=rule, today=today, units=units)
         open_rows = session.exec(

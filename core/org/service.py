@@ -54,6 +54,17 @@ def units_with_duty(session: Session, *, duty: Duty, on: date) -> list[Unit]:
     ]
 
 
+def editors_on(session: Session, *, on: date,
+               roles: tuple[Role, ...] = (Role.editor, Role.administrator)) -> list[Officer]:
+    """The active officers of the provincial editor unit(s) on `on` holding one of `roles`, by id."""
+    unit_ids = {u.id for u in units_with_duty(session, duty=Duty.provincial_editor, on=on)}
+    if not unit_ids:
+        return []
+    return list(session.exec(select(Officer).where(col(Officer.unit_id).in_(unit_ids), col(Officer.is_active),
+                                                   col(Officer.role).in_([r.value for r in roles]))
+                             .order_by(col(Officer.id))).all())
+
+
 def create_user(
     session: Session,
     *,
