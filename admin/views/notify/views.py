@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from sqlmodel import Session
 
-from admin.deps import Csrf, CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for, error_text
+from admin.deps import Csrf, CurrentScope, ReadSession, RuntimeDep, WriteSession, actor_for
 from admin.params import DbId
 from admin.templating import render
 from core.accounts import access
-from core.errors import Invalid, NotFound
+from core.errors import NotFound
 from core.notify import outbox as notify
 from core.notify import reminders, supply, zalo_state
-from core.notify import rules as rulebook
 from core.notify.models import DeadlineRule, Obligation
-from core.org import service as org
 from core.records import audit
 from core.records import report_files as reports
 from core.runtime import Runtime
-from core.types import Category, Duty, Fulfilment, MediaKind, NotificationState, Recurrence, Role, UnitKind
+from core.types import NotificationState, Role
 from i18n.labels import N_
 
 router = APIRouter(tags=["notify"], include_in_schema=False)
@@ -53,17 +51,17 @@ STATE_LABELS = {
 }
 
 
-def _may_edit(scope: access.Scope) -> bool:
+def may_edit(scope: access.Scope) -> bool:
     return scope.role == Role.administrator.value or scope.provincial
 
 
-def _require_view(scope: access.Scope) -> None:
-    if not (_may_edit(scope) or scope.role == Role.inspector.value):
+def require_view(scope: access.Scope) -> None:
+    if not (may_edit(scope) or scope.role == Role.inspector.value):
         raise NotFound("not found")
 
 
-def _require_edit(scope: access.Scope) -> None:
-    if not _may_edit(scope):
+def require_edit(scope: access.Scope) -> None:
+    if not may_edit(scope):
         raise NotFound("not found")
 
 
@@ -79,7 +77,7 @@ def _obligations_page(
     """Everything for editors and inspectors; an obligated unit's own officers see their unit's rows only."""
     today = runtime.settings.today()
     groups = reminders.overview(session, today=today)
-    sees_all = _may_edit(scope) or scope.role == Role.inspector.value
+    sees_all = may_edit(scope) or scope.role == Role.inspector.value
     if not sees_all:
         if scope.role not in reports.UPLOAD_ROLES:
             raise NotFound("not found")
@@ -98,7 +96,7 @@ def _obligations_page(
         {
             "groups": groups,
             "today": today,
-            "may_edit": _may_edit(scope),
+            "may_edit": may_edit(scope),
             "status_labels": STATUS_LABELS,
             "auto_notes": AUTO_NOTES,
             "uploadable": uploadable,
@@ -155,7 +153,7 @@ def report_upload(request: Request, session: WriteSession, scope: CurrentScope, 
 @router.get("/notify/obligations/{obligation_id}/report")
 def report_download(session: ReadSession, scope: CurrentScope, runtime: RuntimeDep, obligation_id: DbId) -> Response:
     obligation, _ = _report_target(session, scope, obligation_id)
-    sees_all = _may_edit(scope) or scope.role == Role.inspector.value
+    sees_all = may_edit(scope) or scope.role == Role.inspector.value
     own = scope.role in reports.UPLOAD_ROLES and scope.officer.unit_id == obligation.unit_id
     asset = reports.reports_for(session, obligation_ids=[obligation_id]).get(obligation_id)
     if not (sees_all or own) or asset is None:
@@ -173,7 +171,7 @@ def report_download(session: ReadSession, scope: CurrentScope, runtime: RuntimeD
 @router.post("/notify/obligations/{obligation_id}/fulfil", dependencies=[Csrf])
 def fulfil(request: Request, session: WriteSession, scope: CurrentScope, obligation_id: DbId,
            note: Annotated[str, Form()] = "") -> Response:
-    _require_edit(scope)
+    require_edit(scope)
     if session.get(Obligation, obligation_id) is None:
         raise NotFound("not found")
     if not note.strip():
@@ -190,134 +188,15 @@ def fulfil(request: Request, session: WriteSession, scope: CurrentScope, obligat
     return RedirectResponse("/notify/obligations", status_code=303)
 
 
-@router.get("/notify/rules", response_class=HTMLResponse)
-def rules(request: Request, session: ReadSession, scope: CurrentScope) -> Response:
-    _require_view(scope)
-    return render(request, "notify/rules.html", {"rules": rulebook.list_rules(session), "may_edit": _may_edit(scope)})
-
-
-def _rule_page(request: Request, session: Session, runtime: Runtime, rule: DeadlineRule | None, *,
-               form: rulebook.RuleForm | None = None, error: Invalid | None = None) -> Response:
-    """The form of a new rule (`rule` None) or of an existing one; after a refusal, what was typed and why."""
-    shown: dict[str, Any] = dict(form or {})
-    if form is None and rule is not None:
-        named = rulebook.named_unit_ids(session, rule_id=rule.id)  # type: ignore[arg-type]
-        shown = {**{k: getattr(rule, k) for k in rulebook.EDITABLE}, "unit_ids": [str(u) for u in named],
-                 "reminder_offsets": ", ".join(str(o) for o in rule.reminder_offsets),
-                 "valid_from": rule.valid_from.isoformat() if rule.valid_from else ""}
-    elif form is None:
-        shown = {"is_active": True, "min_count": 1, "valid_from": runtime.settings.today().isoformat(),
-                 "reminder_offsets": ", ".join(str(o) for o in rulebook.DEFAULT_OFFSETS)}
-    return render(
-        request,
-        "notify/rule.html",
-        {
-            "rule": rule,
-            "form": shown,
-            "error": error_text(request.state.language, error) if error else None,
-            "error_field": error.field if error else None,
-            "kinds": [k.value for k in UnitKind],
-            "duties": [d.value for d in Duty],
-            "units": org.list_units(session, on=runtime.settings.today()),
-            "recurrences": [r.value for r in Recurrence],
-            "fulfilments": [f.value for f in Fulfilment],
-            "categories": [c.value for c in Category],
-            "media_kinds": [k.value for k in MediaKind],
-        },
-        status_code=422 if error else 200,
-    )
-
-
-@router.get("/notify/rules/new", response_class=HTMLResponse)
-def rule_new(request: Request, session: ReadSession, scope: CurrentScope, runtime: RuntimeDep) -> Response:
-    _require_edit(scope)
-    return _rule_page(request, session, runtime, None)
-
-
-@router.get("/notify/rules/{rule_id}", response_class=HTMLResponse)
-def rule_page(request: Request, session: ReadSession, scope: CurrentScope, runtime: RuntimeDep,
-              rule_id: DbId) -> Response:
-    _require_edit(scope)
-    rule = session.get(DeadlineRule, rule_id)
-    if rule is None:
-        raise NotFound("not found")
-    return _rule_page(request, session, runtime, rule)
-
-
-def _typed(name: str, article: str, recurrence: str, due_day: str, due_month: str, period_cutoff_day: str,
-           reminder_offsets: str, min_count: str, applies_to_duty: str, fulfilment: str, valid_from: str,
-           due_exclusive: bool, due_working_day: bool, is_active: bool, applies_to_kinds: list[str] | None,
-           unit_ids: list[str] | None, fulfil_categories: list[str] | None,
-           fulfil_kinds: list[str] | None) -> rulebook.RuleForm:
-    return {"name": name, "article": article, "recurrence": recurrence, "due_day": due_day, "due_month": due_month,
-            "period_cutoff_day": period_cutoff_day, "reminder_offsets": reminder_offsets, "min_count": min_count,
-            "applies_to_duty": applies_to_duty, "fulfilment": fulfilment, "valid_from": valid_from,
-            "due_exclusive": due_exclusive, "due_working_day": due_working_day, "is_active": is_active,
-            "applies_to_kinds": applies_to_kinds or [], "unit_ids": unit_ids or [],
-            "fulfil_categories": fulfil_categories or [], "fulfil_kinds": fulfil_kinds or []}
-
-
-TextField = Annotated[str, Form()]
-Ticked = Annotated[bool, Form()]
-Chosen = Annotated[list[str] | None, Form()]
-
-
-@router.post("/notify/rules", dependencies=[Csrf])
-def rule_create(request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep,
-                code: TextField = "", name: TextField = "", article: TextField = "", recurrence: TextField = "",
-                due_day: TextField = "", due_month: TextField = "", period_cutoff_day: TextField = "",
-                reminder_offsets: TextField = "", min_count: TextField = "1", applies_to_duty: TextField = "",
-                fulfilment: TextField = "", valid_from: TextField = "", due_exclusive: Ticked = False,
-                due_working_day: Ticked = False, is_active: Ticked = False, applies_to_kinds: Chosen = None,
-                unit_ids: Chosen = None, fulfil_categories: Chosen = None, fulfil_kinds: Chosen = None) -> Response:
-    """An administrator or provincial editor makes a rule; a refused field is shown on the form."""
-    _require_edit(scope)
-    form = _typed(name, article, recurrence, due_day, due_month, period_cutoff_day, reminder_offsets, min_count,
-                  applies_to_duty, fulfilment, valid_from, due_exclusive, due_working_day, is_active,
-                  applies_to_kinds, unit_ids, fulfil_categories, fulfil_kinds)
-    form["code"] = code
-    try:
-        rulebook.create_rule(session, form=form, actor=actor_for(request, scope.officer),
-                             today=runtime.settings.today())
-    except Invalid as refused:
-        session.rollback()
-        return _rule_page(request, session, runtime, None, form=form, error=refused)
-    return RedirectResponse("/notify/rules", status_code=303)
-
-
-@router.post("/notify/rules/{rule_id}", dependencies=[Csrf])
-def rule_save(request: Request, session: WriteSession, scope: CurrentScope, runtime: RuntimeDep, rule_id: DbId,
-              name: TextField = "", article: TextField = "", due_day: TextField = "", due_month: TextField = "",
-              period_cutoff_day: TextField = "", reminder_offsets: TextField = "", min_count: TextField = "1",
-              applies_to_duty: TextField = "", valid_from: TextField = "", due_exclusive: Ticked = False,
-              due_working_day: Ticked = False, is_active: Ticked = False, applies_to_kinds: Chosen = None,
-              unit_ids: Chosen = None, fulfil_categories: Chosen = None, fulfil_kinds: Chosen = None,
-              note: TextField = "") -> Response:
-    _require_edit(scope)
-    rule = session.get(DeadlineRule, rule_id)
-    if rule is None:
-        raise NotFound("not found")
-    form = _typed(name, article, rule.recurrence, due_day, due_month, period_cutoff_day, reminder_offsets, min_count,
-                  applies_to_duty, rule.fulfilment, valid_from, due_exclusive, due_working_day, is_active,
-                  applies_to_kinds, unit_ids, fulfil_categories, fulfil_kinds)
-    try:
-        rulebook.edit_rule(session, rule_id=rule_id, form=form, actor=actor_for(request, scope.officer),
-                           today=runtime.settings.today(), note=note.strip() or None)
-    except Invalid as refused:
-        session.rollback()
-        return _rule_page(request, session, runtime, session.get(DeadlineRule, rule_id), form=form, error=refused)
-    return RedirectResponse("/notify/rules", status_code=303)
-
-
 @router.get("/notify/reminders", response_class=HTMLResponse)
 def reminder_list(request: Request, session: ReadSession, scope: CurrentScope) -> Response:
-    _require_view(scope)
+    require_view(scope)
     return render(request, "notify/reminders.html", {"rows": reminders.recent_reminders(session)})
 
 
 @router.get("/notify/deliveries", response_class=HTMLResponse)
 def deliveries(request: Request, session: ReadSession, scope: CurrentScope, state: str = "") -> Response:
-    _require_view(scope)
+    require_view(scope)
     chosen = state if state in {s.value for s in NotificationState} else None
     return render(
         request,
@@ -366,7 +245,7 @@ def _may_edit_zalo(scope: access.Scope) -> bool:
 @router.get("/notify/zalo", response_class=HTMLResponse)
 def zalo_page(request: Request, session: ReadSession, scope: CurrentScope) -> Response:
     """The OA token's state and the ZNS templates per event."""
-    _require_view(scope)
+    require_view(scope)
     return _zalo_page(request, session, scope)
 
 
