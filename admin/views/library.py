@@ -55,7 +55,7 @@ def search(request: Request, session: ReadSession, scope: CurrentScope, runtime:
 def _item_page(request: Request, session, scope, item_id: int, *, error: str | None = None, status: int = 200):
     item = access.get_item_for(session, scope=scope, item_id=item_id)
     targets = [session.get(Cluster, cid) for cid in library.clusters_of(session, item_id=item_id)]
-    from core.reports.export import aired_history
+    from core.reports.history import aired_history
 
     return render(request, "library_item.html", {
         "item": item, "targets": targets, "error": error, "categories": labels.CATEGORIES,

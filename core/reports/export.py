@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, func, or_
+from sqlalchemy import Row, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -391,34 +391,3 @@ def export_airing(
     if suffix == ".xlsx":
         return write_xlsx(airing, path, Words(language))
     raise ValueError("the file must end in .csv or .xlsx")
-
-
-@dataclass(frozen=True, slots=True)
-class AiredHistory:
-    cluster: str
-    board: str
-    plays: int
-    first: datetime
-    last: datetime
-
-
-def aired_history(session: Session, *, item_id: int) -> list[AiredHistory]:
-    """Where an item aired, how often, first and last time (the item page)."""
-    found = session.execute(
-        sa_select(
-            col(Cluster.name), col(Board.name), func.count(), func.min(Play.started_at), func.max(Play.started_at)
-        )
-        .join(Board, col(Board.id) == col(Play.board_id))
-        .join(Cluster, col(Cluster.id) == col(Board.cluster_id))
-        .where(col(Play.content_item_id) == item_id)
-        .group_by(Cluster.name, Board.name)
-        .order_by(Cluster.name, Board.name)
-    ).all()
-    # Session.execute (sqlmodel's) drops the select's column types: the cast restores them.
-    rows = cast("Sequence[Row[str, str, int, datetime, datetime]]", found)
-    out = []
-    for cluster, board, count, first, last in rows:
-        first = first if first.tzinfo else first.replace(tzinfo=UTC)
-        last = last if last.tzinfo else last.replace(tzinfo=UTC)
-        out.append(AiredHistory(cluster=cluster, board=board, plays=count, first=first, last=last))
-    return out

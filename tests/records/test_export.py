@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from core.airing.models import Board, Play
 from core.reports import export
+from core.reports.history import aired_history
 from core.review.models import ContentItem
 from tests.conftest import TEST_SECRET
 from tests.records.test_reports import DAY, _seed_year, local
@@ -121,7 +122,7 @@ def test_csv_and_the_command_filter_by_cluster(seeded, tmp_path) -> None:
             session, day_from=DAY + timedelta(days=1), day_to=DAY + timedelta(days=1), tz=seeded.settings.tz
         )
         assert len(list(airing.plays())) == 6
-        history = export.aired_history(
+        history = aired_history(
             session,
             item_id=session.exec(select(ContentItem).where(ContentItem.title == "Tuyên truyền biên giới")).one().id,
         )
