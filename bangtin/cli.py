@@ -15,11 +15,10 @@ from typing import Annotated, Any
 import typer
 
 from bangtin.clikit import CLI_ACTOR, JsonFlag, _print, _runtime
-from bangtin.records_cli import export_app, report_app
+from bangtin.records_cli import audit_app, backup, export_app, report_app, restore
 from core import migrate
 from core import runtime as runtime_module
 from core.errors import BangtinError
-from core.records import audit
 
 app = typer.Typer(help="bangtin: public electronic information boards of Lai Châu.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
@@ -30,7 +29,6 @@ media_app = typer.Typer(help="The media pipeline.", no_args_is_help=True)
 plans_app = typer.Typer(help="Daily airing plans.", no_args_is_help=True)
 boards_app = typer.Typer(help="Boards and their tokens.", no_args_is_help=True)
 reminders_app = typer.Typer(help="Deadline reminders.", no_args_is_help=True)
-audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
 alerts_app = typer.Typer(help="CAP warnings from outside.", no_args_is_help=True)
 for sub, name in ((db_app, "db"), (units_app, "units"), (user_app, "user"), (media_app, "media"),
                   (plans_app, "plans"), (boards_app, "boards"), (reminders_app, "reminders"), (audit_app, "audit"),
@@ -359,85 +357,9 @@ def reminders_run(
     _print(report, as_json, [json.dumps(report, ensure_ascii=False, default=str)])
 
 
-@app.command()
-def backup(
-    to: Annotated[
-        Path | None, typer.Option(help="Backup directory (default BANGTIN_BACKUP_DIR, else DATA_DIR/backups).")
-    ] = None,
-    keep_days: Annotated[
-        int | None,
-        typer.Option(
-            min=1, help="Drop snapshots older than this, never the newest (default BANGTIN_AIRING_RETENTION_DAYS)."
-        ),
-    ] = None,
-    as_json: JsonFlag = False,
-) -> None:
-    """Snapshot every table and media file into the backup directory (only new media is copied)."""
-    from core.records import backup as backups
-
-    made = backups.make_backup(_runtime(), backup_dir=to, keep_days=keep_days)
-    lines = [
-        f"backup written: {made.path}",
-        f"  {sum(made.rows.values())} rows in {len(made.rows)} tables (schema {made.revision}); "
-        f"{made.media_files} media files, {made.media_new} new, {made.media_bytes / 1e6:.1f} MB",
-    ]
-    lines += [f"  dropped, older than the retention: {name}" for name in made.pruned]
-    if made.damaged:
-        lines.append(
-            f"  WARNING: {len(made.damaged)} live media file(s) no longer match their hash and were not "
-            f"backed up, first {made.damaged[0]}"
-        )
-    if not made.apart:
-        lines.append(
-            "  WARNING: the backups are on the same disk as the live data; set BANGTIN_BACKUP_DIR "
-            "to another disk or a mounted share"
-        )
-    _print(made.as_dict(), as_json, lines)
-    raise typer.Exit(1 if made.damaged else 0)
-
-
-@app.command()
-def restore(
-    snapshot: Annotated[Path, typer.Argument(help="A snapshot folder, e.g. var/backups/20261130T193000Z.")],
-    force: Annotated[bool, typer.Option("--force", help="Replace a database that already holds data.")] = False,
-    as_json: JsonFlag = False,
-) -> None:
-    """Load a snapshot into this database and media store (checked whole before anything changes)."""
-    from bangtin.supervisor import DataDirLock, InstanceLock
-    from core.records.restore import restore_backup
-
-    rt = _runtime()
-    # Not under a running bangtin: neither its supervisor nor any web, worker or bot process of it.
-    with InstanceLock(rt.settings.data_path), DataDirLock(rt.settings.data_path, exclusive=True):
-        done = restore_backup(rt, snapshot=snapshot.resolve(), force=force)
-    lines = [
-        f"restored {done.path.name}: {sum(done.rows.values())} rows in {len(done.rows)} tables, "
-        f"{done.media_files} media files",
-        f"audit log intact: {done.audit_events} events" if done.audit_ok else "audit log BROKEN after restore",
-    ]
-    _print(done.as_dict(), as_json, lines)
-    raise typer.Exit(0 if done.audit_ok else 1)
-
-
-@audit_app.command("verify")
-def audit_verify(as_json: JsonFlag = False) -> None:
-    """Recompute the audit log's keyed hash chain and hold it against the signed checkpoints in the
-    backup directory; exit status 1 if it was edited, truncated or rewritten."""
-    rt = _runtime()
-    with rt.db.reading() as session:
-        report = audit.verify(session, checkpoints=audit.read_checkpoints(rt.settings))
-    line = (
-        f"audit log intact: {report.events} events"
-        if report.ok
-        else f"audit log BROKEN at event {report.broken_at}: {report.reason} "
-        f"({report.events} events verified before it)"
-    )
-    _print(
-        {"ok": report.ok, "events": report.events, "broken_at": report.broken_at, "reason": report.reason},
-        as_json,
-        [line],
-    )
-    raise typer.Exit(0 if report.ok else 1)
+# `bangtin backup` and `bangtin restore` live with the other records commands.
+app.command()(backup)
+app.command()(restore)
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""`bangtin report …` and `bangtin export …`: the reports of Điều 14 and the inspection exports."""
+"""The records commands: `bangtin report …` and `bangtin export …` (the reports of Điều 14 and the inspection
+exports), `bangtin backup`, `bangtin restore` and `bangtin audit verify`."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from bangtin.clikit import JsonFlag, _print, _runtime
 
 report_app = typer.Typer(help="Reports of Điều 14 (DOCX).", no_args_is_help=True)
 export_app = typer.Typer(help="Inspection exports.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
 
 
 def _write_report(kind: str, unit: str | None, out: Path, *, year: int | None = None, quarter: int | None = None,
@@ -119,3 +121,84 @@ def export_royalties(from_: Annotated[str, typer.Option("--from", help="YYYY-MM-
         found = royalties.rows(session, day_from=day_from, day_to=day_to, tz=rt.settings.tz)
     count = royalties.write_xlsx(found, out, day_from=day_from, day_to=day_to)
     _print({"out": str(out), "items": count}, as_json, [f"royalties written: {out} ({count} items)"])
+
+
+def backup(
+    to: Annotated[
+        Path | None, typer.Option(help="Backup directory (default BANGTIN_BACKUP_DIR, else DATA_DIR/backups).")
+    ] = None,
+    keep_days: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Drop snapshots older than this, never the newest (default BANGTIN_AIRING_RETENTION_DAYS)."
+        ),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Snapshot every table and media file into the backup directory (only new media is copied)."""
+    from core.records import backup as backups
+
+    made = backups.make_backup(_runtime(), backup_dir=to, keep_days=keep_days)
+    lines = [
+        f"backup written: {made.path}",
+        f"  {sum(made.rows.values())} rows in {len(made.rows)} tables (schema {made.revision}); "
+        f"{made.media_files} media files, {made.media_new} new, {made.media_bytes / 1e6:.1f} MB",
+    ]
+    lines += [f"  dropped, older than the retention: {name}" for name in made.pruned]
+    if made.damaged:
+        lines.append(
+            f"  WARNING: {len(made.damaged)} live media file(s) no longer match their hash and were not "
+            f"backed up, first {made.damaged[0]}"
+        )
+    if not made.apart:
+        lines.append(
+            "  WARNING: the backups are on the same disk as the live data; set BANGTIN_BACKUP_DIR "
+            "to another disk or a mounted share"
+        )
+    _print(made.as_dict(), as_json, lines)
+    raise typer.Exit(1 if made.damaged else 0)
+
+
+def restore(
+    snapshot: Annotated[Path, typer.Argument(help="A snapshot folder, e.g. var/backups/20261130T193000Z.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace a database that already holds data.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Load a snapshot into this database and media store (checked whole before anything changes)."""
+    from bangtin.supervisor import DataDirLock, InstanceLock
+    from core.records.restore import restore_backup
+
+    rt = _runtime()
+    # Not under a running bangtin: neither its supervisor nor any web, worker or bot process of it.
+    with InstanceLock(rt.settings.data_path), DataDirLock(rt.settings.data_path, exclusive=True):
+        done = restore_backup(rt, snapshot=snapshot.resolve(), force=force)
+    lines = [
+        f"restored {done.path.name}: {sum(done.rows.values())} rows in {len(done.rows)} tables, "
+        f"{done.media_files} media files",
+        f"audit log intact: {done.audit_events} events" if done.audit_ok else "audit log BROKEN after restore",
+    ]
+    _print(done.as_dict(), as_json, lines)
+    raise typer.Exit(0 if done.audit_ok else 1)
+
+
+@audit_app.command("verify")
+def audit_verify(as_json: JsonFlag = False) -> None:
+    """Recompute the audit log's keyed hash chain and hold it against the signed checkpoints in the
+    backup directory; exit status 1 if it was edited, truncated or rewritten."""
+    from core.records import audit
+
+    rt = _runtime()
+    with rt.db.reading() as session:
+        report = audit.verify(session, checkpoints=audit.read_checkpoints(rt.settings))
+    line = (
+        f"audit log intact: {report.events} events"
+        if report.ok
+        else f"audit log BROKEN at event {report.broken_at}: {report.reason} "
+        f"({report.events} events verified before it)"
+    )
+    _print(
+        {"ok": report.ok, "events": report.events, "broken_at": report.broken_at, "reason": report.reason},
+        as_json,
+        [line],
+    )
+    raise typer.Exit(0 if report.ok else 1)
